@@ -1,0 +1,1 @@
+"""The domain of the migrant-children register: pure stages over Arrow tables and DuckDB."""

@@ -1,0 +1,148 @@
+"""Typed configuration parsed once from the files under `config/`.
+
+Feed mappings, the policy (exempt districts, ages), the division-table additions and the name
+rules all live in TOML files so that a county is onboarded by editing a file, never code.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from linkage.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG_DIR = PROJECT_ROOT / "config"
+FEEDS = ("police", "education", "health", "vaccination")
+
+
+@dataclass(frozen=True)
+class FeedMapping:
+    """How one department's export is laid out: file, format, encoding and header spellings."""
+
+    feed: str
+    file: str
+    format: str
+    columns: dict[str, tuple[str, ...]]
+    required: tuple[str, ...]
+    encoding: str = "utf-8"
+    sheet: str | None = None
+    date_formats: dict[str, str] = field(default_factory=dict)
+    numeric_destroys: tuple[str, ...] = ()
+    township_from_key: bool = False
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The migrant-child definition and the city's county-level units."""
+
+    city: str
+    city_code: str
+    province_code: str
+    max_age_years: int
+    min_months_resident: int
+    exempt_group: frozenset[str]
+    counties: dict[str, str]
+    county_aliases: dict[str, str]
+
+
+@dataclass(frozen=True)
+class DivisionRules:
+    """Additions to the national division table: zones, historic codes, zone townships."""
+
+    extra: dict[str, str]
+    historic: dict[str, str]
+    zone_townships: dict[str, str]
+
+
+@dataclass(frozen=True)
+class NameRules:
+    """Placeholder patterns, nicknames and compound surnames."""
+
+    placeholder_patterns: tuple[str, ...]
+    nicknames: frozenset[str]
+    compound_surnames: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a run reads from `config/`."""
+
+    feeds: dict[str, FeedMapping]
+    policy: Policy
+    divisions: DivisionRules
+    names: NameRules
+    directory: Path
+
+
+def _load_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _spellings(value: str | list[str]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def load_feed_mapping(path: Path) -> FeedMapping:
+    """Parse one feed mapping file."""
+    raw = _load_toml(path)
+    try:
+        mapping = FeedMapping(
+            feed=raw["feed"],
+            file=raw["file"],
+            format=raw["format"],
+            columns={k: _spellings(v) for k, v in raw["columns"].items()},
+            required=tuple(raw.get("required", [])),
+            encoding=raw.get("encoding", "utf-8"),
+            sheet=raw.get("sheet"),
+            date_formats=dict(raw.get("date_formats", {})),
+            numeric_destroys=tuple(raw.get("numeric_destroys", [])),
+            township_from_key=bool(raw.get("township_from_key", False)),
+        )
+    except KeyError as exc:
+        raise ConfigError(f"{path}: missing setting {exc.args[0]!r}") from None
+    if mapping.format not in ("csv", "excel"):
+        raise ConfigError(f"{path}: format must be 'csv' or 'excel', not {mapping.format!r}")
+    if "record_key" not in mapping.columns:
+        raise ConfigError(f"{path}: columns must map record_key")
+    unknown = set(mapping.required) - set(mapping.columns)
+    if unknown:
+        raise ConfigError(f"{path}: required fields not mapped: {sorted(unknown)}")
+    return mapping
+
+
+def load_config(directory: Path | str | None = None) -> Config:
+    """Load every configuration file from `directory` (the project's `config/` by default)."""
+    directory = Path(directory) if directory else DEFAULT_CONFIG_DIR
+    feeds = {name: load_feed_mapping(directory / "feeds" / f"{name}.toml") for name in FEEDS}
+    pol = _load_toml(directory / "policy.toml")
+    div = _load_toml(directory / "divisions.toml")
+    names = _load_toml(directory / "names.toml")
+    policy = Policy(
+        city=pol["city"],
+        city_code=str(pol["city_code"]),
+        province_code=str(pol["province_code"]),
+        max_age_years=int(pol["max_age_years"]),
+        min_months_resident=int(pol["min_months_resident"]),
+        exempt_group=frozenset(str(c) for c in pol["exempt_group"]),
+        counties={str(k): v for k, v in pol["counties"].items()},
+        county_aliases={k: str(v) for k, v in pol.get("county_aliases", {}).items()},
+    )
+    divisions = DivisionRules(
+        extra={str(k): v for k, v in div.get("extra", {}).items()},
+        historic={str(k): str(v) for k, v in div.get("historic", {}).items()},
+        zone_townships={str(k): str(v) for k, v in div.get("zone_townships", {}).items()},
+    )
+    name_rules = NameRules(
+        placeholder_patterns=tuple(names["placeholders"]["patterns"]),
+        nicknames=frozenset(names["placeholders"].get("nicknames", [])),
+        compound_surnames=tuple(names["compound_surnames"]["list"]),
+    )
+    return Config(feeds, policy, divisions, name_rules, directory)

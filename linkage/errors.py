@@ -1,0 +1,18 @@
+"""Errors that stop a run, each worded for the data engineer who has to act on it."""
+
+
+class FeedError(Exception):
+    """A feed cannot be used at all: names the file and, where known, the row and field."""
+
+    def __init__(self, file: str, problem: str, *, row: int | None = None, field: str | None = None):
+        self.file, self.problem, self.row, self.field = file, problem, row, field
+        where = file
+        if row is not None:
+            where += f", row {row}"
+        if field is not None:
+            where += f", field {field}"
+        super().__init__(f"{where}: {problem}")
+
+
+class ConfigError(Exception):
+    """A configuration file is missing or malformed."""

@@ -1,0 +1,194 @@
+"""Reading the departments' exports into one canonical table per feed.
+
+Every row keeps its feed, record key, row number in the file (the header is row 1, as a
+spreadsheet shows it) and the raw values under canonical field names, so that anything
+downstream can be traced to its source row. Nothing is parsed here beyond text: standardising
+is a later stage.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from linkage.config import FeedMapping
+from linkage.errors import FeedError
+
+_ENCODINGS_TO_SUGGEST = ("utf-8-sig", "gb18030")
+
+
+@dataclass
+class RawFeed:
+    """One feed as read: canonical raw columns plus the rows that could not be split into fields."""
+
+    feed: str
+    path: Path
+    table: pd.DataFrame
+    rows_read: int
+    malformed: pd.DataFrame  # feed, record_key, row_number, field, reason
+    problems: list[str] = field(default_factory=list)
+
+
+def clean_header(text: object) -> str:
+    """A header cell as compared with the mapping: NFKC-folded, spaces of every width removed."""
+    folded = unicodedata.normalize("NFKC", str(text or "")).replace("\ufeff", "")
+    return "".join(folded.split())
+
+
+def _column_positions(mapping: FeedMapping, header: list[str], path: Path) -> tuple[dict[str, int], list[str]]:
+    cleaned = [clean_header(h) for h in header]
+    positions: dict[str, int] = {}
+    problems: list[str] = []
+    for canonical, spellings in mapping.columns.items():
+        wanted = [clean_header(s) for s in spellings]
+        found = [i for i, h in enumerate(cleaned) if h in wanted]
+        if found:
+            positions[canonical] = found[0]
+            if len(found) > 1:
+                problems.append(f"{path.name}: header for {canonical} appears {len(found)} times; the first is used")
+        elif canonical in mapping.required:
+            raise FeedError(
+                str(path),
+                f"required column {canonical} is missing: expected a header spelled "
+                f"{' or '.join(spellings)}; the file's headers are {', '.join(h for h in cleaned if h)}. "
+                f"If this county spells it differently, add the spelling to config/feeds/{mapping.feed}.toml",
+                field=canonical,
+            )
+        else:
+            problems.append(f"{path.name}: optional column {canonical} ({'/'.join(spellings)}) not found; left blank")
+    return positions, problems
+
+
+def _decode(path: Path, encoding: str) -> str:
+    data = path.read_bytes()
+    if not data.strip():
+        raise FeedError(str(path), "the file is empty")
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        hint = ""
+        for other in _ENCODINGS_TO_SUGGEST:
+            if other.replace("-sig", "") == encoding.replace("-sig", ""):
+                continue
+            try:
+                data.decode(other)
+                hint = f"; it decodes as {other}: set encoding = \"{other}\" in the feed's mapping"
+                break
+            except UnicodeDecodeError:
+                continue
+        raise FeedError(
+            str(path), f"cannot be read as {encoding} (bad bytes at line {line}){hint}", row=line
+        ) from None
+
+
+def _cell_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    text = str(value).strip()
+    return text or None
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _assemble(
+    mapping: FeedMapping, path: Path, header: list, rows: list[list], number_flags: list[dict[str, bool]] | None
+) -> RawFeed:
+    positions, problems = _column_positions(mapping, [str(h) for h in header], path)
+    width = len(header)
+    good: list[list] = []
+    good_rows: list[int] = []
+    malformed: list[dict] = []
+    key_pos = positions["record_key"]
+    for offset, row in enumerate(rows):
+        row_number = offset + 2
+        if len(row) > width and any(str(v).strip() for v in row[width:]):
+            malformed.append(
+                {"feed": mapping.feed, "record_key": _cell_text(row[key_pos]) if key_pos < len(row) else None,
+                 "row_number": row_number, "field": None,
+                 "reason": f"row has {len(row)} fields but the header has {width}"}
+            )
+            continue
+        good.append(row)
+        good_rows.append(row_number)
+    columns: dict[str, list] = {}
+    for canonical in mapping.columns:
+        pos = positions.get(canonical)
+        columns[canonical] = [
+            _cell_text(r[pos]) if pos is not None and pos < len(r) else None for r in good
+        ] if pos is not None else [None] * len(good)
+    table = pd.DataFrame(columns, dtype=object)
+    table.insert(0, "row_number", pd.array(good_rows, dtype="int64"))
+    table.insert(0, "feed", mapping.feed)
+    for canonical in mapping.numeric_destroys:
+        pos = positions.get(canonical)
+        flags = [bool(pos is not None and pos < len(r) and _is_number(r[pos])) for r in good]
+        table[f"{canonical}_was_number"] = flags
+    malformed_df = pd.DataFrame(malformed, columns=["feed", "record_key", "row_number", "field", "reason"])
+    return RawFeed(mapping.feed, path, table, len(rows), malformed_df, problems)
+
+
+def _read_csv(mapping: FeedMapping, path: Path) -> RawFeed:
+    text = _decode(path, mapping.encoding)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+        rows = [r for r in reader if any(cell.strip() for cell in r)]
+    except (csv.Error, StopIteration) as exc:
+        raise FeedError(str(path), f"not a readable CSV file: {exc}") from None
+    if not rows:
+        raise FeedError(str(path), "the file has a header but no rows")
+    return _assemble(mapping, path, header, rows, None)
+
+
+def _read_excel(mapping: FeedMapping, path: Path) -> RawFeed:
+    from python_calamine import CalamineWorkbook
+
+    if path.stat().st_size == 0:
+        raise FeedError(str(path), "the file is empty")
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own types for zip and format errors
+        raise FeedError(str(path), f"not a readable Excel workbook ({type(exc).__name__}: {exc})") from None
+    sheet_name = mapping.sheet or book.sheet_names[0]
+    if sheet_name not in book.sheet_names:
+        raise FeedError(
+            str(path),
+            f"sheet {sheet_name} not found; the workbook has {', '.join(book.sheet_names)}. "
+            f"Set sheet in config/feeds/{mapping.feed}.toml",
+        )
+    values = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+    values = [[None if v == "" else v for v in row] for row in values]
+    rows = [r for r in values[1:] if any(v is not None and str(v).strip() for v in r)]
+    if not values or not rows:
+        raise FeedError(str(path), f"sheet {sheet_name} has no rows")
+    return _assemble(mapping, path, values[0], rows, None)
+
+
+def read_feed(mapping: FeedMapping, folder: Path | str) -> RawFeed:
+    """Read the feed described by `mapping` from `folder` into canonical raw columns.
+
+    Raises FeedError naming the file for a missing, empty, undecodable or unreadable file, or a
+    missing required column. Rows that cannot be split into fields are returned in `malformed`.
+    """
+    path = Path(folder) / mapping.file
+    if not path.exists():
+        raise FeedError(str(path), f"file not found (the {mapping.feed} feed is expected here; "
+                                   f"its name is set in config/feeds/{mapping.feed}.toml)")
+    if mapping.format == "excel":
+        return _read_excel(mapping, path)
+    return _read_csv(mapping, path)

@@ -1,0 +1,55 @@
+"""Dates in every layout the feeds use: 2014-03-05, 20140305, 2014/3/5, 2014.03.05, 2014年3月5日,
+Excel dates already read as ISO text, and Excel serial numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_SEPARATED = r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?(?:[ T].*)?$"
+_COMPACT = r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"
+_SERIAL = r"^(?P<serial>\d{5})(?:\.0+)?$"
+
+
+def excel_serial_to_date(serial: int) -> dt.date:
+    """An Excel (1900 system) serial day number as a date."""
+    return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
+
+
+def parse_dates(raw: pd.Series, earliest: dt.date, latest: dt.date) -> tuple[pd.Series, pd.Series]:
+    """Parse a column of date text. Returns (dates, problems).
+
+    `dates` holds datetime.date or None. `problems` holds None, or a reason for a value that is
+    present but unusable (unparseable, impossible, outside [earliest, latest]) or was repaired
+    (month and day swapped when the month is over 12 and the day is not).
+    """
+    text = raw.astype("object").where(raw.notna(), None)
+    text = text.map(lambda v: str(v).strip().replace("\u3000", " ") if v is not None else None)
+    parts = text.str.extract(_SEPARATED)
+    compact = text.str.extract(_COMPACT)
+    parts = parts.fillna(compact)
+    serial = pd.to_numeric(text.str.extract(_SERIAL)["serial"], errors="coerce")
+    years = pd.to_numeric(parts["y"], errors="coerce")
+    months = pd.to_numeric(parts["m"], errors="coerce")
+    days = pd.to_numeric(parts["d"], errors="coerce")
+    swapped = (months > 12) & (days <= 12)
+    months, days = months.where(~swapped, days), days.where(~swapped, months)
+    dates = pd.to_datetime(
+        pd.DataFrame({"year": years, "month": months, "day": days}), errors="coerce"
+    )
+    from_serial = pd.to_datetime(
+        pd.Timestamp(_EXCEL_EPOCH) + pd.to_timedelta(serial, unit="D"), errors="coerce"
+    )
+    dates = dates.fillna(from_serial)
+    in_range = (dates >= pd.Timestamp(earliest)) & (dates <= pd.Timestamp(latest))
+    present = text.notna() & (text != "")
+    problems = pd.Series(np.full(len(text), None, dtype=object), index=text.index)
+    problems[present & dates.isna()] = "not a date in any known layout"
+    problems[present & dates.notna() & ~in_range] = f"outside the plausible range {earliest} to {latest}"
+    problems[present & swapped & dates.notna() & in_range] = "month and day swapped; repaired"
+    usable = dates.where(in_range)
+    result = pd.Series(usable.dt.date, index=text.index, dtype=object).where(usable.notna(), None)
+    return result, problems

@@ -1,0 +1,89 @@
+"""Chinese personal names: cleaning, placeholders for unnamed babies, surname split, pinyin."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import pandas as pd
+from opencc import OpenCC
+from pypinyin import Style, lazy_pinyin
+
+from linkage.config import NameRules
+
+_MIDDLE_DOTS = "·•‧∙⋅・･﹒．.。‐-"
+_T2S = OpenCC("t2s")
+NAME_COLUMNS = ("name", "name_is_placeholder", "surname", "given_name", "name_pinyin", "given_pinyin", "surname_pinyin")
+
+
+def clean_name(raw: str | None) -> str | None:
+    """Remove whitespace of every width, fold full-width forms, convert traditional to simplified,
+    and unify the middle-dot variants of minority names to '·'."""
+    if raw is None:
+        return None
+    text = "".join(unicodedata.normalize("NFKC", str(raw)).split())
+    text = text.strip(_MIDDLE_DOTS)
+    text = re.sub(f"[{re.escape(_MIDDLE_DOTS)}]+", "·", text)
+    text = _T2S.convert(text)
+    return text or None
+
+
+def is_placeholder(name: str | None, rules: NameRules, surnames: frozenset[str] = frozenset()) -> bool:
+    """True for a name that is not a name: 李丽之子, 婴儿, a nickname such as 豆豆 or 小宝."""
+    if not name:
+        return False
+    if name in rules.nicknames or any(re.search(p, name) for p in rules.placeholder_patterns):
+        return True
+    # Two identical characters with no surname (豆豆, 乐乐) is a pet name.
+    return len(name) == 2 and name[0] == name[1] and name[0] not in surnames
+
+
+def split_name(name: str | None, compound_surnames: tuple[str, ...]) -> tuple[str | None, str | None]:
+    """(surname, given name). Compound surnames such as 欧阳 are kept whole; a minority name
+    written with '·' has no surname in the Han sense and is kept whole as the given name."""
+    if not name:
+        return None, None
+    if "·" in name:
+        return None, name
+    for surname in compound_surnames:
+        if name.startswith(surname) and len(name) > len(surname):
+            return surname, name[len(surname):]
+    if len(name) == 1:
+        return name, None
+    return name[0], name[1:]
+
+
+@lru_cache(maxsize=500_000)
+def to_pinyin(text: str) -> str:
+    """Toneless pinyin syllables joined by spaces: 李梓涵 -> 'li zi han'."""
+    return " ".join(lazy_pinyin(text, style=Style.NORMAL, errors="ignore"))
+
+
+def standardise_name(raw: str | None, rules: NameRules) -> tuple:
+    """All name columns for one raw name (see NAME_COLUMNS); a placeholder keeps only its text."""
+    name = clean_name(raw)
+    if is_placeholder(name, rules):
+        return name, True, None, None, None, None, None
+    surname, given = split_name(name, rules.compound_surnames)
+    return (
+        name,
+        False,
+        surname,
+        given,
+        to_pinyin(name) if name else None,
+        to_pinyin(given) if given else None,
+        to_pinyin(surname) if surname else None,
+    )
+
+
+def standardise_names(raw: pd.Series, rules: NameRules) -> pd.DataFrame:
+    """`standardise_name` over a column, computed once per distinct value."""
+    uniques = {v: standardise_name(v, rules) for v in pd.unique(raw.astype(object))}
+    return pd.DataFrame([uniques[v] for v in raw.astype(object)], columns=NAME_COLUMNS, index=raw.index)
+
+
+def clean_person_names(raw: pd.Series) -> pd.Series:
+    """Guardians' and parents' names: cleaned, no placeholder logic."""
+    uniques = {v: clean_name(v) for v in pd.unique(raw.astype(object))}
+    return raw.astype(object).map(uniques)

@@ -1,0 +1,139 @@
+"""Places: county and township of residence, county of household registration, addresses."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pandas as pd
+
+from linkage.config import Policy, DivisionRules
+from linkage.divisions import DivisionTable
+
+_ADDRESS_UNITS = [
+    (r"(号楼|幢|栋|座)", "栋"),
+    (r"单元", "单元"),
+    (r"(室|户)$", ""),
+    (r"[#＃]", "号"),
+]
+
+
+def normalise_address(raw: str | None, prefixes: tuple[str, ...] = ()) -> str | None:
+    """Full-width forms folded, spaces and punctuation removed, leading province/city names dropped,
+    building words unified (号楼/幢/座 -> 栋), so that two spellings of one address compare equal."""
+    if raw is None:
+        return None
+    text = "".join(unicodedata.normalize("NFKC", str(raw)).split())
+    text = re.sub(r"[,，。、;；:：()（）\[\]【】\"'“”-]", "", text)
+    changed = True
+    while changed:
+        changed = False
+        for prefix in prefixes:
+            if text.startswith(prefix) and len(text) > len(prefix):
+                text, changed = text[len(prefix):], True
+    for pattern, replacement in _ADDRESS_UNITS:
+        text = re.sub(pattern, replacement, text)
+    return text or None
+
+
+def county_code_from_name(name: str | None, policy: Policy) -> str | None:
+    """A Pingdingshan county-level unit from its name or a common short form (卫东区, 高新区)."""
+    if not name:
+        return None
+    text = "".join(unicodedata.normalize("NFKC", str(name)).split())
+    text = text.removeprefix("河南省").removeprefix(policy.city)
+    for code, unit in policy.counties.items():
+        if text in (unit, unit.removeprefix(policy.city)):
+            return code
+    if text in policy.county_aliases:
+        return policy.county_aliases[text]
+    return None
+
+
+def residence_county_from_code(code: str | None, policy: Policy) -> tuple[str | None, str | None]:
+    """(county, problem) for a residence code of 6 or more digits that must be a unit of this city."""
+    if not code:
+        return None, None
+    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", str(code)))
+    if len(digits) < 6:
+        return None, f"residence code {code!r} is not a division code"
+    county = digits[:6]
+    if county not in policy.counties:
+        return None, f"residence code {code!r} is not a county-level unit of {policy.city}"
+    return county, None
+
+
+def legal_county(county: str | None, township: str | None, policy: Policy, rules: DivisionRules) -> str | None:
+    """The legal county of residence: a township coded under a statistical zone belongs to a real
+    county (config/divisions.toml); for other townships it is the county itself."""
+    if county is None:
+        return None
+    zones = {"410471", "410472"}
+    if county not in zones:
+        return county
+    return rules.zone_townships.get(township or "")
+
+
+def household_county(
+    code: str | None, text: str | None, id_number: str | None, table: DivisionTable, policy: Policy
+) -> tuple[str | None, str | None, str | None]:
+    """(county, source, problem): from the code if it is a known county, else from the text,
+    else from the first six digits of a valid ID. Sources: 'code', 'text', 'id_prefix'."""
+    problem = None
+    if code:
+        digits = re.sub(r"\D", "", str(code))
+        current = table.current_code(digits[:6]) if len(digits) >= 6 else None
+        if current:
+            return current, "code", None
+        problem = f"household code {code!r} is not a known county-level code"
+    if text:
+        found = county_code_from_name(text, policy) or table.county_from_text(text)
+        if found:
+            return found, "text", problem
+    if isinstance(id_number, str):
+        current = table.current_code(id_number[:6])
+        if current:
+            return current, "id_prefix", problem
+    return None, None, problem
+
+
+def standardise_places(raw: pd.DataFrame, ids: pd.Series, table: DivisionTable, policy: Policy,
+                       rules: DivisionRules, township_from_key: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Place columns for one feed's raw table. Returns (places, problems by field)."""
+    n = len(raw)
+    col = lambda name: raw[name] if name in raw else pd.Series([None] * n, index=raw.index, dtype=object)  # noqa: E731
+    township_code = col("residence_township_code").astype(object)
+    if township_from_key:
+        township_code = col("record_key").map(lambda k: k[:9] if isinstance(k, str) and re.fullmatch(r"\d{9,}", k) else None)
+    county, problems_residence = [], []
+    for tcode, ccode, cname in zip(township_code, col("residence_county_code"), col("residence_county_name")):
+        found, problem = residence_county_from_code(tcode or ccode, policy)
+        if found is None and cname:
+            found = county_code_from_name(cname, policy)
+            problem = None if found else f"school county {cname!r} is not a unit of {policy.city}"
+        county.append(found)
+        problems_residence.append(problem)
+    townships = [t if isinstance(t, str) and len(t) >= 9 and c and t.startswith(c) else None
+                 for t, c in zip(township_code, county)]
+    cache: dict[tuple, tuple] = {}
+    household = []
+    for key in zip(col("household_code"), col("household_text"), ids):
+        if key not in cache:
+            cache[key] = household_county(*key, table, policy)
+        household.append(cache[key])
+    prefixes = ("河南省", "河南", policy.city, policy.city.removesuffix("市"))
+    addresses = {v: normalise_address(v, prefixes) for v in pd.unique(col("residence_address").astype(object))}
+    places = pd.DataFrame({
+        "residence_county": county,
+        "residence_township": townships,
+        "residence_township_name": col("residence_township_name").map(normalise_address),
+        "residence_legal_county": [legal_county(c, t, policy, rules) for c, t in zip(county, townships)],
+        "residence_address": col("residence_address").astype(object).map(addresses),
+        "household_county": [h[0] for h in household],
+        "household_county_source": [h[1] for h in household],
+    }, index=raw.index)
+    problems = pd.DataFrame({
+        "residence_county": problems_residence,
+        "household_county": [h[2] for h in household],
+    }, index=raw.index)
+    return places, problems
