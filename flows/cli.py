@@ -44,6 +44,27 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from linkage.config import load_config
+    from linkage.feed_check import check_feeds
+    from linkage.model import load_settings
+    from linkage.register import build_register
+    from linkage.run_outputs import write_run_outputs
+
+    config = load_config(args.config)
+    checked = check_feeds(args.feeds, config, args.as_of)
+    settings = load_settings(args.model) if args.model else None
+    previous = pd.read_parquet(Path(args.previous) / "members.parquet") if args.previous else None
+    register = build_register(checked.standardised, config, args.as_of, settings, previous)
+    write_run_outputs(Path(args.out), checked, register, config.model.version)
+    reg = register.register
+    print(f"{len(reg)} children in the register, {int(reg['is_migrant'].sum())} migrant children; "
+          f"{len(checked.quarantine)} rows quarantined; outputs in {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     parser = argparse.ArgumentParser(prog="childreg", description="Migrant-children register (流动儿童台账)")
@@ -65,6 +86,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--out", type=Path)
     check.add_argument("--as-of", type=_date, default=dt.date.today(), help="reference date (default today)")
     check.set_defaults(handler=_check)
+
+    run = sub.add_parser("run", help="the half-yearly run: check, link, register, decide status")
+    run.add_argument("feeds", type=Path)
+    run.add_argument("--as-of", type=_date, required=True, help="reference date of the run")
+    run.add_argument("--out", type=Path, required=True)
+    run.add_argument("--model", type=Path, help="a saved model (model.json) to load instead of training")
+    run.add_argument("--previous", type=Path, help="the previous run's output folder, to keep master IDs")
+    run.set_defaults(handler=_run)
     return parser
 
 

@@ -66,6 +66,23 @@ class NameRules:
 
 
 @dataclass(frozen=True)
+class ModelConfig:
+    """Thresholds, blocking and training settings of the linkage model."""
+
+    version: str
+    match_threshold: float
+    ambiguity_margin: float
+    prediction_blocking: list[list[str]]
+    u_max_pairs: float
+    seed: int
+    deterministic_rules: list[list[str]]
+    deterministic_recall: float
+    em_blocking: list[list[str]]
+    m_floor: float = 0.005
+    lookalike_groups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything a run reads from `config/`."""
 
@@ -73,6 +90,7 @@ class Config:
     policy: Policy
     divisions: DivisionRules
     names: NameRules
+    model: ModelConfig
     directory: Path
 
 
@@ -145,4 +163,19 @@ def load_config(directory: Path | str | None = None) -> Config:
         nicknames=frozenset(names["placeholders"].get("nicknames", [])),
         compound_surnames=tuple(names["compound_surnames"]["list"]),
     )
-    return Config(feeds, policy, divisions, name_rules, directory)
+    mod = _load_toml(directory / "model.toml")
+    training = mod["training"]
+    model = ModelConfig(
+        version=str(mod["version"]),
+        match_threshold=float(mod["match_threshold"]),
+        ambiguity_margin=float(mod["ambiguity_margin"]),
+        prediction_blocking=[list(r) for r in mod["prediction_blocking"]],
+        u_max_pairs=float(training["u_max_pairs"]),
+        seed=int(training["seed"]),
+        deterministic_rules=[list(r) for r in training["deterministic_rules"]],
+        deterministic_recall=float(training["deterministic_recall"]),
+        em_blocking=[list(r) for r in training["em_blocking"]],
+        m_floor=float(training.get("m_floor", 0.005)),
+        lookalike_groups=tuple(names.get("lookalikes", {}).get("groups", [])),
+    )
+    return Config(feeds, policy, divisions, name_rules, model, directory)

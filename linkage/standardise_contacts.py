@@ -7,13 +7,15 @@ import unicodedata
 
 import pandas as pd
 
+from linkage.values import is_missing
+
 _SEX = {"男": "M", "女": "F", "1": "M", "2": "F", "男性": "M", "女性": "F", "M": "M", "F": "F"}
 _UNKNOWN_SEX = {"0", "9", "未知", "未说明", "不详"}
 
 
 def standardise_sex(raw: str | None) -> tuple[str | None, str | None]:
     """(M/F or None, problem). GB/T 2261.1 codes 0 and 9 and their words are 'unknown', not errors."""
-    if raw is None:
+    if is_missing(raw):
         return None, None
     text = "".join(unicodedata.normalize("NFKC", str(raw)).split()).upper()
     if text in _SEX:
@@ -26,7 +28,7 @@ def standardise_sex(raw: str | None) -> tuple[str | None, str | None]:
 def standardise_phone(raw: str | None) -> tuple[str | None, str | None]:
     """(digits or None, problem). Mobiles become 11 digits (+86/0086 removed); landlines keep the
     area code (0375-1234567 -> 03751234567)."""
-    if raw is None:
+    if is_missing(raw):
         return None, None
     text = unicodedata.normalize("NFKC", str(raw))
     digits = re.sub(r"\D", "", text.split("转")[0])

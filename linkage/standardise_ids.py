@@ -8,6 +8,8 @@ import unicodedata
 
 import pandas as pd
 
+from linkage.values import is_missing
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$")
@@ -29,7 +31,7 @@ def upgrade_15_to_18(id15: str) -> str:
 
 def clean_id_text(raw: str | None) -> str | None:
     """Fold full-width characters, remove spaces and separators, upper-case the X."""
-    if raw is None:
+    if is_missing(raw):
         return None
     text = unicodedata.normalize("NFKC", str(raw))
     text = re.sub(r"[\s\-_'\"]", "", text).upper()

@@ -11,6 +11,7 @@ from opencc import OpenCC
 from pypinyin import Style, lazy_pinyin
 
 from linkage.config import NameRules
+from linkage.values import is_missing
 
 _MIDDLE_DOTS = "·•‧∙⋅・･﹒．.。‐-"
 _T2S = OpenCC("t2s")
@@ -20,7 +21,7 @@ NAME_COLUMNS = ("name", "name_is_placeholder", "surname", "given_name", "name_pi
 def clean_name(raw: str | None) -> str | None:
     """Remove whitespace of every width, fold full-width forms, convert traditional to simplified,
     and unify the middle-dot variants of minority names to '·'."""
-    if raw is None:
+    if is_missing(raw):
         return None
     text = "".join(unicodedata.normalize("NFKC", str(raw)).split())
     text = text.strip(_MIDDLE_DOTS)
@@ -80,7 +81,7 @@ def standardise_name(raw: str | None, rules: NameRules) -> tuple:
 def standardise_names(raw: pd.Series, rules: NameRules) -> pd.DataFrame:
     """`standardise_name` over a column, computed once per distinct value."""
     uniques = {v: standardise_name(v, rules) for v in pd.unique(raw.astype(object))}
-    return pd.DataFrame([uniques[v] for v in raw.astype(object)], columns=NAME_COLUMNS, index=raw.index)
+    return pd.DataFrame([uniques[v] for v in raw.astype(object)], columns=NAME_COLUMNS, index=raw.index, dtype=object)
 
 
 def clean_person_names(raw: pd.Series) -> pd.Series:

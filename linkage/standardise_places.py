@@ -9,6 +9,7 @@ import pandas as pd
 
 from linkage.config import Policy, DivisionRules
 from linkage.divisions import DivisionTable
+from linkage.values import is_missing
 
 _ADDRESS_UNITS = [
     (r"(号楼|幢|栋|座)", "栋"),
@@ -21,7 +22,7 @@ _ADDRESS_UNITS = [
 def normalise_address(raw: str | None, prefixes: tuple[str, ...] = ()) -> str | None:
     """Full-width forms folded, spaces and punctuation removed, leading province/city names dropped,
     building words unified (号楼/幢/座 -> 栋), so that two spellings of one address compare equal."""
-    if raw is None:
+    if is_missing(raw):
         return None
     text = "".join(unicodedata.normalize("NFKC", str(raw)).split())
     text = re.sub(r"[,，。、;；:：()（）\[\]【】\"'“”-]", "", text)
@@ -38,7 +39,7 @@ def normalise_address(raw: str | None, prefixes: tuple[str, ...] = ()) -> str | 
 
 def county_code_from_name(name: str | None, policy: Policy) -> str | None:
     """A Pingdingshan county-level unit from its name or a common short form (卫东区, 高新区)."""
-    if not name:
+    if is_missing(name):
         return None
     text = "".join(unicodedata.normalize("NFKC", str(name)).split())
     text = text.removeprefix("河南省").removeprefix(policy.city)
@@ -52,7 +53,7 @@ def county_code_from_name(name: str | None, policy: Policy) -> str | None:
 
 def residence_county_from_code(code: str | None, policy: Policy) -> tuple[str | None, str | None]:
     """(county, problem) for a residence code of 6 or more digits that must be a unit of this city."""
-    if not code:
+    if is_missing(code):
         return None, None
     digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", str(code)))
     if len(digits) < 6:
@@ -80,6 +81,8 @@ def household_county(
     """(county, source, problem): from the code if it is a known county, else from the text,
     else from the first six digits of a valid ID. Sources: 'code', 'text', 'id_prefix'."""
     problem = None
+    code = None if is_missing(code) else code
+    text = None if is_missing(text) else text
     if code:
         digits = re.sub(r"\D", "", str(code))
         current = table.current_code(digits[:6]) if len(digits) >= 6 else None

@@ -1,0 +1,80 @@
+"""Measuring the register against synthetic ground truth, and the exact-ID baseline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    """Pairwise linkage accuracy, cluster purity and migrant-status accuracy."""
+
+    precision: float
+    recall: float
+    f1: float
+    children_split: int
+    masters_mixed: int
+    migrant_precision: float
+    migrant_recall: float
+
+    def lines(self, label: str) -> list[str]:
+        return [
+            f"{label}: pairwise precision {self.precision:.4f}, recall {self.recall:.4f}, F1 {self.f1:.4f}",
+            f"{label}: children split across masters {self.children_split}, masters mixing children {self.masters_mixed}",
+            f"{label}: migrant status precision {self.migrant_precision:.4f}, recall {self.migrant_recall:.4f}",
+        ]
+
+
+def _pair_count(groups: pd.Series) -> int:
+    sizes = groups.value_counts()
+    return int((sizes * (sizes - 1) // 2).sum())
+
+
+def pairwise(members: pd.DataFrame, truth_records: pd.DataFrame) -> tuple[float, float, float, int, int]:
+    """members (feed, row_number, master_id) against truth (feed, row_number, child_id)."""
+    m = members.merge(truth_records, on=["feed", "row_number"])
+    predicted = _pair_count(m["master_id"])
+    actual = _pair_count(m["child_id"])
+    both = _pair_count(m["master_id"] + "|" + m["child_id"])
+    precision = both / predicted if predicted else 1.0
+    recall = both / actual if actual else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    split = int((m.groupby("child_id")["master_id"].nunique() > 1).sum())
+    mixed = int((m.groupby("master_id")["child_id"].nunique() > 1).sum())
+    return precision, recall, f1, split, mixed
+
+
+def status_accuracy(register: pd.DataFrame, members: pd.DataFrame, truth_records: pd.DataFrame,
+                    truth_children: pd.DataFrame) -> tuple[float, float]:
+    """Migrant-status precision and recall per true child: a migrant child counts as found when a
+    master holding most of its records is marked migrant; every master marked migrant must be
+    one whose records are mostly a migrant child's."""
+    m = members.merge(truth_records, on=["feed", "row_number"])
+    majority = m.groupby("master_id")["child_id"].agg(lambda s: s.mode().iloc[0]).rename("child_id")
+    flagged = register.set_index("master_id")["is_migrant"].astype(bool)
+    is_migrant = truth_children.set_index("child_id")["is_migrant"].astype(str).eq("True")
+    flagged_children = set(majority[flagged.reindex(majority.index, fill_value=False)].values)
+    migrant_children = set(is_migrant[is_migrant].index) & set(m["child_id"])
+    true_flags = flagged.reindex(majority.index, fill_value=False) & majority.map(is_migrant).fillna(False).astype(bool)
+    precision = true_flags.sum() / max(1, flagged.reindex(majority.index, fill_value=False).sum())
+    recall = len(flagged_children & migrant_children) / max(1, len(migrant_children))
+    return float(precision), float(recall)
+
+
+def measure(register: pd.DataFrame, members: pd.DataFrame, truth_records: pd.DataFrame,
+            truth_children: pd.DataFrame) -> Accuracy:
+    """All figures for one register."""
+    p, r, f1, split, mixed = pairwise(members, truth_records)
+    mp, mr = status_accuracy(register, members, truth_records, truth_children)
+    return Accuracy(p, r, f1, split, mixed, mp, mr)
+
+
+def exact_id_members(standardised: pd.DataFrame) -> pd.DataFrame:
+    """What a clerk's lookup by ID number gives: records with the same valid ID are one child,
+    every other record a child of its own."""
+    key = standardised["id_number"].where(standardised["id_number"].notna(),
+                                          "rec:" + standardised["feed"] + ":" + standardised["record_key"].astype(str))
+    return pd.DataFrame({"feed": standardised["feed"], "record_key": standardised["record_key"],
+                         "row_number": standardised["row_number"], "master_id": key.astype(str)})

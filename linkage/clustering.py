@@ -1,0 +1,165 @@
+"""From scored pairs to children: constrained clustering.
+
+Pairs at or above the threshold join records, strongest first, but never so that one child holds
+two different valid IDs, or two clearly different real names that no ID vouches for: that is what
+keeps twins and siblings apart even when everything else about them (parents, phone, address,
+household; for twins the date of birth too) agrees and the model's score is high. Records with placeholder names (李丽之子, 婴儿) join in a second pass, only where
+one child fits clearly better than any other; a record that fits two children about equally well
+(twins) joins neither and is listed for verification in the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+CLUSTER_COLUMNS = ["unique_id", "cluster_key", "link_probability", "verification"]
+
+
+def _edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def same_name(a: dict, b: dict) -> bool:
+    """Could these two real names be one child's? Equal, homophones, look-alike characters,
+    given-name characters swapped, or pinyin at most two letters apart."""
+    if a["name"] == b["name"] or a["name_pinyin"] == b["name_pinyin"] or a["name_shape"] == b["name_shape"]:
+        return True
+    if a["surname_pinyin"] == b["surname_pinyin"] and a["given_sorted"] and a["given_sorted"] == b["given_sorted"]:
+        return True
+    return _edit_distance(a["name_pinyin"] or "", b["name_pinyin"] or "") <= 2
+
+
+def same_id(a: dict, b: dict) -> bool:
+    """The same ID text, or one character apart where one side fails its check digit."""
+    if not a["id_text"] or not b["id_text"]:
+        return False
+    if a["id_text"] == b["id_text"]:
+        return True
+    one_invalid = a["id_number"] is None or b["id_number"] is None
+    return one_invalid and _edit_distance(a["id_text"], b["id_text"]) <= 1
+
+
+def close_birth_dates(a: str, b: str) -> bool:
+    """Dates of birth that one child's records can show: equal, month and day swapped, one digit
+    off, or within a month."""
+    if a == b or _edit_distance(a, b) <= 1:
+        return True
+    if a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
+        return True
+    return abs((dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days) <= 31
+
+
+def can_be_one_child(a: dict, b: dict) -> bool:
+    """False for two records that cannot be one child: different valid IDs; or, with no ID
+    agreement between them, different real names or dates of birth far apart."""
+    if a["id_number"] and b["id_number"] and a["id_number"] != b["id_number"]:
+        return False
+    if same_id(a, b):
+        return True
+    if a["name"] and b["name"] and not same_name(a, b):
+        return False
+    if a["birth_date"] and b["birth_date"] and not close_birth_dates(a["birth_date"], b["birth_date"]):
+        return False
+    return True
+
+
+_FACTS = ("id_number", "id_text", "name", "name_pinyin", "name_shape", "surname_pinyin", "given_sorted", "birth_date")
+
+
+class _Clusters:
+    def __init__(self, records: pd.DataFrame):
+        facts = records[["unique_id", *_FACTS]].astype(object).where(records[["unique_id", *_FACTS]].notna(), None)
+        self.facts = {row["unique_id"]: row for row in facts.to_dict("records")}
+        self.parent = {uid: uid for uid in self.facts}
+        self.members = {uid: [uid] for uid in self.facts}
+
+    def find(self, x: str) -> str:
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def can_join(self, a: str, b: str) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        return all(can_be_one_child(self.facts[x], self.facts[y]) for x in self.members[ra] for y in self.members[rb])
+
+    def join(self, a: str, b: str) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        if not self.can_join(a, b):
+            return False
+        self.parent[rb] = ra
+        self.members[ra].extend(self.members.pop(rb))
+        return True
+
+
+def cluster_records(records: pd.DataFrame, pairs: pd.DataFrame, threshold: float, margin: float) -> pd.DataFrame:
+    """Cluster `records` (unique_id, is_placeholder and the name and ID columns of `linkage_input`) using `pairs` (unique_id_l,
+    unique_id_r, match_weight, match_probability). Returns one row per record: its cluster key
+    (the smallest unique_id in the cluster), the probability of the strongest pair that put it
+    there (1.0 for a record alone), and a verification note or None."""
+    ids = dict(zip(records["unique_id"], records["id_number"]))
+    placeholder = dict(zip(records["unique_id"], records["is_placeholder"].astype(bool)))
+    clusters = _Clusters(records)
+    strong = pairs[pairs["match_probability"] >= threshold].sort_values("match_weight", ascending=False)
+    best_link: dict[str, float] = {}
+    notes: dict[str, str] = {}
+
+    def note_link(a: str, b: str, p: float) -> None:
+        best_link[a] = max(best_link.get(a, 0.0), p)
+        best_link[b] = max(best_link.get(b, 0.0), p)
+
+    named = strong[[not (placeholder[l] or placeholder[r]) for l, r in zip(strong["unique_id_l"], strong["unique_id_r"])]]
+    for l, r, p in zip(named["unique_id_l"], named["unique_id_r"], named["match_probability"]):
+        if clusters.join(l, r):
+            note_link(l, r, p)
+
+    # Placeholder records: the best-fitting named child, unless two fit about equally well.
+    touching = strong[[placeholder[l] != placeholder[r] for l, r in zip(strong["unique_id_l"], strong["unique_id_r"])]]
+    candidates: dict[str, dict[str, tuple[float, float]]] = {}
+    for l, r, w, p in zip(touching["unique_id_l"], touching["unique_id_r"], touching["match_weight"], touching["match_probability"]):
+        baby, other = (l, r) if placeholder[l] else (r, l)
+        root = clusters.find(other)
+        if root not in candidates.setdefault(baby, {}) or candidates[baby][root][0] < w:
+            candidates[baby][root] = (w, p)
+    for baby, options in candidates.items():
+        ranked = sorted(options.items(), key=lambda kv: kv[1][0], reverse=True)
+        if len(ranked) > 1 and ranked[0][1][0] - ranked[1][1][0] < margin:
+            notes[baby] = "placeholder name fits two children about equally well (twins?): check in the field"
+            continue
+        root, (w, p) = ranked[0]
+        if clusters.join(root, baby):
+            note_link(root, baby, p)
+
+    # Placeholder records that only match each other (an infant known to no named record).
+    among = strong[[placeholder[l] and placeholder[r] for l, r in zip(strong["unique_id_l"], strong["unique_id_r"])]]
+    for l, r, p in zip(among["unique_id_l"], among["unique_id_r"], among["match_probability"]):
+        if l in notes or r in notes:
+            continue
+        a_named = clusters.find(l) != l or clusters.find(r) != r
+        if not a_named and clusters.join(l, r):
+            note_link(l, r, p)
+
+    roots = {uid: clusters.find(uid) for uid in ids}
+    key_of_root: dict[str, str] = {}
+    for uid, root in roots.items():
+        key_of_root[root] = min(key_of_root.get(root, uid), uid)
+    return pd.DataFrame({
+        "unique_id": list(ids),
+        "cluster_key": [key_of_root[roots[uid]] for uid in ids],
+        "link_probability": [best_link.get(uid, 1.0) for uid in ids],
+        "verification": [notes.get(uid) for uid in ids],
+    })

@@ -1,0 +1,60 @@
+"""The columns the linkage model compares, derived from the standardised table."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+LINKAGE_COLUMNS = [
+    "unique_id", "source_dataset", "feed", "record_key", "id_number", "id_text", "name", "name_pinyin",
+    "name_shape", "surname_pinyin", "given_sorted", "birth_date", "birth_year", "sex", "guardian_phone",
+    "family_names", "household_county", "residence_county", "residence_township", "residence_address",
+    "is_placeholder", "local_date",
+]
+
+
+def shape_key(name: str | None, lookalike_groups: tuple[str, ...]) -> str | None:
+    """The name with every look-alike character replaced by its group's first character."""
+    if not isinstance(name, str):
+        return None
+    table = {c: group[0] for group in lookalike_groups for c in group}
+    return "".join(table.get(c, c) for c in name)
+
+
+def linkage_input(standardised: pd.DataFrame, lookalike_groups: tuple[str, ...]) -> pd.DataFrame:
+    """One row per kept record with what the model compares. Placeholder names are blanked so
+    that they neither help nor hurt; the parent a placeholder names joins the family names."""
+    s = standardised
+    placeholder = s["name_is_placeholder"].astype(bool)
+    name = s["name"].where(~placeholder)
+    given_sorted = s["given_name"].where(~placeholder).map(lambda g: "".join(sorted(g)) if isinstance(g, str) else None)
+    family = [
+        sorted({n for n in names if isinstance(n, str) and n})
+        for names in zip(s["guardian_name"], s["mother_name"], s["father_name"], s["placeholder_parent"])
+    ]
+    birth = s["birth_date"].map(lambda d: d.isoformat() if d is not None and d == d else None)
+    residence = s["residence_legal_county"].fillna(s["residence_county"])
+    out = pd.DataFrame({
+        "unique_id": s["feed"] + ":" + s["record_key"].astype(str),
+        "source_dataset": s["feed"],
+        "feed": s["feed"],
+        "record_key": s["record_key"].astype(str),
+        "id_number": s["id_number"],
+        "id_text": s["id_text"],
+        "name": name,
+        "name_pinyin": s["name_pinyin"].where(~placeholder),
+        "name_shape": name.map(lambda n: shape_key(n, lookalike_groups)),
+        "surname_pinyin": s["surname_pinyin"].where(~placeholder),
+        "given_sorted": given_sorted,
+        "birth_date": birth,
+        "birth_year": birth.str[:4],
+        "sex": s["sex"],
+        "guardian_phone": s["guardian_phone"],
+        "family_names": [f or None for f in family],
+        "household_county": s["household_county"],
+        "residence_county": residence,
+        "residence_township": s["residence_township"],
+        "residence_address": s["residence_address"],
+        "is_placeholder": placeholder,
+        "local_date": s["local_date"],
+    })
+    return out.astype({c: object for c in out.columns if c not in ("is_placeholder",)}).where(out.notna(), None)

@@ -1,0 +1,55 @@
+"""Master IDs that stay the same from one run to the next.
+
+A child keeps the master ID its records carried in the previous run's register (the ID most of
+its records carried; on a tie, the smallest). A child new to the register gets an ID made from
+its anchor record, a hash of its valid ID number if it has one, else of its smallest record
+reference, so the same child found again without a previous register gets the same ID too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+
+
+def mint_master_id(anchor: str) -> str:
+    """A new master ID from a cluster's anchor: 'M' + 12 hex characters of its SHA-256."""
+    return "M" + hashlib.sha256(anchor.encode("utf-8")).hexdigest()[:12].upper()
+
+
+def assign_master_ids(clusters: pd.DataFrame, records: pd.DataFrame, previous: pd.DataFrame | None = None) -> pd.DataFrame:
+    """`clusters` (unique_id, cluster_key) and `records` (unique_id, id_number) -> (cluster_key,
+    master_id). `previous` is the last run's members (unique_id, master_id), if there is one."""
+    merged = clusters.merge(records[["unique_id", "id_number"]], on="unique_id", how="left")
+    if previous is not None and len(previous):
+        merged = merged.merge(previous[["unique_id", "master_id"]].rename(columns={"master_id": "previous_id"}),
+                              on="unique_id", how="left")
+    else:
+        merged["previous_id"] = None
+    votes = (merged.dropna(subset=["previous_id"]).groupby(["cluster_key", "previous_id"]).size()
+             .reset_index(name="votes").sort_values(["votes", "previous_id"], ascending=[False, True]))
+    sizes = merged.groupby("cluster_key").size()
+    wanted = {key: list(group["previous_id"]) for key, group in votes.groupby("cluster_key", sort=False)}
+    inherited: dict[str, str] = {}
+    taken: set[str] = set()
+    # Biggest clusters choose first, so a child split in two keeps its ID in the larger part.
+    for key in sizes.sort_values(ascending=False).index:
+        for previous_id in wanted.get(key, []):
+            if previous_id not in taken:
+                inherited[key] = previous_id
+                taken.add(previous_id)
+                break
+    anchors = merged.assign(anchor=merged["id_number"].where(merged["id_number"].notna(), None))
+    id_anchor = anchors.dropna(subset=["anchor"]).groupby("cluster_key")["anchor"].min()
+    out = []
+    for key in sizes.index:
+        if key in inherited:
+            out.append((key, inherited[key]))
+            continue
+        minted = mint_master_id("id:" + id_anchor[key] if key in id_anchor.index else "rec:" + key)
+        while minted in taken:
+            minted = mint_master_id(minted)
+        taken.add(minted)
+        out.append((key, minted))
+    return pd.DataFrame(out, columns=["cluster_key", "master_id"])

@@ -1,0 +1,55 @@
+"""From standardised records to the master child register: link, cluster, golden record, status."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from linkage.clustering import cluster_records
+from linkage.config import Config
+from linkage.eligibility import decide_statuses
+from linkage.golden_record import golden_records
+from linkage.linkage_input import linkage_input
+from linkage.master_ids import assign_master_ids
+from linkage.model import linker_for, train_model
+from linkage.prediction import score_pairs
+
+
+@dataclass
+class Register:
+    """The outputs of linkage: the register, its members, the scored pairs and the model used."""
+
+    register: pd.DataFrame
+    members: pd.DataFrame
+    pairs: pd.DataFrame
+    settings: dict
+    records: pd.DataFrame
+
+
+def build_register(standardised: pd.DataFrame, config: Config, as_of: dt.date, settings: dict | None = None,
+                   previous_members: pd.DataFrame | None = None) -> Register:
+    """Link the records (training the model on them unless `settings` is given), cluster them,
+    keep master IDs from `previous_members`, build golden records and decide each child's status."""
+    records = linkage_input(standardised, config.model.lookalike_groups)
+    settings = settings or train_model(records, config.model)
+    linker = linker_for(records, settings)
+    pairs = score_pairs(linker)
+    clusters = cluster_records(records, pairs, config.model.match_threshold, config.model.ambiguity_margin)
+    masters = assign_master_ids(clusters, records, previous_members)
+    clusters = clusters.merge(masters, on="cluster_key")
+    members = records[["unique_id", "feed", "record_key"]].merge(clusters, on="unique_id")
+    members["row_number"] = members["unique_id"].map(
+        dict(zip(standardised["feed"] + ":" + standardised["record_key"].astype(str), standardised["row_number"])))
+    std = standardised.assign(unique_id=standardised["feed"] + ":" + standardised["record_key"].astype(str))
+    joined = std.merge(members[["unique_id", "master_id"]], on="unique_id")
+    register = decide_statuses(golden_records(joined), as_of, config.policy)
+    verification = members.dropna(subset=["verification"])
+    uncertain = members[members["link_probability"] < 0.99].groupby("master_id").size()
+    register["records_to_verify"] = register["master_id"].map(verification.groupby("master_id").size()).fillna(0).astype(int)
+    register["uncertain_links"] = register["master_id"].map(uncertain).fillna(0).astype(int)
+    members = members[["master_id", "feed", "record_key", "row_number", "unique_id", "link_probability", "verification"]]
+    members = members.rename(columns={"link_probability": "match_probability"})
+    return Register(register, members.sort_values(["master_id", "feed", "record_key"], ignore_index=True),
+                    pairs, settings, records)

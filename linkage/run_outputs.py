@@ -1,0 +1,36 @@
+"""What a run writes: the register tables as Parquet and as one DuckDB database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from linkage.feed_check import CheckedFeeds
+from linkage.model import save_model
+from linkage.outputs import write_duckdb, write_parquet
+from linkage.register import Register
+
+PAIR_OUTPUT_COLUMNS = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
+
+
+def output_tables(checked: CheckedFeeds, register: Register) -> dict[str, pd.DataFrame]:
+    """The named tables of a run."""
+    gammas = [c for c in register.pairs.columns if c.startswith("gamma_")]
+    return {
+        "register": register.register,
+        "members": register.members,
+        "quarantine": checked.quarantine,
+        "field_issues": checked.issues,
+        "pairs": register.pairs[PAIR_OUTPUT_COLUMNS + gammas],
+        "reconciliation": checked.reconciliation,
+    }
+
+
+def write_run_outputs(out: Path, checked: CheckedFeeds, register: Register, model_version: str) -> dict[str, Path]:
+    """Write every table to `out` (Parquet, plus register.duckdb) and the model used (model.json)."""
+    tables = output_tables(checked, register)
+    written = {name: write_parquet(frame, out / f"{name}.parquet") for name, frame in tables.items()}
+    written["duckdb"] = write_duckdb(tables, out / "register.duckdb")
+    written["model"] = save_model(register.settings, out / "model.json", model_version)
+    return written

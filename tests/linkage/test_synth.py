@@ -1,0 +1,34 @@
+import csv
+
+import pandas as pd
+from python_calamine import CalamineWorkbook
+
+from linkage.synth import NoiseSettings, generate_feeds
+
+
+def test_formats_and_encodings(feeds_dir):
+    assert (feeds_dir / "police.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    (feeds_dir / "health.csv").read_bytes().decode("gb18030")
+    text = (feeds_dir / "vaccination.csv").read_bytes()
+    assert not text.startswith(b"\xef\xbb\xbf") and text.decode("utf-8")
+    assert CalamineWorkbook.from_path(str(feeds_dir / "education.xlsx")).sheet_names == ["随迁子女"]
+
+
+def test_truth_covers_every_row_and_every_status(feeds_dir):
+    records = pd.read_csv(feeds_dir / "truth" / "records.csv", dtype=str)
+    children = pd.read_csv(feeds_dir / "truth" / "children.csv", dtype=str)
+    assert set(records["child_id"]) <= set(children["child_id"])
+    assert {"migrant", "local_household", "exempt_move", "aged_16_or_over", "under_six_months"} <= set(children["status"])
+    assert children["twin_of"].notna().any()
+
+
+def test_same_seed_same_feeds(tmp_path):
+    generate_feeds(tmp_path / "a", 50, seed=5)
+    generate_feeds(tmp_path / "b", 50, seed=5)
+    assert (tmp_path / "a" / "police.csv").read_bytes() == (tmp_path / "b" / "police.csv").read_bytes()
+
+
+def test_hard_setting_has_more_of_everything():
+    easy, hard = NoiseSettings.default(), NoiseSettings.hard()
+    assert hard.homophone > easy.homophone and hard.twins > easy.twins
+    assert hard.id_missing["health"] >= 0.9 and hard.id_missing["education"] >= 0.5
