@@ -34,7 +34,9 @@ class DivisionTable:
     historic: dict[str, str]
     home_prefixes: tuple[str, ...]             # preferred when a county name is ambiguous
     _county_by_name: dict[str, list[str]] = field(default_factory=dict)
+    _parent_by_name: dict[str, set[str]] = field(default_factory=dict)
     _pattern: re.Pattern | None = None
+    _text_cache: dict[str, str | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for code, name in self.names.items():
@@ -43,6 +45,10 @@ class DivisionTable:
             for key in {name, _short(name)}:
                 self._county_by_name.setdefault(key, []).append(code)
         parents = [n for c, n in self.names.items() if c.endswith("00")]
+        for code, name in self.names.items():
+            if code.endswith("00"):
+                for key in {name, _short(name)}:
+                    self._parent_by_name.setdefault(key, set()).add(code)
         words = set(self._county_by_name) | set(parents) | {_short(p) for p in parents}
         alternation = "|".join(sorted((re.escape(w) for w in words if len(w) >= 2), key=len, reverse=True))
         self._pattern = re.compile(alternation)
@@ -73,13 +79,15 @@ class DivisionTable:
         """The county-level unit named in free text, or None when none or several fit equally."""
         if not text or self._pattern is None:
             return None
+        if text not in self._text_cache:
+            self._text_cache[text] = self._county_from_text(text)
+        return self._text_cache[text]
+
+    def _county_from_text(self, text: str) -> str | None:
         found = self._pattern.findall(text)
         if not found:
             return None
-        parent_codes = {
-            c for w in found for c, n in self.names.items()
-            if c.endswith("00") and (n == w or _short(n) == w)
-        }
+        parent_codes = set().union(*(self._parent_by_name.get(w, set()) for w in found))
         for word in found:
             candidates = self._county_by_name.get(word)
             if not candidates:

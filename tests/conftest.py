@@ -24,3 +24,16 @@ def feeds_dir(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("feeds")
     generate_feeds(folder, 800, seed=11, noise=NoiseSettings.default(), as_of=AS_OF)
     return folder
+
+
+@pytest.fixture(scope="session")
+def checked(feeds_dir, config):
+    from linkage.feed_check import check_feeds
+    return check_feeds(feeds_dir, config, AS_OF)
+
+
+@pytest.fixture(scope="session")
+def built(checked, config):
+    """The register built once on the small generated feeds, training the model on them."""
+    from linkage.register import build_register
+    return build_register(checked.standardised, config, AS_OF)

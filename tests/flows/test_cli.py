@@ -18,3 +18,16 @@ def test_bad_folder_is_a_one_line_error(tmp_path, capsys):
     assert main(["check", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "police.csv" in err and "Traceback" not in err
+
+
+def test_run_writes_register_members_pairs_and_duckdb(feeds_dir, tmp_path, capsys):
+    import duckdb
+    assert main(["run", str(feeds_dir), "--as-of", "2026-06-30", "--out", str(tmp_path)]) == 0
+    register = pd.read_parquet(tmp_path / "register.parquet")
+    members = pd.read_parquet(tmp_path / "members.parquet")
+    assert register["master_id"].is_unique and register["is_migrant"].dtype == bool
+    assert register["residence_county"].dropna().str.fullmatch(r"\d{6}").all()
+    assert {"master_id", "feed", "record_key", "match_probability"} <= set(members.columns)
+    con = duckdb.connect(str(tmp_path / "register.duckdb"), read_only=True)
+    assert con.execute("select count(*) from register").fetchall()[0][0] == len(register)
+    assert (tmp_path / "model.json").exists() and (tmp_path / "pairs.parquet").exists()

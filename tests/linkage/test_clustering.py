@@ -1,0 +1,71 @@
+import pandas as pd
+
+from linkage.clustering import can_be_one_child, cluster_records
+
+COLUMNS = ["unique_id", "id_number", "id_text", "name", "name_pinyin", "name_shape", "surname_pinyin",
+           "given_sorted", "birth_date", "is_placeholder"]
+
+
+def _rec(uid, name=None, pinyin=None, id_number=None, birth="2020-01-01", placeholder=False, id_text=None):
+    given = "".join(sorted(name[1:])) if name else None
+    return [uid, id_number, id_text or id_number, name, pinyin, name, pinyin.split()[0] if pinyin else None,
+            given, birth, placeholder]
+
+
+def _pairs(*rows):
+    return pd.DataFrame(rows, columns=["unique_id_l", "unique_id_r", "match_weight", "match_probability"])
+
+
+def _cluster(records, pairs, margin=3.0):
+    frame = pd.DataFrame(records, columns=COLUMNS)
+    out = cluster_records(frame, pairs, 0.95, margin)
+    return dict(zip(out["unique_id"], out["cluster_key"])), dict(zip(out["unique_id"], out["verification"]))
+
+
+def test_twins_with_different_ids_stay_apart_however_high_the_score():
+    records = [_rec("a", "李子涵", "li zi han", "410402202001010011"), _rec("b", "李子轩", "li zi xuan", "410402202001010027")]
+    keys, _ = _cluster(records, _pairs(("a", "b", 30.0, 0.9999)))
+    assert keys["a"] != keys["b"]
+
+
+def test_twins_without_ids_stay_apart_by_name():
+    records = [_rec("a", "李子涵", "li zi han"), _rec("b", "李浩然", "li hao ran")]
+    keys, _ = _cluster(records, _pairs(("a", "b", 25.0, 0.9999)))
+    assert keys["a"] != keys["b"]
+
+
+def test_homophone_and_id_typo_join():
+    records = [_rec("a", "李子涵", "li zi han", "410402202001010011"),
+               _rec("b", "李梓涵", "li zi han", None, id_text="410402202001010012"),
+               _rec("c", "李子涵", "li zi han", None, id_text="410402202001010012")]
+    keys, _ = _cluster(records, _pairs(("a", "b", 20.0, 0.999), ("b", "c", 20.0, 0.999)))
+    assert keys["a"] == keys["b"] == keys["c"]
+
+
+def test_a_chain_cannot_smuggle_two_ids_into_one_child():
+    records = [_rec("a", "李子涵", "li zi han", "410402202001010011"), _rec("m", None, None, None, placeholder=True),
+               _rec("b", "李子涵", "li zi han", "410402202001010027")]
+    keys, _ = _cluster(records, _pairs(("a", "m", 20.0, 0.999), ("m", "b", 10.0, 0.99)))
+    assert keys["a"] != keys["b"]
+
+
+def test_placeholder_fitting_two_twins_equally_joins_neither_and_is_listed():
+    records = [_rec("a", "李子涵", "li zi han"), _rec("b", "李浩然", "li hao ran"), _rec("m", None, None, placeholder=True)]
+    keys, notes = _cluster(records, _pairs(("a", "m", 15.0, 0.999), ("b", "m", 14.5, 0.999)))
+    assert keys["m"] not in (keys["a"], keys["b"])
+    assert "equally" in notes["m"]
+
+
+def test_placeholder_with_a_clear_best_child_joins_it():
+    records = [_rec("a", "李子涵", "li zi han"), _rec("b", "李浩然", "li hao ran", birth="2021-05-05"),
+               _rec("m", None, None, placeholder=True)]
+    keys, notes = _cluster(records, _pairs(("a", "m", 15.0, 0.999), ("b", "m", 5.0, 0.97)))
+    assert keys["m"] == keys["a"] and notes["m"] is None
+
+
+def test_dates_of_birth_far_apart_cannot_be_one_child_without_id():
+    a = dict(zip(COLUMNS, _rec("a", None, None, birth="2016-05-28", placeholder=True)))
+    b = dict(zip(COLUMNS, _rec("b", None, None, birth="2026-05-08", placeholder=True)))
+    swapped = dict(zip(COLUMNS, _rec("c", None, None, birth="2016-28-05"[:5] + "05-28", placeholder=True)))
+    assert not can_be_one_child(a, b)
+    assert can_be_one_child(a, swapped)

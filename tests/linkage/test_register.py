@@ -1,0 +1,62 @@
+import datetime as dt
+import json
+
+import pandas as pd
+
+from linkage.accuracy import measure
+from linkage.register import build_register
+from tests.conftest import AS_OF
+
+
+def _truth(feeds_dir):
+    records = pd.read_csv(feeds_dir / "truth" / "records.csv", dtype={"row_number": int}, keep_default_na=False)
+    children = pd.read_csv(feeds_dir / "truth" / "children.csv", dtype=str)
+    return records, children
+
+
+def test_register_links_noisy_records_and_keeps_children_apart(built, feeds_dir):
+    records, children = _truth(feeds_dir)
+    acc = measure(built.register, built.members, records, children)
+    assert acc.precision >= 0.99 and acc.recall >= 0.97, acc
+    assert acc.migrant_precision >= 0.97 and acc.migrant_recall >= 0.97, acc
+
+
+def test_twins_with_ids_never_share_a_master(built, feeds_dir):
+    records, children = _truth(feeds_dir)
+    twins = children[children["twin_of"].notna()]
+    m = built.members.merge(records, on=["feed", "row_number"])
+    for _, twin in twins.iterrows():
+        a = set(m.loc[m["child_id"] == twin["child_id"], "master_id"])
+        b = set(m.loc[m["child_id"] == twin["twin_of"], "master_id"])
+        ids = built.register[built.register["master_id"].isin(a & b)]
+        assert ids["ids_distinct"].fillna(0).le(1).all()
+
+
+def test_every_kept_record_is_in_exactly_one_master(built, checked):
+    assert len(built.members) == len(checked.standardised)
+    assert built.members["unique_id"].is_unique
+    assert set(built.members["master_id"]) == set(built.register["master_id"])
+
+
+def test_statuses_have_reasons(built):
+    assert built.register["status"].notna().all() and built.register["status_reason"].notna().all()
+    assert built.register["is_migrant"].dtype == bool
+
+
+def test_saved_and_reloaded_model_gives_the_same_clusters(built, checked, config, tmp_path):
+    from linkage.model import load_settings, save_model
+    path = save_model(built.settings, tmp_path / "model.json", config.model.version)
+    assert json.loads(path.read_text())["linker_uid"] == "childreg-model-v1"
+    again = build_register(checked.standardised, config, AS_OF, settings=load_settings(path))
+    a = built.members.set_index("unique_id")["master_id"]
+    b = again.members.set_index("unique_id")["master_id"].reindex(a.index)
+    assert (a == b).all()
+
+
+def test_master_ids_are_stable_from_one_run_to_the_next(built, checked, config):
+    half = checked.standardised.sample(frac=0.8, random_state=1)
+    later = build_register(half, config, AS_OF, settings=built.settings, previous_members=built.members)
+    before = built.members.set_index("unique_id")["master_id"]
+    after = later.members.set_index("unique_id")["master_id"]
+    common = after.index.intersection(before.index)
+    assert (after[common] == before[common]).mean() >= 0.99
