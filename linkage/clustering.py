@@ -137,7 +137,10 @@ def cluster_records(records: pd.DataFrame, pairs: pd.DataFrame, threshold: float
             candidates[baby][root] = (w, p)
     for baby, options in candidates.items():
         ranked = sorted(options.items(), key=lambda kv: kv[1][0], reverse=True)
-        if len(ranked) > 1 and ranked[0][1][0] - ranked[1][1][0] < margin:
+        # Two near-equal candidates are a real ambiguity only if they cannot be one child
+        # (twins); candidates that could be one child are a split the placeholder does not decide.
+        if (len(ranked) > 1 and ranked[0][1][0] - ranked[1][1][0] < margin
+                and not clusters.can_join(ranked[0][0], ranked[1][0])):
             notes[baby] = "placeholder name fits two children about equally well (twins?): check in the field"
             continue
         root, (w, p) = ranked[0]

@@ -26,15 +26,26 @@ def clean_name(raw: str | None) -> str | None:
     text = "".join(unicodedata.normalize("NFKC", str(raw)).split())
     text = text.strip(_MIDDLE_DOTS)
     text = re.sub(f"[{re.escape(_MIDDLE_DOTS)}]+", "·", text)
-    text = _T2S.convert(text)
+    text = "".join(_simplified(c) for c in text)
     return text or None
+
+
+@lru_cache(maxsize=50_000)
+def _simplified(char: str) -> str:
+    # Character by character: a name is not a phrase, and this is cached per character.
+    return _T2S.convert(char)
+
+
+@lru_cache(maxsize=8)
+def _placeholder_pattern(patterns: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
 def is_placeholder(name: str | None, rules: NameRules, surnames: frozenset[str] = frozenset()) -> bool:
     """True for a name that is not a name: 李丽之子, 婴儿, a nickname such as 豆豆 or 小宝."""
     if not name:
         return False
-    if name in rules.nicknames or any(re.search(p, name) for p in rules.placeholder_patterns):
+    if name in rules.nicknames or _placeholder_pattern(rules.placeholder_patterns).search(name):
         return True
     # Two identical characters with no surname (豆豆, 乐乐) is a pet name.
     return len(name) == 2 and name[0] == name[1] and name[0] not in surnames
@@ -55,10 +66,16 @@ def split_name(name: str | None, compound_surnames: tuple[str, ...]) -> tuple[st
     return name[0], name[1:]
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=50_000)
+def _char_pinyin(char: str) -> str:
+    syllables = lazy_pinyin(char, style=Style.NORMAL, errors="ignore")
+    return syllables[0] if syllables else ""
+
+
 def to_pinyin(text: str) -> str:
-    """Toneless pinyin syllables joined by spaces: 李梓涵 -> 'li zi han'."""
-    return " ".join(lazy_pinyin(text, style=Style.NORMAL, errors="ignore"))
+    """Toneless pinyin syllables joined by spaces: 李梓涵 -> 'li zi han'. Read character by
+    character (names are not phrases), each character's most common reading."""
+    return " ".join(p for p in (_char_pinyin(c) for c in text) if p)
 
 
 def standardise_name(raw: str | None, rules: NameRules) -> tuple:
