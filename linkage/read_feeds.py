@@ -105,9 +105,7 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _assemble(
-    mapping: FeedMapping, path: Path, header: list, rows: list[list], number_flags: list[dict[str, bool]] | None
-) -> RawFeed:
+def _assemble(mapping: FeedMapping, path: Path, header: list, rows: list[list]) -> RawFeed:
     positions, problems = _column_positions(mapping, [str(h) for h in header], path)
     width = len(header)
     good: list[list] = []
@@ -152,7 +150,7 @@ def _read_csv(mapping: FeedMapping, path: Path) -> RawFeed:
         raise FeedError(str(path), f"not a readable CSV file: {exc}") from None
     if not rows:
         raise FeedError(str(path), "the file has a header but no rows")
-    return _assemble(mapping, path, header, rows, None)
+    return _assemble(mapping, path, header, rows)
 
 
 def _read_excel(mapping: FeedMapping, path: Path) -> RawFeed:
@@ -176,7 +174,7 @@ def _read_excel(mapping: FeedMapping, path: Path) -> RawFeed:
     rows = [r for r in values[1:] if any(v is not None and str(v).strip() for v in r)]
     if not values or not rows:
         raise FeedError(str(path), f"sheet {sheet_name} has no rows")
-    return _assemble(mapping, path, values[0], rows, None)
+    return _assemble(mapping, path, values[0], rows)
 
 
 def read_feed(mapping: FeedMapping, folder: Path | str) -> RawFeed:

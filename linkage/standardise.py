@@ -95,7 +95,7 @@ def standardise_feed(raw: pd.DataFrame, mapping: FeedMapping, config: Config, ta
     record("birth_date", birth_problems)
     out["birth_date"] = birth
 
-    was_number = raw.get(f"id_number_was_number")
+    was_number = raw.get("id_number_was_number")
     ids = standardise_ids(_column(raw, "id_number"), was_number)
     from_student = _column(raw, "student_number").map(_id_from_student_number)
     use_student = ids["id_number"].isna() & from_student.notna()
