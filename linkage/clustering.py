@@ -3,8 +3,9 @@
 Pairs at or above the threshold join records, strongest first, but never so that one child holds
 two different valid IDs, or two clearly different real names that no ID vouches for: that is what
 keeps twins and siblings apart even when everything else about them (parents, phone, address,
-household; for twins the date of birth too) agrees and the model's score is high. Records with placeholder names (李丽之子, 婴儿) join in a second pass, only where
-one child fits clearly better than any other; a record that fits two children about equally well
+household; for twins the date of birth too) agrees and the model's score is high. Records with
+placeholder names (李丽之子, 婴儿) join in a second pass, only where one child fits clearly better
+than any other; a record that fits two children about equally well
 (twins) joins neither and is listed for verification in the field.
 """
 
@@ -13,9 +14,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-
-CLUSTER_COLUMNS = ["unique_id", "cluster_key", "link_probability", "verification"]
-
 
 def _edit_distance(a: str, b: str) -> int:
     previous = list(range(len(b) + 1))
@@ -107,8 +105,8 @@ class _Clusters:
 
 
 def cluster_records(records: pd.DataFrame, pairs: pd.DataFrame, threshold: float, margin: float) -> pd.DataFrame:
-    """Cluster `records` (unique_id, is_placeholder and the name and ID columns of `linkage_input`) using `pairs` (unique_id_l,
-    unique_id_r, match_weight, match_probability). Returns one row per record: its cluster key
+    """Cluster `records` (unique_id, is_placeholder and the name and ID columns of
+    `linkage_input`) using `pairs` (unique_id_l, unique_id_r, match_weight, match_probability). Returns one row per record: its cluster key
     (the smallest unique_id in the cluster), the probability of the strongest pair that put it
     there (1.0 for a record alone), and a verification note or None."""
     ids = dict(zip(records["unique_id"], records["id_number"]))

@@ -72,6 +72,7 @@ class ModelConfig:
     version: str
     match_threshold: float
     ambiguity_margin: float
+    uncertain_below: float
     prediction_blocking: list[list[str]]
     u_max_pairs: float
     seed: int
@@ -169,6 +170,7 @@ def load_config(directory: Path | str | None = None) -> Config:
         version=str(mod["version"]),
         match_threshold=float(mod["match_threshold"]),
         ambiguity_margin=float(mod["ambiguity_margin"]),
+        uncertain_below=float(mod["uncertain_below"]),
         prediction_blocking=[list(r) for r in mod["prediction_blocking"]],
         u_max_pairs=float(training["u_max_pairs"]),
         seed=int(training["seed"]),

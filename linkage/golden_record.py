@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-FEED_RANK = {"police": 0, "education": 1, "health": 2, "vaccination": 3}
+from linkage.config import FEEDS
+from linkage.linkage_input import record_ref
+
+FEED_RANK = {feed: rank for rank, feed in enumerate(FEEDS)}
 SOURCE_RANK = {"code": 0, "text": 1, "id_prefix": 2}
-
-
-def _ref(frame: pd.DataFrame) -> pd.Series:
-    return frame["feed"] + ":" + frame["record_key"].astype(str)
 
 
 def _most_common(members: pd.DataFrame, column: str, extra_rank: str | None = None) -> pd.DataFrame:
@@ -46,7 +45,7 @@ def _most_recent(members: pd.DataFrame, columns: list[str], where: pd.Series, la
 
 def golden_records(members: pd.DataFrame) -> pd.DataFrame:
     """`members`: standardised records with master_id. Returns one row per master_id."""
-    m = members.assign(ref=_ref(members), feed_rank=members["feed"].map(FEED_RANK),
+    m = members.assign(ref=record_ref(members), feed_rank=members["feed"].map(FEED_RANK),
                        real_name=members["name"].where(~members["name_is_placeholder"].astype(bool)),
                        source_rank=members["household_county_source"].map(SOURCE_RANK),
                        local_date=pd.to_datetime(members["local_date"]))

@@ -12,6 +12,11 @@ LINKAGE_COLUMNS = [
 ]
 
 
+def record_ref(frame: pd.DataFrame) -> pd.Series:
+    """'feed:record_key', the reference that names a record everywhere downstream."""
+    return frame["feed"] + ":" + frame["record_key"].astype(str)
+
+
 def shape_key(name: str | None, lookalike_groups: tuple[str, ...]) -> str | None:
     """The name with every look-alike character replaced by its group's first character."""
     if not isinstance(name, str):
@@ -34,7 +39,7 @@ def linkage_input(standardised: pd.DataFrame, lookalike_groups: tuple[str, ...])
     birth = s["birth_date"].map(lambda d: d.isoformat() if d is not None and d == d else None)
     residence = s["residence_legal_county"].fillna(s["residence_county"])
     out = pd.DataFrame({
-        "unique_id": s["feed"] + ":" + s["record_key"].astype(str),
+        "unique_id": record_ref(s),
         "source_dataset": s["feed"],
         "feed": s["feed"],
         "record_key": s["record_key"].astype(str),

@@ -11,9 +11,8 @@ from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
 from linkage.blocking import blocking_rules
 from linkage.comparisons import all_comparisons
-from linkage.config import ModelConfig
+from linkage.config import FEEDS, ModelConfig
 
-FEED_ORDER = ("police", "education", "health", "vaccination")
 logging.getLogger("splink").setLevel(logging.WARNING)
 
 
@@ -33,7 +32,7 @@ def model_settings(model: ModelConfig) -> SettingsCreator:
 def register_feeds(db_api: DuckDBAPI, records: pd.DataFrame) -> list:
     """One Splink input table per feed present, in a fixed order."""
     tables = []
-    for feed in FEED_ORDER:
+    for feed in FEEDS:
         part = records[records["source_dataset"] == feed]
         if len(part):
             tables.append(db_api.register(part.reset_index(drop=True), table_name=f"feed_{feed}"))
@@ -98,7 +97,3 @@ def linker_for(records: pd.DataFrame, settings: dict, db_api: DuckDBAPI | None =
     db_api = db_api or DuckDBAPI()
     return Linker(register_feeds(db_api, records), settings, log_level=logging.WARNING)
 
-
-def model_version(path: Path) -> str:
-    """The version recorded in a saved model."""
-    return json.loads(Path(path).read_text(encoding="utf-8")).get("linker_uid", "unknown")

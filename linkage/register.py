@@ -11,7 +11,7 @@ from linkage.clustering import cluster_records
 from linkage.config import Config
 from linkage.eligibility import decide_statuses
 from linkage.golden_record import golden_records
-from linkage.linkage_input import linkage_input
+from linkage.linkage_input import linkage_input, record_ref
 from linkage.master_ids import assign_master_ids
 from linkage.model import linker_for, train_model
 from linkage.prediction import score_pairs
@@ -39,14 +39,13 @@ def build_register(standardised: pd.DataFrame, config: Config, as_of: dt.date, s
     clusters = cluster_records(records, pairs, config.model.match_threshold, config.model.ambiguity_margin)
     masters = assign_master_ids(clusters, records, previous_members)
     clusters = clusters.merge(masters, on="cluster_key")
-    members = records[["unique_id", "feed", "record_key"]].merge(clusters, on="unique_id")
-    members["row_number"] = members["unique_id"].map(
-        dict(zip(standardised["feed"] + ":" + standardised["record_key"].astype(str), standardised["row_number"])))
-    std = standardised.assign(unique_id=standardised["feed"] + ":" + standardised["record_key"].astype(str))
+    std = standardised.assign(unique_id=record_ref(standardised))
+    members = records[["unique_id", "feed", "record_key"]].merge(clusters, on="unique_id").merge(
+        std[["unique_id", "row_number"]], on="unique_id")
     joined = std.merge(members[["unique_id", "master_id"]], on="unique_id")
     register = decide_statuses(golden_records(joined), as_of, config.policy)
     verification = members.dropna(subset=["verification"])
-    uncertain = members[members["link_probability"] < 0.99].groupby("master_id").size()
+    uncertain = members[members["link_probability"] < config.model.uncertain_below].groupby("master_id").size()
     register["records_to_verify"] = register["master_id"].map(verification.groupby("master_id").size()).fillna(0).astype(int)
     register["uncertain_links"] = register["master_id"].map(uncertain).fillna(0).astype(int)
     members = members[["master_id", "feed", "record_key", "row_number", "unique_id", "link_probability", "verification"]]

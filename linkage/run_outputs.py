@@ -9,9 +9,8 @@ import pandas as pd
 from linkage.feed_check import CheckedFeeds
 from linkage.model import save_model
 from linkage.outputs import write_duckdb, write_parquet
+from linkage.prediction import PAIR_COLUMNS
 from linkage.register import Register
-
-PAIR_OUTPUT_COLUMNS = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
 
 
 def output_tables(checked: CheckedFeeds, register: Register) -> dict[str, pd.DataFrame]:
@@ -22,7 +21,7 @@ def output_tables(checked: CheckedFeeds, register: Register) -> dict[str, pd.Dat
         "members": register.members,
         "quarantine": checked.quarantine,
         "field_issues": checked.issues,
-        "pairs": register.pairs[PAIR_OUTPUT_COLUMNS + gammas],
+        "pairs": register.pairs[PAIR_COLUMNS + gammas],
         "reconciliation": checked.reconciliation,
     }
 
