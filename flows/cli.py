@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -45,23 +46,19 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    import pandas as pd
+    from flows.half_yearly import half_yearly_run
 
-    from linkage.config import load_config
-    from linkage.feed_check import check_feeds
-    from linkage.model import load_settings
-    from linkage.register import build_register
-    from linkage.run_outputs import write_run_outputs
-
-    config = load_config(args.config)
-    checked = check_feeds(args.feeds, config, args.as_of)
-    settings = load_settings(args.model) if args.model else None
-    previous = pd.read_parquet(Path(args.previous) / "members.parquet") if args.previous else None
-    register = build_register(checked.standardised, config, args.as_of, settings, previous)
-    write_run_outputs(Path(args.out), checked, register, config.model.version)
-    reg = register.register
-    print(f"{len(reg)} children in the register, {int(reg['is_migrant'].sum())} migrant children; "
-          f"{len(checked.quarantine)} rows quarantined; outputs in {args.out}")
+    manifest = half_yearly_run(
+        feeds=str(args.feeds), as_of=args.as_of, out=str(args.out), model=str(args.model) if args.model else None,
+        previous=str(args.previous) if args.previous else None,
+        config_dir=str(args.config) if args.config else None,
+    )
+    rows = manifest["rows"]
+    print(f"{rows['children']} children in the register, {rows['migrant_children']} migrant children; "
+          f"{rows['rows_quarantined']} rows quarantined.\n"
+          f"Results in {args.out}/: ledgers/ (one workbook per county for civil-affairs staff), "
+          f"report.html (match report for analysts), register.parquet, members.parquet, register.duckdb, "
+          f"manifest.json")
     return 0
 
 
@@ -118,10 +115,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: runs a subcommand; bad input ends with a one-line error, never a traceback."""
     args = build_parser().parse_args(argv)
+    # Nothing leaves the machine: no telemetry from the temporary Prefect server.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     try:
         return args.handler(args)
     except (FeedError, ConfigError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines():
+            print(f"error: {line}", file=sys.stderr)
         return 2
 
 

@@ -45,6 +45,7 @@ class Policy:
     exempt_group: frozenset[str]
     counties: dict[str, str]
     county_aliases: dict[str, str]
+    zones: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,36 @@ class ModelConfig:
 
 
 @dataclass(frozen=True)
+class CareGap:
+    """A child of these ages whom `missing_feed` does not hold has a gap in care."""
+
+    label: str
+    min_age: int
+    max_age: int
+    missing_feed: str
+    follow_up: str
+
+
+@dataclass(frozen=True)
+class ServiceCategory:
+    """A basic public service category and who it applies to."""
+
+    area: str
+    category: str
+    min_age: int
+    max_age: int
+    grades: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CareRules:
+    """Gaps in care and service categories, from `config/care.toml` (staff may edit it)."""
+
+    gaps: tuple[CareGap, ...]
+    services: tuple[ServiceCategory, ...]
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything a run reads from `config/`."""
 
@@ -93,6 +124,7 @@ class Config:
     names: NameRules
     model: ModelConfig
     directory: Path
+    care: CareRules = CareRules((), ())
 
 
 def _load_toml(path: Path) -> dict:
@@ -137,6 +169,22 @@ def load_feed_mapping(path: Path) -> FeedMapping:
     return mapping
 
 
+def load_care_rules(path: Path) -> CareRules:
+    """Parse the gaps-in-care and service-category file."""
+    raw = _load_toml(path)
+    try:
+        gaps = tuple(CareGap(g["label"], int(g["min_age"]), int(g["max_age"]), g["missing_feed"], g["follow_up"])
+                     for g in raw.get("gaps", []))
+        services = tuple(ServiceCategory(s["area"], s["category"], int(s["min_age"]), int(s["max_age"]),
+                                         tuple(s.get("grades", ()))) for s in raw.get("services", []))
+    except KeyError as exc:
+        raise ConfigError(f"{path}: a gap or service lacks the setting {exc.args[0]!r}") from None
+    unknown = {g.missing_feed for g in gaps} - set(FEEDS)
+    if unknown:
+        raise ConfigError(f"{path}: missing_feed must be one of {', '.join(FEEDS)}, not {sorted(unknown)}")
+    return CareRules(gaps, services)
+
+
 def load_config(directory: Path | str | None = None) -> Config:
     """Load every configuration file from `directory` (the project's `config/` by default)."""
     directory = Path(directory) if directory else DEFAULT_CONFIG_DIR
@@ -153,6 +201,7 @@ def load_config(directory: Path | str | None = None) -> Config:
         exempt_group=frozenset(str(c) for c in pol["exempt_group"]),
         counties={str(k): v for k, v in pol["counties"].items()},
         county_aliases={k: str(v) for k, v in pol.get("county_aliases", {}).items()},
+        zones=frozenset(str(c) for c in pol.get("zones", [])),
     )
     divisions = DivisionRules(
         extra={str(k): v for k, v in div.get("extra", {}).items()},
@@ -180,4 +229,5 @@ def load_config(directory: Path | str | None = None) -> Config:
         m_floor=float(training.get("m_floor", 0.005)),
         lookalike_groups=tuple(names.get("lookalikes", {}).get("groups", [])),
     )
-    return Config(feeds, policy, divisions, name_rules, model, directory)
+    care = load_care_rules(directory / "care.toml")
+    return Config(feeds, policy, divisions, name_rules, model, directory, care)

@@ -8,6 +8,7 @@ evidence. Every child gets a status; a child that cannot be decided says why.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -21,7 +22,6 @@ STATUS_LABELS = {
     "under_six_months": "在本地居住不满6个月",
     "undecided": "无法判定",
 }
-ZONES = frozenset({"410471", "410472"})
 
 
 def months_before(date: dt.date, months: int) -> dt.date:
@@ -37,9 +37,14 @@ def sixteenth_birthday(birth: dt.date, years: int) -> dt.date:
         return dt.date(birth.year + years, 3, 1)
 
 
-def decide_status(child: dict, as_of: dt.date, policy: Policy) -> tuple[str, str]:
+def decide_status(child: dict, as_of: dt.date, policy: Policy,
+                  place_name: Callable[[str], str | None] | None = None) -> tuple[str, str]:
     """(status, reason) for one golden record with birth_date, household_county,
-    residence_county, residence_legal_county and earliest_local_date."""
+    residence_county, residence_legal_county and earliest_local_date. `place_name` names a
+    county code anywhere in China for the reason (the city's own units are named regardless)."""
+    def named(code: str) -> str:
+        return policy.counties.get(code) or (place_name(code) if place_name else None) or code
+
     birth = child.get("birth_date")
     if not _present(birth):
         return "undecided", "无出生日期，无法判断年龄 (no date of birth)"
@@ -53,11 +58,11 @@ def decide_status(child: dict, as_of: dt.date, policy: Policy) -> tuple[str, str
         return "undecided", "居住地无法确定 (no county of residence)"
     legal = legal if _present(legal) else None
     if home == legal or home == county:
-        return "local_household", f"户籍地与居住地同为{policy.counties.get(home, home)}"
+        return "local_household", f"户籍地与居住地同为{named(home)}"
     if home in policy.exempt_group and (county in policy.exempt_group or (legal or "") in policy.exempt_group):
-        return "exempt_move", (f"户籍{policy.counties.get(home, home)}，居住{policy.counties.get(county, county)}，"
+        return "exempt_move", (f"户籍{named(home)}，居住{named(county)}，"
                                "同属市区免计范围")
-    if county in ZONES and legal is None and home.startswith(policy.city_code):
+    if county in policy.zones and legal is None and home.startswith(policy.city_code):
         return "undecided", (f"居住乡镇属{policy.counties[county]}，其法定所属县区未配置 "
                              "(zone township's legal county not in config/divisions.toml)")
     earliest = child.get("earliest_local_date")
@@ -66,7 +71,7 @@ def decide_status(child: dict, as_of: dt.date, policy: Policy) -> tuple[str, str
     cutoff = months_before(as_of, policy.min_months_resident)
     if earliest > cutoff:
         return "under_six_months", f"最早本地记录{earliest:%Y-%m-%d}，不满{policy.min_months_resident}个月"
-    return "migrant", (f"户籍{home}，居住{policy.counties.get(county, county)}，"
+    return "migrant", (f"户籍{named(home)}，居住{named(county)}，"
                        f"自{earliest:%Y-%m-%d}起在本地居住满{policy.min_months_resident}个月")
 
 
@@ -74,9 +79,10 @@ def _present(value: object) -> bool:
     return value is not None and value == value and value is not pd.NaT
 
 
-def decide_statuses(register: pd.DataFrame, as_of: dt.date, policy: Policy) -> pd.DataFrame:
+def decide_statuses(register: pd.DataFrame, as_of: dt.date, policy: Policy,
+                    place_name: Callable[[str], str | None] | None = None) -> pd.DataFrame:
     """`register` with status, status_reason, is_migrant and age_years added (a new frame)."""
-    decided = [decide_status(row, as_of, policy) for row in register.to_dict("records")]
+    decided = [decide_status(row, as_of, policy, place_name) for row in register.to_dict("records")]
     out = register.copy()
     out["status"] = [d[0] for d in decided]
     out["status_label"] = out["status"].map(STATUS_LABELS)

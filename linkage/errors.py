@@ -16,3 +16,12 @@ class FeedError(Exception):
 
 class ConfigError(Exception):
     """A configuration file is missing or malformed."""
+
+
+class FeedsUnusable(FeedError):
+    """Several feeds cannot be used: each one's error, one line each."""
+
+    def __init__(self, errors: list[FeedError]):
+        Exception.__init__(self, "\n".join(str(e) for e in errors))
+        self.errors = errors
+        self.file, self.problem, self.row, self.field = errors[0].file, errors[0].problem, None, None

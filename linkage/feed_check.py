@@ -39,7 +39,12 @@ def check_feeds(folder: Path | str, config: Config, reference_date: dt.date) -> 
     cannot be read at all."""
     divisions = division_table(config)
     raws = [read_feed(config.feeds[name], folder) for name in config.feeds]
-    prepared = [prepare_feed(raw, config, divisions, reference_date) for raw in raws]
+    return combine_checked(raws, [prepare_feed(raw, config, divisions, reference_date) for raw in raws])
+
+
+def combine_checked(raws: list[RawFeed], prepared: list[PreparedFeed]) -> CheckedFeeds:
+    """Bring feeds read and prepared one by one (in parallel, say) into one checked set.
+    Raises ContractBroken if the combined standardised table breaks its contract."""
     standardised, quarantine, issues, outcomes = combine(prepared)
     return CheckedFeeds(prepared, raws, standardised, quarantine, issues, outcomes)
 

@@ -5,7 +5,8 @@ Rules (ties broken by feed: police, education, health, vaccination, then record 
 - id_number: the valid ID most of the child's records carry; two different valid IDs are a conflict.
 - birth_date and sex: those the chosen ID encodes; without an ID, the most common stated value.
 - name: the most common real name; a placeholder only when no record has a real name.
-- residence: from the record with the most recent local date (the household may have moved).
+- residence: from the record with the most recent local date (the household may have moved);
+  a statistical zone's coding of the same legal county is kept over the bare county.
 - household_county: a code over text over the ID's first six digits; the most common within the
   best source.
 - guardian and phone: the most recent record's. School and grade: the most recent school record.
@@ -43,8 +44,9 @@ def _most_recent(members: pd.DataFrame, columns: list[str], where: pd.Series, la
     return chosen.set_index("master_id")[columns + ["ref"]].rename(columns={"ref": f"{label}_source"})
 
 
-def golden_records(members: pd.DataFrame) -> pd.DataFrame:
-    """`members`: standardised records with master_id. Returns one row per master_id."""
+def golden_records(members: pd.DataFrame, zones: frozenset[str] = frozenset()) -> pd.DataFrame:
+    """`members`: standardised records with master_id; `zones`: the statistical zones' codes.
+    Returns one row per master_id."""
     m = members.assign(ref=record_ref(members), feed_rank=members["feed"].map(FEED_RANK),
                        real_name=members["name"].where(~members["name_is_placeholder"].astype(bool)),
                        source_rank=members["household_county_source"].map(SOURCE_RANK),
@@ -78,6 +80,7 @@ def golden_records(members: pd.DataFrame) -> pd.DataFrame:
     residence = _most_recent(m, ["residence_county", "residence_legal_county", "residence_township",
                                  "residence_township_name", "residence_address"], m["residence_county"].notna(), "residence")
     out = out.join(residence)
+    out = _prefer_zone_coding(out, m, zones)
     townships = m.dropna(subset=["residence_township_name"]).sort_values("local_date", ascending=False).drop_duplicates("master_id")
     out["residence_township_name"] = out["residence_township_name"].fillna(townships.set_index("master_id")["residence_township_name"])
     guardian = _most_recent(m, ["guardian_name", "guardian_phone"], m["guardian_phone"].notna() | m["guardian_name"].notna(), "guardian")
@@ -95,6 +98,22 @@ def golden_records(members: pd.DataFrame) -> pd.DataFrame:
     out["conflicts"] = _conflicts(out)
     out = out.drop(columns=["id_birth_date", "id_sex"])
     return out.reset_index()
+
+
+def _prefer_zone_coding(out: pd.DataFrame, m: pd.DataFrame, zones: frozenset[str]) -> pd.DataFrame:
+    """Where the chosen residence names only a legal county (a school's county by name, say) and
+    another record of the child places it in a statistical zone's township of that same county,
+    keep the zone: it is the county-level unit whose staff look after the child."""
+    zoned = m[m["residence_county"].isin(zones) & m["residence_legal_county"].notna()]
+    zoned = zoned.sort_values("local_date", ascending=False).drop_duplicates("master_id").set_index("master_id")
+    same = out.index.isin(zoned.index)
+    candidates = out[same]
+    fits = (~candidates["residence_county"].isin(zones)) & (
+        candidates["residence_county"] == zoned.loc[candidates.index, "residence_legal_county"])
+    chosen = candidates.index[fits]
+    for column in ("residence_county", "residence_township", "residence_township_name"):
+        out.loc[chosen, column] = zoned.loc[chosen, column].where(zoned.loc[chosen, column].notna(), out.loc[chosen, column])
+    return out
 
 
 def _conflicts(out: pd.DataFrame) -> pd.Series:

@@ -12,6 +12,7 @@ from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from linkage.blocking import blocking_rules
 from linkage.comparisons import all_comparisons
 from linkage.config import FEEDS, ModelConfig
+from linkage.outputs import write_text
 
 logging.getLogger("splink").setLevel(logging.WARNING)
 
@@ -80,11 +81,7 @@ def save_model(settings: dict, path: Path, version: str) -> Path:
     """Write the trained model as JSON with the model version in its settings."""
     settings = dict(settings)
     settings["linker_uid"] = f"childreg-model-v{version}"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(settings, ensure_ascii=False, indent=2), encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return write_text(json.dumps(settings, ensure_ascii=False, indent=2), path)
 
 
 def load_settings(path: Path) -> dict:

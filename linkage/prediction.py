@@ -5,8 +5,6 @@ from __future__ import annotations
 import pandas as pd
 from splink import Linker
 
-PAIR_COLUMNS = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
-
 
 def score_pairs(linker: Linker, keep_above: float = 0.01) -> pd.DataFrame:
     """Every blocked pair with match probability at least `keep_above`, with its comparison levels

@@ -9,19 +9,18 @@ import pandas as pd
 from linkage.feed_check import CheckedFeeds
 from linkage.model import save_model
 from linkage.outputs import write_duckdb, write_parquet
-from linkage.prediction import PAIR_COLUMNS
+from linkage.masking import masked
 from linkage.register import Register
 
 
 def output_tables(checked: CheckedFeeds, register: Register) -> dict[str, pd.DataFrame]:
-    """The named tables of a run."""
-    gammas = [c for c in register.pairs.columns if c.startswith("gamma_")]
+    """The named tables of a run; the scored pairs, which analysts browse, with IDs and phones masked."""
     return {
         "register": register.register,
         "members": register.members,
         "quarantine": checked.quarantine,
         "field_issues": checked.issues,
-        "pairs": register.pairs[PAIR_COLUMNS + gammas],
+        "pairs": masked(register.pairs),
         "reconciliation": checked.reconciliation,
     }
 

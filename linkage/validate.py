@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -60,6 +61,8 @@ def _context():
 
 
 _batch_definitions: dict[str, object] = {}
+# One GE context serves every suite; the flow validates feeds in parallel threads.
+_GE_LOCK = threading.Lock()
 
 
 def _batch_definition(name: str):
@@ -82,9 +85,10 @@ def run_suite(table: pd.DataFrame, suite_config: dict) -> list[ExpectationOutcom
         if all(c in table.columns for c in cols):
             present.append(exp)
     suite = ExpectationSuite(name=suite_config["name"], expectations=present)
-    result = _batch_definition(suite_config["name"]).get_batch(batch_parameters={"dataframe": table}).validate(
-        suite, result_format="SUMMARY"
-    )
+    with _GE_LOCK:
+        result = _batch_definition(suite_config["name"]).get_batch(batch_parameters={"dataframe": table}).validate(
+            suite, result_format="SUMMARY"
+        )
     outcomes = []
     for item in result.results:
         cfg = item.expectation_config

@@ -6,11 +6,12 @@ import math
 
 
 def is_missing(value: object) -> bool:
-    """None, NaN, pandas NA or text of only spaces."""
+    """None, NaN, pandas NA or NaT, or text of only spaces."""
     if value is None:
         return True
     if isinstance(value, float):
         return math.isnan(value)
     if isinstance(value, str):
         return not value.strip()
-    return value is getattr(__import__("pandas"), "NA")
+    pandas = __import__("pandas")
+    return value is pandas.NA or value is pandas.NaT

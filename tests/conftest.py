@@ -37,3 +37,22 @@ def built(checked, config):
     """The register built once on the small generated feeds, training the model on them."""
     from linkage.register import build_register
     return build_register(checked.standardised, config, AS_OF)
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One temporary Prefect server for the whole session (about 9 s)."""
+    import os
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from prefect.testing.utilities import prefect_test_harness
+    with prefect_test_harness(server_startup_timeout=60):
+        yield
+
+
+@pytest.fixture(scope="session")
+def run_dir(prefect_harness, feeds_dir, tmp_path_factory) -> Path:
+    """`childreg run` on the small generated feeds: the half-yearly flow, once for the session."""
+    from flows.cli import main
+    out = tmp_path_factory.mktemp("run")
+    assert main(["run", str(feeds_dir), "--as-of", AS_OF.isoformat(), "--out", str(out)]) == 0
+    return out

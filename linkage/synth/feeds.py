@@ -137,7 +137,13 @@ def draw_records(world: World, noise: NoiseSettings, rng: random.Random) -> list
             for _ in range(copies):
                 date = _local_date(child, feed, world.as_of, rng)
                 fam = child.family
-                place = fam.moved_to if fam.moved_to and rng.random() < 0.5 else fam.place
+                place = fam.place
+                if fam.moved_to and rng.random() < 0.5:
+                    # The department has the new address: police re-register and schools enrol
+                    # after the move; health and vaccination records keep their first date.
+                    place = fam.moved_to
+                    if feed in ("police", "education"):
+                        date = min(world.as_of, max(date, fam.moved_on + dt.timedelta(days=rng.randint(0, 20))))
                 records.append(Record(feed, child, date, place, rng.choice(["mother", "father"])))
     return records
 
@@ -306,7 +312,7 @@ def true_status(child: Child, as_of: dt.date, config: Config) -> str:
     if as_of >= sixteenth:
         return "aged_16_or_over"
     home = child.family.household[0]
-    place = child.family.place
+    place = child.family.current_place
     if home == place.legal_county:
         return "local_household"
     if home in policy.exempt_group and place.county in policy.exempt_group:
@@ -336,5 +342,5 @@ def _write_truth(folder: Path, truth_rows: list[tuple], world: World, config: Co
                 continue
             status = true_status(c, world.as_of, config)
             writer.writerow([c.child_id, c.family.family_id, c.twin_of or "", c.name, c.sex, c.birth_date.isoformat(),
-                             c.id_number, c.family.household[0], c.family.place.county, c.family.place.legal_county,
+                             c.id_number, c.family.household[0], c.family.current_place.county, c.family.current_place.legal_county,
                              min(c.local_dates).isoformat(), status, status == "migrant"])

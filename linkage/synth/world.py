@@ -34,6 +34,12 @@ class Family:
     place: Place
     moved_to: Place | None
     arrival: dt.date
+    moved_on: dt.date | None = None
+
+    @property
+    def current_place(self) -> Place:
+        """Where the family lives on the reference date."""
+        return self.moved_to or self.place
 
 
 @dataclass
@@ -141,10 +147,12 @@ class World:
         else:
             arrival = self.as_of - dt.timedelta(days=rng.randint(200, 16 * 365))
         street = f"{rng.choice(['城关镇', '新华街道', '东关街道', '王集乡', '李庄镇'])}{rng.choice(['前进村', '红星村', '建设路'])}{rng.randint(1, 99)}号"
+        # A move within the city during the half-year, after the family arrived.
+        moved_on = max(arrival + dt.timedelta(days=1), self.as_of - dt.timedelta(days=rng.randint(20, 170))) if moved else None
         return Family(
             family_id, surname, self._adult(), self._adult(surname), self._phone(), self._phone(),
             self._phone() if rng.random() < noise.phone_changed else None,
-            household, street, place, moved, arrival,
+            household, street, place, moved, arrival, moved_on,
         )
 
     def _child(self, family: Family, birth: dt.date | None = None, sex: str | None = None) -> Child:

@@ -20,14 +20,30 @@ def test_bad_folder_is_a_one_line_error(tmp_path, capsys):
     assert err.startswith("error: ") and "police.csv" in err and "Traceback" not in err
 
 
-def test_run_writes_register_members_pairs_and_duckdb(feeds_dir, tmp_path, capsys):
+def test_run_writes_register_members_pairs_and_duckdb(run_dir):
     import duckdb
-    assert main(["run", str(feeds_dir), "--as-of", "2026-06-30", "--out", str(tmp_path)]) == 0
-    register = pd.read_parquet(tmp_path / "register.parquet")
-    members = pd.read_parquet(tmp_path / "members.parquet")
+    register = pd.read_parquet(run_dir / "register.parquet")
+    members = pd.read_parquet(run_dir / "members.parquet")
     assert register["master_id"].is_unique and register["is_migrant"].dtype == bool
     assert register["residence_county"].dropna().str.fullmatch(r"\d{6}").all()
     assert {"master_id", "feed", "record_key", "match_probability"} <= set(members.columns)
-    con = duckdb.connect(str(tmp_path / "register.duckdb"), read_only=True)
+    con = duckdb.connect(str(run_dir / "register.duckdb"), read_only=True)
     assert con.execute("select count(*) from register").fetchall()[0][0] == len(register)
-    assert (tmp_path / "model.json").exists() and (tmp_path / "pairs.parquet").exists()
+    assert (run_dir / "model.json").exists() and (run_dir / "pairs.parquet").exists()
+    for extra in ("report.html", "manifest.json", "ledgers"):
+        assert (run_dir / extra).exists()
+
+
+def test_pairs_table_masks_ids_and_phones(run_dir):
+    pairs = pd.read_parquet(run_dir / "pairs.parquet")
+    for column in ("id_number_l", "id_text_r", "guardian_phone_l"):
+        values = pairs[column].dropna()
+        assert len(values) and values.str.contains(r"\*").all()
+
+
+def test_run_with_missing_feeds_names_each_file_without_traceback(prefect_harness, tmp_path, capsys):
+    assert main(["run", str(tmp_path), "--as-of", "2026-06-30", "--out", str(tmp_path / "out")]) == 2
+    captured = capsys.readouterr()
+    errors = [line for line in captured.err.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 4 and all("file not found" in e for e in errors)
+    assert "Traceback" not in captured.err + captured.out

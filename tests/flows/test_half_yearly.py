@@ -1,0 +1,87 @@
+"""The half-yearly flow end to end, under the session's Prefect test server."""
+
+import hashlib
+import json
+
+import openpyxl
+import pandas as pd
+
+from flows.cli import main
+from tests.conftest import AS_OF
+
+STAGES = ["read, validate, standardise", "link", "cluster", "register and status", "write tables", "write ledgers",
+          "write report"]
+
+
+def _truth(feeds_dir):
+    records = pd.read_csv(feeds_dir / "truth" / "records.csv", dtype={"row_number": int, "record_key": str},
+                          keep_default_na=False)
+    children = pd.read_csv(feeds_dir / "truth" / "children.csv", dtype=str)
+    return records, children
+
+
+def _migrant_sheet(path):
+    rows = list(openpyxl.load_workbook(path, read_only=True)["流动儿童台账"].iter_rows(values_only=True))
+    return pd.DataFrame(rows[1:], columns=rows[0])
+
+
+def test_ledgers_hold_the_right_children_in_the_right_county(run_dir, feeds_dir, checked):
+    records, children = _truth(feeds_dir)
+    members = pd.read_parquet(run_dir / "members.parquet").merge(records, on=["feed", "row_number"])
+    child_of_master = members.groupby("master_id")["child_id"].agg(lambda c: c.mode().iloc[0])
+    truth = children.set_index("child_id")
+    # Counties some record of the child shows: where no record shows the true county (a move no
+    # department has heard of), no linkage can place the child there.
+    std = checked.standardised.assign(county=checked.standardised["residence_county"])
+    shown = std.merge(records, on=["feed", "row_number"]).groupby("child_id")["county"].agg(set)
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    found, wrong, knowable = set(), 0, 0
+    for ledger in manifest["rows"]["ledgers"]:
+        sheet = _migrant_sheet(run_dir / "ledgers" / ledger["file"])
+        assert len(sheet) == ledger["migrant_children"]
+        for kid in sheet["主索引号"].map(child_of_master):
+            true_county = truth.loc[kid, "residence_county"]
+            if true_county in shown.get(kid, set()):
+                knowable += 1
+                wrong += true_county != ledger["code"]
+            if truth.loc[kid, "is_migrant"] == "True":
+                found.add(kid)
+    listed = sum(ledger["migrant_children"] for ledger in manifest["rows"]["ledgers"])
+    migrants = set(children.loc[children["is_migrant"] == "True", "child_id"])
+    assert knowable >= 0.95 * listed and wrong <= 0.01 * knowable, (wrong, knowable)
+    assert len(found) / listed >= 0.97                      # listed children are migrant children
+    assert len(found & migrants) / len(migrants) >= 0.97    # migrant children are listed
+
+
+def test_manifest_accounts_for_inputs_stages_and_software(run_dir, feeds_dir):
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    for item in manifest["inputs"]:
+        data = (feeds_dir / item["file"].rsplit("/", 1)[-1]).read_bytes()
+        assert item["sha256"] == hashlib.sha256(data).hexdigest()
+    rows = manifest["rows"]
+    assert rows["every_row_accounted_for"] is True
+    assert rows["rows_read"] == sum(f["rows_kept"] + f["rows_quarantined"] for f in rows["feeds"])
+    assert rows["children"] == sum(rows["children_by_status"].values())
+    assert set(STAGES) <= set(manifest["timings_seconds"])
+    assert manifest["model"]["version"] == "1" and manifest["model"]["trained_on_this_run"] is True
+    assert manifest["packages"]["splink"].startswith("5")
+    assert manifest["reference_date"] == AS_OF.isoformat() and manifest["period"] == "2026H1"
+
+
+def test_run_publishes_summary_and_report_artifacts(run_dir):
+    from prefect.client.orchestration import get_client
+    with get_client(sync_client=True) as client:
+        keys = {a.key for a in client.read_artifacts()}
+    assert {"childreg-2026h1-summary", "childreg-2026h1-report"} <= keys
+
+
+def test_rerun_with_saved_model_and_previous_run_keeps_master_ids(run_dir, feeds_dir, tmp_path):
+    out = tmp_path / "again"
+    assert main(["run", str(feeds_dir), "--as-of", AS_OF.isoformat(), "--out", str(out),
+                 "--model", str(run_dir / "model.json"), "--previous", str(run_dir)]) == 0
+    first = pd.read_parquet(run_dir / "members.parquet")[["unique_id", "master_id"]]
+    second = pd.read_parquet(out / "members.parquet")[["unique_id", "master_id"]]
+    both = first.merge(second, on="unique_id", suffixes=("_1", "_2"))
+    assert len(both) == len(first) and (both["master_id_1"] == both["master_id_2"]).all()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["model"]["trained_on_this_run"] is False
