@@ -88,7 +88,9 @@ def combine(prepared: list[PreparedFeed]) -> tuple[pd.DataFrame, pd.DataFrame, p
                            [pd.DataFrame(columns=QUARANTINE_COLUMNS)], ignore_index=True)
     issues = pd.concat([p.issues for p in prepared if len(p.issues)] or
                        [pd.DataFrame(columns=ISSUE_COLUMNS)], ignore_index=True)
-    view = standardised.assign(birth_date_text=standardised["birth_date"].map(lambda d: d.isoformat() if d else None))
+    births = pd.unique(standardised["birth_date"])
+    as_text = dict(zip(births, [d.isoformat() if d else None for d in births]))
+    view = standardised.assign(birth_date_text=standardised["birth_date"].map(as_text))
     outcomes = run_suite(view, load_suite_config("standardised"))
     require_contract(outcomes)
     quarantine["record_key"] = quarantine["record_key"].astype(object)

@@ -26,8 +26,17 @@ def parse_dates(raw: pd.Series, earliest: dt.date, latest: dt.date) -> tuple[pd.
     present but unusable (unparseable, impossible, outside [earliest, latest]) or was repaired
     (month and day swapped when the month is over 12 and the day is not).
     """
-    text = raw.astype("object").where(raw.notna(), None)
-    text = text.map(lambda v: str(v).strip().replace("\u3000", " ") if v is not None else None)
+    # Feeds repeat dates endlessly: parse each distinct value once.
+    values = raw.astype("object").where(raw.notna(), None)
+    distinct = pd.Series(pd.unique(values), dtype=object)
+    dates, problems = _parse_distinct(distinct, earliest, latest)
+    positions = pd.Index(distinct).get_indexer(values)
+    return (pd.Series(dates.to_numpy()[positions], index=raw.index, dtype=object),
+            pd.Series(problems.to_numpy()[positions], index=raw.index, dtype=object))
+
+
+def _parse_distinct(values: pd.Series, earliest: dt.date, latest: dt.date) -> tuple[pd.Series, pd.Series]:
+    text = values.map(lambda v: str(v).strip().replace("\u3000", " ") if v is not None else None)
     parts = text.str.extract(_SEPARATED)
     compact = text.str.extract(_COMPACT)
     parts = parts.fillna(compact)

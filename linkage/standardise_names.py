@@ -15,6 +15,7 @@ from linkage.values import is_missing
 
 _MIDDLE_DOTS = "·•‧∙⋅・･﹒．.。‐-"
 _T2S = OpenCC("t2s")
+_DOT_RUNS = re.compile(f"[{re.escape(_MIDDLE_DOTS)}]+")
 NAME_COLUMNS = ("name", "name_is_placeholder", "surname", "given_name", "name_pinyin", "given_pinyin", "surname_pinyin")
 
 
@@ -24,9 +25,8 @@ def clean_name(raw: str | None) -> str | None:
     if is_missing(raw):
         return None
     text = "".join(unicodedata.normalize("NFKC", str(raw)).split())
-    text = text.strip(_MIDDLE_DOTS)
-    text = re.sub(f"[{re.escape(_MIDDLE_DOTS)}]+", "·", text)
-    text = "".join(_simplified(c) for c in text)
+    text = _DOT_RUNS.sub("·", text.strip(_MIDDLE_DOTS))
+    text = "".join(map(_simplified, text))
     return text or None
 
 
@@ -58,12 +58,18 @@ def split_name(name: str | None, compound_surnames: tuple[str, ...]) -> tuple[st
         return None, None
     if "·" in name:
         return None, name
-    for surname in compound_surnames:
+    for surname in _by_length(compound_surnames):
         if name.startswith(surname) and len(name) > len(surname):
             return surname, name[len(surname):]
     if len(name) == 1:
         return name, None
     return name[0], name[1:]
+
+
+@lru_cache(maxsize=8)
+def _by_length(surnames: tuple[str, ...]) -> tuple[str, ...]:
+    # Longest first, so that a three-character surname wins over its two-character start.
+    return tuple(sorted(surnames, key=len, reverse=True))
 
 
 @lru_cache(maxsize=50_000)
@@ -84,15 +90,15 @@ def standardise_name(raw: str | None, rules: NameRules) -> tuple:
     if is_placeholder(name, rules):
         return name, True, None, None, None, None, None
     surname, given = split_name(name, rules.compound_surnames)
-    return (
-        name,
-        False,
-        surname,
-        given,
-        to_pinyin(name) if name else None,
-        to_pinyin(given) if given else None,
-        to_pinyin(surname) if surname else None,
-    )
+    if not name:
+        return name, False, surname, given, None, None, None
+    syllables = [p for p in map(_char_pinyin, name) if p]
+    if len(syllables) != len(name) or "·" in name:
+        return name, False, surname, given, to_pinyin(name), to_pinyin(given) if given else None, \
+            to_pinyin(surname) if surname else None
+    cut = len(surname or "")
+    return (name, False, surname, given, " ".join(syllables),
+            " ".join(syllables[cut:]) if given else None, " ".join(syllables[:cut]) if surname else None)
 
 
 def standardise_names(raw: pd.Series, rules: NameRules) -> pd.DataFrame:

@@ -11,12 +11,9 @@ from linkage.config import Policy, DivisionRules
 from linkage.divisions import DivisionTable
 from linkage.values import is_missing
 
-_ADDRESS_UNITS = [
-    (r"(号楼|幢|栋|座)", "栋"),
-    (r"单元", "单元"),
-    (r"(室|户)$", ""),
-    (r"[#＃]", "号"),
-]
+_PUNCTUATION = str.maketrans("", "", ",，。、;；:：()（）[]【】\"'“”-")
+# Building words unified: 号楼/幢/座 -> 栋, # -> 号; a trailing 室 or 户 dropped.
+_BUILDING_WORDS = (("号楼", "栋"), ("幢", "栋"), ("座", "栋"), ("#", "号"), ("＃", "号"))
 
 
 def normalise_address(raw: str | None, prefixes: tuple[str, ...] = ()) -> str | None:
@@ -24,16 +21,17 @@ def normalise_address(raw: str | None, prefixes: tuple[str, ...] = ()) -> str | 
     building words unified (号楼/幢/座 -> 栋), so that two spellings of one address compare equal."""
     if is_missing(raw):
         return None
-    text = "".join(unicodedata.normalize("NFKC", str(raw)).split())
-    text = re.sub(r"[,，。、;；:：()（）\[\]【】\"'“”-]", "", text)
+    text = "".join(unicodedata.normalize("NFKC", str(raw)).split()).translate(_PUNCTUATION)
     changed = True
     while changed:
         changed = False
         for prefix in prefixes:
             if text.startswith(prefix) and len(text) > len(prefix):
                 text, changed = text[len(prefix):], True
-    for pattern, replacement in _ADDRESS_UNITS:
-        text = re.sub(pattern, replacement, text)
+    for word, replacement in _BUILDING_WORDS:
+        text = text.replace(word, replacement)
+    if text.endswith(("室", "户")):
+        text = text[:-1]
     return text or None
 
 
@@ -69,8 +67,7 @@ def legal_county(county: str | None, township: str | None, policy: Policy, rules
     county (config/divisions.toml); for other townships it is the county itself."""
     if county is None:
         return None
-    zones = {"410471", "410472"}
-    if county not in zones:
+    if county not in policy.zones:
         return county
     return rules.zone_townships.get(township or "")
 
@@ -100,6 +97,25 @@ def household_county(
     return None, None, problem
 
 
+def _residence_county(code: str | None, school_county: str | None, policy: Policy) -> tuple[str | None, str | None]:
+    found, problem = residence_county_from_code(code, policy)
+    if found is None and school_county:
+        found = county_code_from_name(school_county, policy)
+        problem = None if found else f"school county {school_county!r} is not a unit of {policy.city}"
+    return found, problem
+
+
+def _by_distinct(columns: list[pd.Series], fn) -> list:
+    """`fn` applied row by row to the columns' values, computed once per distinct combination."""
+    cache: dict[tuple, object] = {}
+    out = []
+    for key in zip(*columns):
+        if key not in cache:
+            cache[key] = fn(*key)
+        out.append(cache[key])
+    return out
+
+
 def standardise_places(raw: pd.DataFrame, ids: pd.Series, table: DivisionTable, policy: Policy,
                        rules: DivisionRules, township_from_key: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Place columns for one feed's raw table. Returns (places, problems by field)."""
@@ -108,28 +124,24 @@ def standardise_places(raw: pd.DataFrame, ids: pd.Series, table: DivisionTable, 
     township_code = col("residence_township_code").astype(object)
     if township_from_key:
         township_code = col("record_key").map(lambda k: k[:9] if isinstance(k, str) and re.fullmatch(r"\d{9,}", k) else None)
-    county, problems_residence = [], []
-    for tcode, ccode, cname in zip(township_code, col("residence_county_code"), col("residence_county_name")):
-        found, problem = residence_county_from_code(tcode or ccode, policy)
-        if found is None and cname:
-            found = county_code_from_name(cname, policy)
-            problem = None if found else f"school county {cname!r} is not a unit of {policy.city}"
-        county.append(found)
-        problems_residence.append(problem)
+    residence = _by_distinct(
+        [township_code, col("residence_county_code"), col("residence_county_name")],
+        lambda tcode, ccode, cname: _residence_county(tcode or ccode, cname, policy))
+    county = [r[0] for r in residence]
+    problems_residence = [r[1] for r in residence]
     townships = [t if isinstance(t, str) and len(t) >= 9 and c and t.startswith(c) else None
                  for t, c in zip(township_code, county)]
-    cache: dict[tuple, tuple] = {}
-    household = []
-    for key in zip(col("household_code"), col("household_text"), ids):
-        if key not in cache:
-            cache[key] = household_county(*key, table, policy)
-        household.append(cache[key])
+    # Code and text decide the household county for most rows; the ID's prefix is the last resort.
+    household = _by_distinct([col("household_code"), col("household_text")],
+                             lambda code, text: household_county(code, text, None, table, policy))
+    household = [h if h[0] is not None or not isinstance(i, str) else household_county(None, None, i, table, policy)[:2] + (h[2],)
+                 for h, i in zip(household, ids)]
     prefixes = ("河南省", "河南", policy.city, policy.city.removesuffix("市"))
     addresses = {v: normalise_address(v, prefixes) for v in pd.unique(col("residence_address").astype(object))}
     places = pd.DataFrame({
         "residence_county": county,
         "residence_township": townships,
-        "residence_township_name": col("residence_township_name").map(normalise_address),
+        "residence_township_name": _by_distinct([col("residence_township_name")], normalise_address),
         "residence_legal_county": [legal_county(c, t, policy, rules) for c, t in zip(county, townships)],
         "residence_address": col("residence_address").astype(object).map(addresses),
         "household_county": [h[0] for h in household],

@@ -56,3 +56,22 @@ def test_sex_and_birth_date_from_id():
     assert str(frame.loc[0, "id_birth_date"]) == "1949-12-31"
     assert id_sex(VALID) == "F"  # 17th digit 2 is even
     assert frame.loc[1, "id_status"] == "blank"
+
+
+_ID_CHARS = st.sampled_from(list("0123456789X x-１２０"))
+
+
+@given(st.lists(st.one_of(st.none(), st.text(_ID_CHARS, min_size=0, max_size=20),
+                          st.text(alphabet="0123456789", min_size=17, max_size=17).map(lambda b: b + check_digit(b))),
+                min_size=1, max_size=30),
+       st.lists(st.booleans(), min_size=30, max_size=30))
+def test_bulk_classification_agrees_with_classify_id_row_by_row(values, flags):
+    from linkage.standardise_ids import id_birth_date
+    raw = pd.Series(values, dtype=object)
+    was_number = pd.Series(flags[:len(values)])
+    frame = standardise_ids(raw, was_number)
+    for i, value in enumerate(values):
+        usable, status, text = classify_id(value, flags[i])
+        assert (frame.loc[i, "id_number"], frame.loc[i, "id_status"], frame.loc[i, "id_text"]) == (usable, status, text)
+        assert frame.loc[i, "id_birth_date"] == id_birth_date(usable)
+        assert frame.loc[i, "id_sex"] == id_sex(usable)
