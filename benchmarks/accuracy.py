@@ -40,7 +40,7 @@ def run(children: int, noise: str, seed: int) -> None:
         print("  " + line)
     baseline = exact_id_members(checked.standardised)
     joined = checked.standardised.merge(baseline[["feed", "row_number", "master_id"]], on=["feed", "row_number"])
-    base_register = decide_statuses(golden_records(joined), as_of, config.policy)
+    base_register = decide_statuses(golden_records(joined, config.policy), as_of, config.policy)
     for line in measure(base_register, baseline, truth_records, truth_children).lines("exact-ID baseline"):
         print("  " + line)
 

@@ -25,13 +25,21 @@ def _edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
+def _given_syllables(record: dict) -> list[str]:
+    syllables = (record["name_pinyin"] or "").split()
+    return sorted(syllables[len((record["surname_pinyin"] or "").split()):])
+
+
 def same_name(a: dict, b: dict) -> bool:
     """Could these two real names be one child's? Equal, homophones, look-alike characters,
-    given-name characters swapped, or pinyin at most two letters apart."""
+    given-name characters swapped (also when one is written with a homophone), or pinyin at
+    most two letters apart."""
     if a["name"] == b["name"] or a["name_pinyin"] == b["name_pinyin"] or a["name_shape"] == b["name_shape"]:
         return True
     if a["surname_pinyin"] == b["surname_pinyin"] and a["given_sorted"] and a["given_sorted"] == b["given_sorted"]:
         return True
+    if a["surname_pinyin"] and a["surname_pinyin"] == b["surname_pinyin"] and _given_syllables(a) == _given_syllables(b):
+        return True  # swapped and written with a homophone: 黄萱晨 / 黄晨轩
     return _edit_distance(a["name_pinyin"] or "", b["name_pinyin"] or "") <= 2
 
 
@@ -69,7 +77,8 @@ def can_be_one_child(a: dict, b: dict) -> bool:
     return True
 
 
-_FACTS = ("id_number", "id_text", "name", "name_pinyin", "name_shape", "surname_pinyin", "given_sorted", "birth_date")
+_FACTS = ("id_number", "id_text", "name", "name_pinyin", "name_shape", "surname_pinyin", "given_sorted", "birth_date",
+          "sex")
 
 
 class _Clusters:
@@ -92,6 +101,24 @@ class _Clusters:
         if ra == rb:
             return True
         return all(can_be_one_child(self.facts[x], self.facts[y]) for x in self.members[ra] for y in self.members[rb])
+
+    def holds_id(self, root: str, record: str) -> bool:
+        """The record has a valid ID and some record of the cluster has the same one."""
+        id_number = self.facts[record]["id_number"]
+        return bool(id_number) and any(self.facts[x]["id_number"] == id_number for x in self.members[self.find(root)])
+
+    def share_birth_date(self, a: str, b: str) -> bool:
+        """Some record of each cluster gives the same date of birth."""
+        births = {self.facts[x]["birth_date"] for x in self.members[self.find(a)]} - {None}
+        return any(self.facts[y]["birth_date"] in births for y in self.members[self.find(b)])
+
+    def sex_fits(self, record: str, root: str) -> bool:
+        """The record states no sex, or a sex some record of the cluster states too."""
+        sex = self.facts[record]["sex"]
+        if not sex:
+            return True
+        stated = {self.facts[x]["sex"] for x in self.members[root]} - {None}
+        return not stated or sex in stated
 
     def join(self, a: str, b: str) -> bool:
         ra, rb = self.find(a), self.find(b)
@@ -135,10 +162,18 @@ def cluster_records(records: pd.DataFrame, pairs: pd.DataFrame, threshold: float
             candidates[baby][root] = (w, p)
     for baby, options in candidates.items():
         ranked = sorted(options.items(), key=lambda kv: kv[1][0], reverse=True)
-        # Two near-equal candidates are a real ambiguity only if they cannot be one child
-        # (twins); candidates that could be one child are a split the placeholder does not decide.
-        if (len(ranked) > 1 and ranked[0][1][0] - ranked[1][1][0] < margin
-                and not clusters.can_join(ranked[0][0], ranked[1][0])):
+        # A boy and a girl twin: a placeholder record joins only a child of its stated sex.
+        ranked = [kv for kv in ranked if clusters.sex_fits(baby, kv[0])]
+        if not ranked:
+            continue
+        # An ID the placeholder record carries decides outright.
+        ranked = [kv for kv in ranked if clusters.holds_id(kv[0], baby)][:1] or ranked
+        # Two near-equal candidates are a real ambiguity only if they cannot be one child;
+        # candidates that could be one child are a split the placeholder does not decide. Twins
+        # of one sex (two children born the same day) are always ambiguous: the phone or the
+        # parent a record names is the family's, not the child's.
+        if (len(ranked) > 1 and not clusters.can_join(ranked[0][0], ranked[1][0])
+                and (ranked[0][1][0] - ranked[1][1][0] < margin or clusters.share_birth_date(ranked[0][0], ranked[1][0]))):
             notes[baby] = "placeholder name fits two children about equally well (twins?): check in the field"
             continue
         root, (w, p) = ranked[0]

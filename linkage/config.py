@@ -46,6 +46,7 @@ class Policy:
     counties: dict[str, str]
     county_aliases: dict[str, str]
     zones: frozenset[str] = frozenset()
+    zone_legal_counties: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,7 @@ def load_config(directory: Path | str | None = None) -> Config:
         counties={str(k): v for k, v in pol["counties"].items()},
         county_aliases={k: str(v) for k, v in pol.get("county_aliases", {}).items()},
         zones=frozenset(str(c) for c in pol.get("zones", [])),
+        zone_legal_counties=frozenset(str(c) for c in pol.get("zone_legal_counties", [])),
     )
     divisions = DivisionRules(
         extra={str(k): v for k, v in div.get("extra", {}).items()},

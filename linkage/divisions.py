@@ -94,7 +94,10 @@ class DivisionTable:
                 continue
             if len(candidates) == 1:
                 return candidates[0]
-            within = [c for c in candidates if c[:4] + "00" in parent_codes or c[:2] + "0000" in parent_codes]
+            # The prefecture named decides before the province named (河北省石家庄市新华区).
+            within_city = [c for c in candidates if c[:4] + "00" in parent_codes]
+            within_province = [c for c in candidates if c[:2] + "0000" in parent_codes]
+            within = within_city or within_province
             if len(within) == 1:
                 return within[0]
             for prefix in self.home_prefixes:

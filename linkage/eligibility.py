@@ -40,7 +40,8 @@ def sixteenth_birthday(birth: dt.date, years: int) -> dt.date:
 def decide_status(child: dict, as_of: dt.date, policy: Policy,
                   place_name: Callable[[str], str | None] | None = None) -> tuple[str, str]:
     """(status, reason) for one golden record with birth_date, household_county,
-    residence_county, residence_legal_county and earliest_local_date. `place_name` names a
+    residence_county, residence_legal_county and earliest_local_date (or away_since, the
+    earliest evidence of living outside the household county, where known). `place_name` names a
     county code anywhere in China for the reason (the city's own units are named regardless)."""
     def named(code: str) -> str:
         return policy.counties.get(code) or (place_name(code) if place_name else None) or code
@@ -62,10 +63,13 @@ def decide_status(child: dict, as_of: dt.date, policy: Policy,
     if home in policy.exempt_group and (county in policy.exempt_group or (legal or "") in policy.exempt_group):
         return "exempt_move", (f"户籍{named(home)}，居住{named(county)}，"
                                "同属市区免计范围")
-    if county in policy.zones and legal is None and home.startswith(policy.city_code):
+    # A zone township whose legal county is not configured: undecidable only if that county
+    # could be the household's own.
+    if county in policy.zones and legal is None and home in policy.zone_legal_counties:
         return "undecided", (f"居住乡镇属{policy.counties[county]}，其法定所属县区未配置 "
                              "(zone township's legal county not in config/divisions.toml)")
-    earliest = child.get("earliest_local_date")
+    earliest = child.get("away_since")
+    earliest = earliest if _present(earliest) else child.get("earliest_local_date")
     if not _present(earliest):
         return "undecided", "无本地居住起始日期 (no local date in any feed)"
     cutoff = months_before(as_of, policy.min_months_resident)

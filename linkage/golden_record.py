@@ -10,13 +10,15 @@ Rules (ties broken by feed: police, education, health, vaccination, then record 
 - household_county: a code over text over the ID's first six digits; the most common within the
   best source.
 - guardian and phone: the most recent record's. School and grade: the most recent school record.
+- earliest_local_date: the earliest local date of any record; away_since: the earliest of a
+  record placing the child outside its household county (what the six months count from).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from linkage.config import FEEDS
+from linkage.config import FEEDS, Policy
 from linkage.linkage_input import record_ref
 
 FEED_RANK = {feed: rank for rank, feed in enumerate(FEEDS)}
@@ -44,9 +46,8 @@ def _most_recent(members: pd.DataFrame, columns: list[str], where: pd.Series, la
     return chosen.set_index("master_id")[columns + ["ref"]].rename(columns={"ref": f"{label}_source"})
 
 
-def golden_records(members: pd.DataFrame, zones: frozenset[str] = frozenset()) -> pd.DataFrame:
-    """`members`: standardised records with master_id; `zones`: the statistical zones' codes.
-    Returns one row per master_id."""
+def golden_records(members: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """`members`: standardised records with master_id. Returns one row per master_id."""
     m = members.assign(ref=record_ref(members), feed_rank=members["feed"].map(FEED_RANK),
                        real_name=members["name"].where(~members["name_is_placeholder"].astype(bool)),
                        source_rank=members["household_county_source"].map(SOURCE_RANK),
@@ -80,7 +81,7 @@ def golden_records(members: pd.DataFrame, zones: frozenset[str] = frozenset()) -
     residence = _most_recent(m, ["residence_county", "residence_legal_county", "residence_township",
                                  "residence_township_name", "residence_address"], m["residence_county"].notna(), "residence")
     out = out.join(residence)
-    out = _prefer_zone_coding(out, m, zones)
+    out = _prefer_zone_coding(out, m, policy.zones)
     townships = m.dropna(subset=["residence_township_name"]).sort_values("local_date", ascending=False).drop_duplicates("master_id")
     out["residence_township_name"] = out["residence_township_name"].fillna(townships.set_index("master_id")["residence_township_name"])
     guardian = _most_recent(m, ["guardian_name", "guardian_phone"], m["guardian_phone"].notna() | m["guardian_name"].notna(), "guardian")
@@ -93,11 +94,24 @@ def golden_records(members: pd.DataFrame, zones: frozenset[str] = frozenset()) -
     out["feeds"] = grouped["feed"].agg(lambda f: ",".join(sorted(set(f), key=FEED_RANK.get)))
     out["n_records"] = grouped.size()
     out["earliest_local_date"] = grouped["local_date"].min().dt.date
+    out["away_since"] = _away_since(m, out["household_county"], policy)
     out["household_counties_distinct"] = grouped["household_county"].nunique()
-    out["residence_counties_distinct"] = grouped["residence_county"].nunique()
+    legal = m["residence_legal_county"].fillna(m["residence_county"])
+    out["residence_counties_distinct"] = legal.groupby(m["master_id"]).nunique()
     out["conflicts"] = _conflicts(out)
     out = out.drop(columns=["id_birth_date", "id_sex"])
     return out.reset_index()
+
+
+def _away_since(m: pd.DataFrame, household: pd.Series, policy: Policy) -> pd.Series:
+    """Per child: the earliest local date of a record placing it outside its household county
+    (a family that lived in its own county and moved is away only since its first record elsewhere).
+    A zone township of unknown legal county is no evidence for a household in a county it may belong to."""
+    home = m["master_id"].map(household)
+    residence = m["residence_legal_county"].fillna(m["residence_county"])
+    unsure = m["residence_county"].isin(policy.zones) & m["residence_legal_county"].isna() & home.isin(policy.zone_legal_counties)
+    away = m[residence.notna() & (residence != home) & ~unsure]
+    return away.groupby("master_id")["local_date"].min().dt.date.reindex(household.index)
 
 
 def _prefer_zone_coding(out: pd.DataFrame, m: pd.DataFrame, zones: frozenset[str]) -> pd.DataFrame:
@@ -122,6 +136,7 @@ def _conflicts(out: pd.DataFrame) -> pd.Series:
         "names differ": out["name_pinyin_distinct"].fillna(0) > 1,
         "dates of birth differ": out["birth_date_distinct"].fillna(0) > 1,
         "household counties differ": out["household_counties_distinct"].fillna(0) > 1,
+        "residence counties differ": out["residence_counties_distinct"].fillna(0) > 1,
     }
     text = pd.Series("", index=out.index)
     for label, mask in parts.items():

@@ -24,6 +24,7 @@ CONFLICT_CHECKS = {
     "names differ": "各部门登记的姓名不一致：请核对户口簿上的姓名",
     "dates of birth differ": "各部门登记的出生日期不一致：请核对出生医学证明或户口簿",
     "household counties differ": "各部门登记的户籍地不一致：请核对户口簿",
+    "residence counties differ": "各部门登记的居住县区不一致（可能已搬家）：请核实现居住地",
 }
 UNASSIGNED = ("000000", "居住县区不明")
 

@@ -68,7 +68,7 @@ def assemble_register(standardised: pd.DataFrame, scored: ScoredRecords, cluster
     members = records[["unique_id", "feed", "record_key"]].merge(clusters, on="unique_id").merge(
         std[["unique_id", "row_number"]], on="unique_id")
     joined = std.merge(members[["unique_id", "master_id"]], on="unique_id")
-    register = decide_statuses(golden_records(joined, config.policy.zones), as_of, config.policy,
+    register = decide_statuses(golden_records(joined, config.policy), as_of, config.policy,
                                division_table(config).full_name)
     verification = members.dropna(subset=["verification"])
     uncertain = members[members["link_probability"] < config.model.uncertain_below].groupby("master_id").size()

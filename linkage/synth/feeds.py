@@ -128,6 +128,7 @@ def draw_records(world: World, noise: NoiseSettings, rng: random.Random) -> list
     """Which children each department holds, and how often."""
     records: list[Record] = []
     for child in world.children:
+        first = len(records)
         age = _age(child, world.as_of)
         for feed in ("police", "education", "health", "vaccination"):
             eligible = {"police": True, "education": 6 <= age < 16, "health": age < 7, "vaccination": age < 7}[feed]
@@ -145,6 +146,14 @@ def draw_records(world: World, noise: NoiseSettings, rng: random.Random) -> list
                     if feed in ("police", "education"):
                         date = min(world.as_of, max(date, fam.moved_on + dt.timedelta(days=rng.randint(0, 20))))
                 records.append(Record(feed, child, date, place, rng.choice(["mother", "father"])))
+        own = records[first:]
+        fam = child.family
+        if fam.moved_to and own and all(r.place is fam.place for r in own):
+            # The move shows in the feeds: the latest record has the new address.
+            latest = max(own, key=lambda r: r.local_date)
+            latest.place = fam.moved_to
+            if latest.feed in ("police", "education"):
+                latest.local_date = min(world.as_of, max(latest.local_date, fam.moved_on))
     return records
 
 
@@ -246,6 +255,8 @@ def generate_feeds(out_dir: Path | str, n_children: int, *, seed: int = 0, noise
     for rec in records:
         by_feed[rec.feed].append(rec)
         rec.child.local_dates.append(rec.local_date)
+        if rec.place.legal_county != rec.child.family.household[0]:
+            rec.child.away_dates.append(rec.local_date)
     truth_rows: list[tuple] = []
     counts: dict[str, int] = {}
     layout = {"police": (POLICE_HEADER, 1, 4, 5), "education": (EDUCATION_HEADER, 2, 4, 5),
@@ -317,7 +328,9 @@ def true_status(child: Child, as_of: dt.date, config: Config) -> str:
         return "local_household"
     if home in policy.exempt_group and place.county in policy.exempt_group:
         return "exempt_move"
-    earliest = min(child.local_dates)
+    # The evidence of living outside the household county: records placing the child elsewhere
+    # (for a family that moved out of its own county, only those after the move).
+    earliest = min(child.away_dates or child.local_dates)
     month = as_of.month - policy.min_months_resident
     year = as_of.year + (month - 1) // 12
     month = (month - 1) % 12 + 1

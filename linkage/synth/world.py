@@ -56,6 +56,7 @@ class Child:
     renamed_to: str | None = None
     twin_of: str | None = None
     local_dates: list[dt.date] = field(default_factory=list)
+    away_dates: list[dt.date] = field(default_factory=list)
 
 
 class World:

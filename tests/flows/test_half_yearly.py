@@ -85,3 +85,19 @@ def test_rerun_with_saved_model_and_previous_run_keeps_master_ids(run_dir, feeds
     assert len(both) == len(first) and (both["master_id_1"] == both["master_id_2"]).all()
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["model"]["trained_on_this_run"] is False
+
+
+class _FailedState:
+    def __init__(self, exc):
+        self.exc = exc
+
+    def result(self):
+        raise self.exc
+
+
+def test_io_tasks_retry_io_errors_but_not_bad_input():
+    from flows.half_yearly import _transient, read_feed_task
+    from linkage.errors import FeedError
+    assert read_feed_task.retries == 2
+    assert _transient(None, None, _FailedState(OSError("share not mounted"))) is True
+    assert _transient(None, None, _FailedState(FeedError("police.csv", "file not found"))) is False

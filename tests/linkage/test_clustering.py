@@ -3,13 +3,13 @@ import pandas as pd
 from linkage.clustering import can_be_one_child, cluster_records
 
 COLUMNS = ["unique_id", "id_number", "id_text", "name", "name_pinyin", "name_shape", "surname_pinyin",
-           "given_sorted", "birth_date", "is_placeholder"]
+           "given_sorted", "birth_date", "is_placeholder", "sex"]
 
 
-def _rec(uid, name=None, pinyin=None, id_number=None, birth="2020-01-01", placeholder=False, id_text=None):
+def _rec(uid, name=None, pinyin=None, id_number=None, birth="2020-01-01", placeholder=False, id_text=None, sex=None):
     given = "".join(sorted(name[1:])) if name else None
     return [uid, id_number, id_text or id_number, name, pinyin, name, pinyin.split()[0] if pinyin else None,
-            given, birth, placeholder]
+            given, birth, placeholder, sex]
 
 
 def _pairs(*rows):
@@ -69,3 +69,32 @@ def test_dates_of_birth_far_apart_cannot_be_one_child_without_id():
     swapped = dict(zip(COLUMNS, _rec("c", None, None, birth="2016-28-05"[:5] + "05-28", placeholder=True)))
     assert not can_be_one_child(a, b)
     assert can_be_one_child(a, swapped)
+
+
+def test_placeholder_joins_the_twin_of_its_sex():
+    records = [_rec("a", "李子涵", "li zi han", sex="F"), _rec("b", "李浩然", "li hao ran", sex="M"),
+               _rec("m", None, None, placeholder=True, sex="M")]
+    keys, notes = _cluster(records, _pairs(("a", "m", 15.0, 0.999), ("b", "m", 14.8, 0.999)))
+    assert keys["m"] == keys["b"] and notes["m"] is None
+
+
+def test_same_sex_twins_are_ambiguous_for_a_placeholder_whatever_the_margin():
+    records = [_rec("a", "李子涵", "li zi han", sex="F"), _rec("b", "李欣然", "li xin ran", sex="F"),
+               _rec("m", None, None, placeholder=True, sex="F")]
+    keys, notes = _cluster(records, _pairs(("a", "m", 20.0, 0.9999), ("b", "m", 9.0, 0.998)))
+    assert keys["m"] not in (keys["a"], keys["b"]) and "equally" in notes["m"]
+
+
+def test_a_placeholder_carrying_a_twins_id_joins_that_twin():
+    records = [_rec("a", "李子涵", "li zi han", "410402202001010011", sex="F"), _rec("b", "李欣然", "li xin ran", sex="F"),
+               _rec("m", None, None, "410402202001010011", placeholder=True, sex="F")]
+    keys, notes = _cluster(records, _pairs(("a", "m", 15.0, 0.999), ("b", "m", 15.0, 0.999)))
+    assert keys["m"] == keys["a"] and notes["m"] is None
+
+
+def test_swapped_given_name_written_with_a_homophone_is_one_name():
+    from linkage.clustering import same_name
+    a = dict(zip(COLUMNS, _rec("a", "黄萱晨", "huang xuan chen")))
+    b = dict(zip(COLUMNS, _rec("b", "黄晨轩", "huang chen xuan")))
+    c = dict(zip(COLUMNS, _rec("c", "黄晨浩", "huang chen hao")))
+    assert same_name(a, b) and not same_name(a, c)

@@ -39,6 +39,8 @@ def test_month_end_arithmetic():
     ("410422", "410472", "410422", "local_household"),  # a 示范区 township legally in 叶县, 叶县 household
     ("410422", "410472", None, "undecided"),            # zone township not configured
     ("411302", "410472", None, "migrant"),              # from 南阳: migrant wherever in the zone
+    ("410425", "410471", None, "migrant"),              # 郏县 household: no zone township is in 郏县
+    ("410411", "410471", None, "exempt_move"),          # the zone itself is in the exempt group
 ])
 def test_moves_and_the_exempt_group(config, home, county, legal, status):
     child = _child(household_county=home, residence_county=county, residence_legal_county=legal)
@@ -49,3 +51,10 @@ def test_undecidable_cases_say_why(config):
     status, reason = decide_status(_child(household_county=None), AS_OF, config.policy)
     assert status == "undecided" and "household" in reason
     assert decide_status(_child(birth_date=None), AS_OF, config.policy)[0] == "undecided"
+
+
+def test_six_months_count_from_leaving_the_household_county(config):
+    # Lived in its own county since 2020, moved to another county in March: not yet six months away.
+    child = _child(household_county="410404", residence_county="410482", residence_legal_county="410482",
+                   earliest_local_date=dt.date(2020, 1, 1), away_since=dt.date(2026, 3, 1))
+    assert decide_status(child, AS_OF, config.policy)[0] == "under_six_months"
