@@ -186,7 +186,7 @@ def cluster_records(records: pd.DataFrame, pairs: pd.DataFrame, threshold: float
         if l in notes or r in notes:
             continue
         a_named = clusters.find(l) != l or clusters.find(r) != r
-        if not a_named and clusters.join(l, r):
+        if not a_named and clusters.sex_fits(l, r) and clusters.join(l, r):
             note_link(l, r, p)
 
     roots = {uid: clusters.find(uid) for uid in ids}
