@@ -38,6 +38,8 @@ def run(children: int, noise: str, seed: int) -> None:
     print(f"noise={noise} children={children} records kept={rows}: data path {t_check:.1f} s, linkage {t_link:.1f} s")
     for line in measure(reg.register, reg.members, truth_records, truth_children).lines("splink model"):
         print("  " + line)
+    listed = int(reg.members["verification"].notna().sum())
+    print(f"  splink model: {listed} placeholder records listed for verification in the field (counted as split)")
     baseline = exact_id_members(checked.standardised)
     joined = checked.standardised.merge(baseline[["feed", "row_number", "master_id"]], on=["feed", "row_number"])
     base_register = decide_statuses(golden_records(joined, config.policy), as_of, config.policy)

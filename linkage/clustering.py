@@ -64,12 +64,16 @@ def close_birth_dates(a: str, b: str) -> bool:
 
 
 def can_be_one_child(a: dict, b: dict) -> bool:
-    """False for two records that cannot be one child: different valid IDs; or, with no ID
-    agreement between them, different real names or dates of birth far apart."""
+    """False for two records that cannot be one child: different valid IDs, or ID texts more than
+    two characters apart; or, with no ID agreement between them, different real names or dates
+    of birth far apart."""
     if a["id_number"] and b["id_number"] and a["id_number"] != b["id_number"]:
         return False
     if same_id(a, b):
         return True
+    # A mistyped ID is one or two characters off its child's; further off, it is another child's.
+    if a["id_text"] and b["id_text"] and _edit_distance(a["id_text"], b["id_text"]) > 2:
+        return False
     if a["name"] and b["name"] and not same_name(a, b):
         return False
     if a["birth_date"] and b["birth_date"] and not close_birth_dates(a["birth_date"], b["birth_date"]):

@@ -106,6 +106,16 @@ def _what_to_check(child: pd.Series) -> str:
     return "；".join(checks)
 
 
+def _checks(r: pd.DataFrame) -> pd.Series:
+    """`_what_to_check` for the children that have something to check; '' for the rest."""
+    flagged = (r["conflicts"].notna() | r["uncertain_links"].gt(0) | r["records_to_verify"].gt(0)
+               | r["name_is_placeholder"].astype(bool) | r["status"].eq("undecided"))
+    out = pd.Series("", index=r.index, dtype=object)
+    if flagged.any():
+        out[flagged] = r[flagged].apply(_what_to_check, axis=1)
+    return out
+
+
 def ledger_base(register: pd.DataFrame, members: pd.DataFrame, divisions: DivisionTable, config: Config,
                 as_of: dt.date) -> pd.DataFrame:
     """Every child of the register with the ledger's columns (Chinese headers) and the fields
@@ -135,7 +145,7 @@ def ledger_base(register: pd.DataFrame, members: pd.DataFrame, divisions: Divisi
         "在本地居住月数": r["earliest_local_date"].map(lambda d: _months_between(d, as_of)),
         "可享受的服务类别": service_categories(r, config.care).where(r["is_migrant"], ""),
         "关爱服务缺口": r["master_id"].map(gap_text).where(r["is_migrant"]),
-        "需核实事项": r.apply(_what_to_check, axis=1),
+        "需核实事项": _checks(r),
         "状态": r["status_label"],
         "原因": r["status_reason"],
         "来源记录": r["master_id"].map(refs),

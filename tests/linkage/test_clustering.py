@@ -98,3 +98,11 @@ def test_swapped_given_name_written_with_a_homophone_is_one_name():
     b = dict(zip(COLUMNS, _rec("b", "黄晨轩", "huang chen xuan")))
     c = dict(zip(COLUMNS, _rec("c", "黄晨浩", "huang chen hao")))
     assert same_name(a, b) and not same_name(a, c)
+
+
+def test_id_texts_far_apart_are_two_children_even_when_one_fails_its_check():
+    a = dict(zip(COLUMNS, _rec("a", None, None, "411602202109259066", placeholder=True)))
+    typo_of_twin = dict(zip(COLUMNS, _rec("b", None, None, None, placeholder=True, id_text="411602209109256180")))
+    typo_of_same = dict(zip(COLUMNS, _rec("c", None, None, None, placeholder=True, id_text="411602202109259067")))
+    assert not can_be_one_child(a, typo_of_twin)
+    assert can_be_one_child(a, typo_of_same)
