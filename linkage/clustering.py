@@ -156,15 +156,22 @@ def cluster_records(records: pd.DataFrame, pairs: pd.DataFrame, threshold: float
         if clusters.join(l, r):
             note_link(l, r, p)
 
-    # Placeholder records: the best-fitting named child, unless two fit about equally well.
-    touching = strong[[placeholder[l] != placeholder[r] for l, r in zip(strong["unique_id_l"], strong["unique_id_r"])]]
+    # Placeholder records: the best-fitting identified child (a real name, or a valid ID that a
+    # placeholder record carries), unless two fit about equally well.
+    identified = {uid: not placeholder[uid] or bool(ids[uid]) for uid in ids}
     candidates: dict[str, dict[str, tuple[float, float]]] = {}
-    for l, r, w, p in zip(touching["unique_id_l"], touching["unique_id_r"], touching["match_weight"], touching["match_probability"]):
-        baby, other = (l, r) if placeholder[l] else (r, l)
-        root = clusters.find(other)
-        if root not in candidates.setdefault(baby, {}) or candidates[baby][root][0] < w:
-            candidates[baby][root] = (w, p)
-    for baby, options in candidates.items():
+    for l, r, w, p in zip(strong["unique_id_l"], strong["unique_id_r"], strong["match_weight"], strong["match_probability"]):
+        for baby, other in ((l, r), (r, l)):
+            if placeholder[baby] and identified[other] and not (placeholder[other] and ids[baby] and ids[baby] != ids[other]):
+                options = candidates.setdefault(baby, {})
+                if other not in options or options[other][0] < w:
+                    options[other] = (w, p)
+    for baby, by_record in candidates.items():
+        options: dict[str, tuple[float, float]] = {}
+        for other, (w, p) in by_record.items():
+            root = clusters.find(other)
+            if root != clusters.find(baby) and (root not in options or options[root][0] < w):
+                options[root] = (w, p)
         ranked = sorted(options.items(), key=lambda kv: kv[1][0], reverse=True)
         # A boy and a girl twin: a placeholder record joins only a child of its stated sex.
         ranked = [kv for kv in ranked if clusters.sex_fits(baby, kv[0])]
