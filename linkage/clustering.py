@@ -65,8 +65,8 @@ def close_birth_dates(a: str, b: str) -> bool:
 
 def can_be_one_child(a: dict, b: dict) -> bool:
     """False for two records that cannot be one child: different valid IDs, or ID texts more than
-    two characters apart; or, with no ID agreement between them, different real names or dates
-    of birth far apart."""
+    two characters apart; or, with no ID agreement between them, different real names, different
+    sexes under different names, or dates of birth far apart."""
     if a["id_number"] and b["id_number"] and a["id_number"] != b["id_number"]:
         return False
     if same_id(a, b):
@@ -75,6 +75,9 @@ def can_be_one_child(a: dict, b: dict) -> bool:
     if a["id_text"] and b["id_text"] and _edit_distance(a["id_text"], b["id_text"]) > 2:
         return False
     if a["name"] and b["name"] and not same_name(a, b):
+        return False
+    # A boy and a girl are two children unless they carry one name (a sex typed wrong).
+    if a["sex"] and b["sex"] and a["sex"] != b["sex"] and not (a["name_pinyin"] and a["name_pinyin"] == b["name_pinyin"]):
         return False
     if a["birth_date"] and b["birth_date"] and not close_birth_dates(a["birth_date"], b["birth_date"]):
         return False
@@ -101,10 +104,20 @@ class _Clusters:
         return root
 
     def can_join(self, a: str, b: str) -> bool:
+        """Every record of one cluster could be the same child as every record of the other, or
+        both could be the child an ID-bearing record of the two vouches for (a renamed child's
+        records are joined by the ID, and a homophone of one of its names may join too)."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
-        return all(can_be_one_child(self.facts[x], self.facts[y]) for x in self.members[ra] for y in self.members[rb])
+        anchors = [self.facts[x] for x in self.members[ra] + self.members[rb] if self.facts[x]["id_number"]]
+        if len({anchor["id_number"] for anchor in anchors}) > 1:
+            return False
+
+        def compatible(x: dict, y: dict) -> bool:
+            return can_be_one_child(x, y) or any(
+                can_be_one_child(x, anchor) and can_be_one_child(y, anchor) for anchor in anchors)
+        return all(compatible(self.facts[x], self.facts[y]) for x in self.members[ra] for y in self.members[rb])
 
     def holds_id(self, root: str, record: str) -> bool:
         """The record has a valid ID and some record of the cluster has the same one."""

@@ -106,3 +106,19 @@ def test_id_texts_far_apart_are_two_children_even_when_one_fails_its_check():
     typo_of_same = dict(zip(COLUMNS, _rec("c", None, None, None, placeholder=True, id_text="411602202109259067")))
     assert not can_be_one_child(a, typo_of_twin)
     assert can_be_one_child(a, typo_of_same)
+
+
+def test_a_boy_and_a_girl_with_similar_names_are_two_children():
+    boy = dict(zip(COLUMNS, _rec("a", "田晶", "tian jing", sex="M")))
+    girl = dict(zip(COLUMNS, _rec("b", "田馨", "tian xin", sex="F")))
+    typo = dict(zip(COLUMNS, _rec("c", "田晶", "tian jing", sex="F")))
+    assert not can_be_one_child(boy, girl)
+    assert can_be_one_child(boy, typo)
+
+
+def test_an_id_vouches_for_a_renamed_childs_records():
+    # 罗龙涛 and 罗逸凯 carry one ID (renamed); 罗毅凯 is a homophone of 罗逸凯 without an ID.
+    records = [_rec("a", "罗龙涛", "luo long tao", "41130220191122517X"), _rec("b", "罗逸凯", "luo yi kai", "41130220191122517X"),
+               _rec("c", "罗毅凯", "luo yi kai"), _rec("d", "罗浩然", "luo hao ran")]
+    keys, _ = _cluster(records, _pairs(("a", "b", 30.0, 0.9999), ("b", "c", 25.0, 0.9999), ("c", "d", 20.0, 0.999)))
+    assert keys["a"] == keys["b"] == keys["c"] and keys["d"] != keys["a"]
