@@ -85,26 +85,24 @@ class DivisionTable:
 
     def _county_from_text(self, text: str) -> str | None:
         found = self._pattern.findall(text)
-        if not found:
+        options = [(word, self._county_by_name[word]) for word in found if word in self._county_by_name]
+        if not options:
             return None
         parent_codes = set().union(*(self._parent_by_name.get(w, set()) for w in found))
-        for word in found:
-            candidates = self._county_by_name.get(word)
-            if not candidates:
-                continue
-            if len(candidates) == 1:
-                return candidates[0]
-            # The prefecture named decides before the province named (河北省石家庄市新华区).
-            within_city = [c for c in candidates if c[:4] + "00" in parent_codes]
-            within_province = [c for c in candidates if c[:2] + "0000" in parent_codes]
-            within = within_city or within_province
-            if len(within) == 1:
-                return within[0]
-            for prefix in self.home_prefixes:
-                local = [c for c in (within or candidates) if c.startswith(prefix)]
+        # A word that also names a province or prefecture (河北, 南阳) is that, when a county is named too.
+        counties = [o for o in options if o[0] not in self._parent_by_name] or options
+        # The prefecture named decides before the province named (河北省石家庄市新华区), and both
+        # before a county name standing alone.
+        for fits in (lambda c: c[:4] + "00" in parent_codes, lambda c: c[:2] + "0000" in parent_codes, lambda c: True):
+            for _, candidates in counties:
+                within = [c for c in candidates if fits(c)]
+                if len(within) == 1:
+                    return within[0]
+        for prefix in self.home_prefixes:
+            for _, candidates in counties:
+                local = [c for c in candidates if c.startswith(prefix)]
                 if len(local) == 1:
                     return local[0]
-            return None
         return None
 
 
