@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import lru_cache
 
 import pandas as pd
 
 from linkage.config import Policy
 
+STATUS_FACTS = ("birth_date", "household_county", "residence_county", "residence_legal_county",
+                "earliest_local_date", "away_since")
 STATUS_LABELS = {
     "migrant": "流动儿童",
     "aged_16_or_over": "已满16周岁",
@@ -24,6 +27,7 @@ STATUS_LABELS = {
 }
 
 
+@lru_cache(maxsize=64)
 def months_before(date: dt.date, months: int) -> dt.date:
     """The same day `months` earlier, clamped to the month's last day (31 Aug - 6 months = 28/29 Feb)."""
     return (pd.Timestamp(date) - pd.DateOffset(months=months)).date()
@@ -86,7 +90,8 @@ def _present(value: object) -> bool:
 def decide_statuses(register: pd.DataFrame, as_of: dt.date, policy: Policy,
                     place_name: Callable[[str], str | None] | None = None) -> pd.DataFrame:
     """`register` with status, status_reason, is_migrant and age_years added (a new frame)."""
-    decided = [decide_status(row, as_of, policy, place_name) for row in register.to_dict("records")]
+    facts = register[[c for c in STATUS_FACTS if c in register.columns]]
+    decided = [decide_status(row, as_of, policy, place_name) for row in facts.to_dict("records")]
     out = register.copy()
     out["status"] = [d[0] for d in decided]
     out["status_label"] = out["status"].map(STATUS_LABELS)

@@ -91,7 +91,11 @@ def golden_records(members: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     for parent in ("mother_name", "father_name"):
         out = out.join(_most_common(m, parent)[[parent]])
     grouped = m.groupby("master_id")
-    out["feeds"] = grouped["feed"].agg(lambda f: ",".join(sorted(set(f), key=FEED_RANK.get)))
+    held = pd.crosstab(m["master_id"], m["feed"]).gt(0)
+    listed = pd.Series("", index=held.index)
+    for feed in (f for f in FEEDS if f in held.columns):
+        listed = listed + held[feed].map({True: feed + ",", False: ""})
+    out["feeds"] = listed.str.rstrip(",")
     out["n_records"] = grouped.size()
     out["earliest_local_date"] = grouped["local_date"].min().dt.date
     out["away_since"] = _away_since(m, out["household_county"], policy)

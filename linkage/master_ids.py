@@ -41,7 +41,8 @@ def assign_master_ids(clusters: pd.DataFrame, records: pd.DataFrame, previous: p
                 taken.add(previous_id)
                 break
     anchors = merged.assign(anchor=merged["id_number"].where(merged["id_number"].notna(), None))
-    id_anchor = anchors.dropna(subset=["anchor"]).groupby("cluster_key")["anchor"].min()
+    id_anchor = (anchors.dropna(subset=["anchor"]).sort_values(["cluster_key", "anchor"])
+                 .drop_duplicates("cluster_key").set_index("cluster_key")["anchor"])
     out = []
     for key in sizes.index:
         if key in inherited:
