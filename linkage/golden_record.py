@@ -82,6 +82,12 @@ def golden_records(members: pd.DataFrame, policy: Policy) -> pd.DataFrame:
                                  "residence_township_name", "residence_address"], m["residence_county"].notna(), "residence")
     out = out.join(residence)
     out = _prefer_zone_coding(out, m, policy.zones)
+    # A township known only by its code is named from the records of this run that give both.
+    both = m.dropna(subset=["residence_township", "residence_township_name"])
+    code_names = (both.groupby(["residence_township", "residence_township_name"]).size().rename("n").reset_index()
+                  .sort_values(["n", "residence_township_name"], ascending=[False, True])
+                  .drop_duplicates("residence_township").set_index("residence_township")["residence_township_name"])
+    out["residence_township_name"] = out["residence_township_name"].fillna(out["residence_township"].map(code_names))
     townships = m.dropna(subset=["residence_township_name"]).sort_values("local_date", ascending=False).drop_duplicates("master_id")
     out["residence_township_name"] = out["residence_township_name"].fillna(townships.set_index("master_id")["residence_township_name"])
     guardian = _most_recent(m, ["guardian_name", "guardian_phone"], m["guardian_phone"].notna() | m["guardian_name"].notna(), "guardian")

@@ -201,7 +201,7 @@ def county_ledger(base: pd.DataFrame, gaps: pd.DataFrame, county: str) -> list[S
         migrants, on="主索引号")
     sheets = [
         Sheet("流动儿童台账", _numbered(migrants, MIGRANT_COLUMNS)),
-        Sheet("待核实儿童", _numbered(children[children["_verify"]], VERIFY_COLUMNS)),
+        Sheet("待核实儿童", _numbered(children[children["_verify"] & children["_status"].ne("aged_16_or_over")], VERIFY_COLUMNS)),
         Sheet("非流动儿童", _numbered(children[~children["_is_migrant"]], NOT_MIGRANT_COLUMNS)),
         Sheet("关爱服务缺口", _numbered(gap_rows, GAP_SHEET_COLUMNS)),
         Sheet("汇总", _summary(children, gap_rows)),

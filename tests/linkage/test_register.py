@@ -60,3 +60,11 @@ def test_master_ids_are_stable_from_one_run_to_the_next(built, checked, config):
     after = later.members.set_index("unique_id")["master_id"]
     common = after.index.intersection(before.index)
     assert (after[common] == before[common]).mean() >= 0.99
+
+
+def test_townships_known_only_by_code_are_named_from_other_records(built, checked):
+    std = checked.standardised.dropna(subset=["residence_township", "residence_township_name"])
+    named_codes = set(std["residence_township"])
+    reg = built.register
+    coded = reg[reg["residence_township"].isin(named_codes)]
+    assert len(coded) and coded["residence_township_name"].notna().all()
