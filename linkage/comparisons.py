@@ -61,7 +61,7 @@ def name_comparison() -> dict:
 
 
 def birth_date_comparison() -> dict:
-    """Exact; month and day swapped; one digit off; within 31 days; same year; else."""
+    """Exact; month and day swapped; one digit off; within 31 days; else."""
     swapped = ('substr("birth_date_l", 1, 4) = substr("birth_date_r", 1, 4) AND '
                'substr("birth_date_l", 6, 2) = substr("birth_date_r", 9, 2) AND '
                'substr("birth_date_l", 9, 2) = substr("birth_date_r", 6, 2)')

@@ -67,8 +67,8 @@ def write_ledgers(register: pd.DataFrame, members: pd.DataFrame, config: Config,
                   as_of: dt.date, folder: Path) -> pd.DataFrame:
     """One workbook per county-level unit into `folder`. Returns one row per workbook: unit code
     and name, file, and the rows of its sheets."""
-    base = ledger_base(register, members, divisions, config, as_of)
     gaps = care_gaps(register, config.care)
+    base = ledger_base(register, members, gaps, divisions, config, as_of)
     index = []
     for code, name in county_units(config, base):
         sheets = county_ledger(base, gaps, code)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from linkage.care import care_gaps, service_categories
+from linkage.care import service_categories
 from linkage.config import Config
 from linkage.divisions import DivisionTable
 
@@ -116,14 +116,14 @@ def _checks(r: pd.DataFrame) -> pd.Series:
     return out
 
 
-def ledger_base(register: pd.DataFrame, members: pd.DataFrame, divisions: DivisionTable, config: Config,
-                as_of: dt.date) -> pd.DataFrame:
+def ledger_base(register: pd.DataFrame, members: pd.DataFrame, gaps: pd.DataFrame, divisions: DivisionTable,
+                config: Config, as_of: dt.date) -> pd.DataFrame:
     """Every child of the register with the ledger's columns (Chinese headers) and the fields
-    the sheets select on (`_county`, `_status`, `_is_migrant`, `_verify`)."""
+    the sheets select on (`_county`, `_status`, `_is_migrant`, `_verify`). `gaps` from `care_gaps`."""
     r = register.reset_index(drop=True)
     refs = members.assign(ref=members["feed"].map(FEED_NAMES) + ":" + members["record_key"].astype(str))
     refs = refs.groupby("master_id")["ref"].agg("；".join)
-    gap_text = care_gaps(r, config.care).groupby("master_id")["gap"].agg("、".join)
+    gap_text = gaps.groupby("master_id")["gap"].agg("、".join)
     township = r["residence_township_name"].where(r["residence_township_name"].notna(), r["residence_township"])
     counties = config.policy.counties
     out = pd.DataFrame({
@@ -154,7 +154,8 @@ def ledger_base(register: pd.DataFrame, members: pd.DataFrame, divisions: Divisi
         "_is_migrant": r["is_migrant"].astype(bool),
         "_age_band": r["age_years"].map(_age_band),
     })
-    out["_verify"] = out["需核实事项"].ne("")
+    # A child aged 16 or over is outside the policy: nothing about it needs checking in the field.
+    out["_verify"] = out["需核实事项"].ne("") & out["_status"].ne("aged_16_or_over")
     return out
 
 
@@ -201,7 +202,7 @@ def county_ledger(base: pd.DataFrame, gaps: pd.DataFrame, county: str) -> list[S
         migrants, on="主索引号")
     sheets = [
         Sheet("流动儿童台账", _numbered(migrants, MIGRANT_COLUMNS)),
-        Sheet("待核实儿童", _numbered(children[children["_verify"] & children["_status"].ne("aged_16_or_over")], VERIFY_COLUMNS)),
+        Sheet("待核实儿童", _numbered(children[children["_verify"]], VERIFY_COLUMNS)),
         Sheet("非流动儿童", _numbered(children[~children["_is_migrant"]], NOT_MIGRANT_COLUMNS)),
         Sheet("关爱服务缺口", _numbered(gap_rows, GAP_SHEET_COLUMNS)),
         Sheet("汇总", _summary(children, gap_rows)),

@@ -39,10 +39,6 @@ def _table(frame: pd.DataFrame) -> str:
     return frame.to_html(index=False, border=0, na_rep="", escape=True)
 
 
-def _probability(weight: float) -> float:
-    return 2 ** weight / (1 + 2 ** weight)
-
-
 def _weight(probability: float) -> float:
     return math.log2(probability / (1 - probability))
 

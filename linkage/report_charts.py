@@ -53,27 +53,28 @@ def weight_histogram(pairs: pd.DataFrame, threshold_weight: float) -> dict:
                        "encoding": {"x": {"field": "t", "type": "quantitative"}}}]}
 
 
-def _components(ids: set[str], edges: pd.DataFrame) -> int:
-    parent = {i: i for i in ids}
+def threshold_effect(pairs: pd.DataFrame, record_ids: pd.Series) -> pd.DataFrame:
+    """At each candidate threshold: pairs at or above it, and the children that plain
+    transitive clustering would give (before the register's twin and sibling constraints).
+    One pass over the pairs, strongest first, joining records and counting at each threshold."""
+    parent = {i: i for i in record_ids}
+    children = len(parent)
 
     def find(i: str) -> str:
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
         return i
-    for l, r in zip(edges["unique_id_l"], edges["unique_id_r"]):
-        a, b = find(l), find(r)
-        if a != b:
-            parent[a] = b
-    return sum(1 for i in ids if find(i) == i)
-
-
-def threshold_effect(pairs: pd.DataFrame, record_ids: pd.Series) -> pd.DataFrame:
-    """At each candidate threshold: pairs at or above it, and the children that plain
-    transitive clustering would give (before the register's twin and sibling constraints)."""
-    ids = set(record_ids)
-    rows = []
-    for t in THRESHOLDS:
-        above = pairs[pairs["match_probability"] >= t]
-        rows.append({"threshold": t, "pairs_at_or_above": len(above), "children_unconstrained": _components(ids, above)})
-    return pd.DataFrame(rows)
+    ordered = pairs.sort_values("match_probability", ascending=False)
+    probabilities = ordered["match_probability"].to_numpy()
+    edges = list(zip(ordered["unique_id_l"], ordered["unique_id_r"]))
+    rows, done = [], 0
+    for t in sorted(THRESHOLDS, reverse=True):
+        while done < len(edges) and probabilities[done] >= t:
+            a, b = find(edges[done][0]), find(edges[done][1])
+            if a != b:
+                parent[a] = b
+                children -= 1
+            done += 1
+        rows.append({"threshold": t, "pairs_at_or_above": done, "children_unconstrained": children})
+    return pd.DataFrame(rows).sort_values("threshold", ignore_index=True)

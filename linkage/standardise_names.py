@@ -11,7 +11,7 @@ from opencc import OpenCC
 from pypinyin import Style, lazy_pinyin
 
 from linkage.config import NameRules
-from linkage.values import is_missing
+from linkage.values import is_missing, map_distinct
 
 _MIDDLE_DOTS = "·•‧∙⋅・･﹒．.。‐-"
 _T2S = OpenCC("t2s")
@@ -103,11 +103,10 @@ def standardise_name(raw: str | None, rules: NameRules) -> tuple:
 
 def standardise_names(raw: pd.Series, rules: NameRules) -> pd.DataFrame:
     """`standardise_name` over a column, computed once per distinct value."""
-    uniques = {v: standardise_name(v, rules) for v in pd.unique(raw.astype(object))}
-    return pd.DataFrame([uniques[v] for v in raw.astype(object)], columns=NAME_COLUMNS, index=raw.index, dtype=object)
+    rows = map_distinct([raw.astype(object)], lambda v: standardise_name(v, rules))
+    return pd.DataFrame(rows, columns=NAME_COLUMNS, index=raw.index, dtype=object)
 
 
 def clean_person_names(raw: pd.Series) -> pd.Series:
     """Guardians' and parents' names: cleaned, no placeholder logic."""
-    uniques = {v: clean_name(v) for v in pd.unique(raw.astype(object))}
-    return raw.astype(object).map(uniques)
+    return pd.Series(map_distinct([raw.astype(object)], clean_name), index=raw.index, dtype=object)

@@ -9,7 +9,7 @@ import pandas as pd
 
 from linkage.config import Policy, DivisionRules
 from linkage.divisions import DivisionTable
-from linkage.values import is_missing
+from linkage.values import is_missing, map_distinct
 
 _PUNCTUATION = str.maketrans("", "", ",，。、;；:：()（）[]【】\"'“”-")
 # Building words unified: 号楼/幢/座 -> 栋, # -> 号; a trailing 室 or 户 dropped.
@@ -105,17 +105,6 @@ def _residence_county(code: str | None, school_county: str | None, policy: Polic
     return found, problem
 
 
-def _by_distinct(columns: list[pd.Series], fn) -> list:
-    """`fn` applied row by row to the columns' values, computed once per distinct combination."""
-    cache: dict[tuple, object] = {}
-    out = []
-    for key in zip(*columns):
-        if key not in cache:
-            cache[key] = fn(*key)
-        out.append(cache[key])
-    return out
-
-
 def standardise_places(raw: pd.DataFrame, ids: pd.Series, table: DivisionTable, policy: Policy,
                        rules: DivisionRules, township_from_key: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Place columns for one feed's raw table. Returns (places, problems by field)."""
@@ -124,7 +113,7 @@ def standardise_places(raw: pd.DataFrame, ids: pd.Series, table: DivisionTable, 
     township_code = col("residence_township_code").astype(object)
     if township_from_key:
         township_code = col("record_key").map(lambda k: k[:9] if isinstance(k, str) and re.fullmatch(r"\d{9,}", k) else None)
-    residence = _by_distinct(
+    residence = map_distinct(
         [township_code, col("residence_county_code"), col("residence_county_name")],
         lambda tcode, ccode, cname: _residence_county(tcode or ccode, cname, policy))
     county = [r[0] for r in residence]
@@ -132,18 +121,17 @@ def standardise_places(raw: pd.DataFrame, ids: pd.Series, table: DivisionTable, 
     townships = [t if isinstance(t, str) and len(t) >= 9 and c and t.startswith(c) else None
                  for t, c in zip(township_code, county)]
     # Code and text decide the household county for most rows; the ID's prefix is the last resort.
-    household = _by_distinct([col("household_code"), col("household_text")],
+    household = map_distinct([col("household_code"), col("household_text")],
                              lambda code, text: household_county(code, text, None, table, policy))
     household = [h if h[0] is not None or not isinstance(i, str) else household_county(None, None, i, table, policy)[:2] + (h[2],)
                  for h, i in zip(household, ids)]
     prefixes = ("河南省", "河南", policy.city, policy.city.removesuffix("市"))
-    addresses = {v: normalise_address(v, prefixes) for v in pd.unique(col("residence_address").astype(object))}
     places = pd.DataFrame({
         "residence_county": county,
         "residence_township": townships,
-        "residence_township_name": _by_distinct([col("residence_township_name")], normalise_address),
+        "residence_township_name": map_distinct([col("residence_township_name")], normalise_address),
         "residence_legal_county": [legal_county(c, t, policy, rules) for c, t in zip(county, townships)],
-        "residence_address": col("residence_address").astype(object).map(addresses),
+        "residence_address": map_distinct([col("residence_address")], lambda a: normalise_address(a, prefixes)),
         "household_county": [h[0] for h in household],
         "household_county_source": [h[1] for h in household],
     }, index=raw.index)

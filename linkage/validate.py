@@ -91,7 +91,7 @@ def run_suite(table: pd.DataFrame, suite_config: dict) -> list[ExpectationOutcom
             present.append(exp)
             used += [c for c in cols if c not in used]
     suite = ExpectationSuite(name=suite_config["name"], expectations=present)
-    # Only the columns the suite reads: GE fingerprints the whole batch it is given.
+    # Only the columns the suite reads: GE copies and checks less.
     batch = table[used] if used else table
     with _GE_LOCK:
         result = _batch_definition(suite_config["name"]).get_batch(batch_parameters={"dataframe": batch}).validate(

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
+
+import pandas as pd
 
 
 def is_missing(value: object) -> bool:
@@ -13,5 +16,16 @@ def is_missing(value: object) -> bool:
         return math.isnan(value)
     if isinstance(value, str):
         return not value.strip()
-    pandas = __import__("pandas")
-    return value is pandas.NA or value is pandas.NaT
+    return value is pd.NA or value is pd.NaT
+
+
+def map_distinct(columns: Iterable[Iterable], fn: Callable) -> list:
+    """`fn` applied row by row to the columns' values, computed once per distinct combination:
+    feeds repeat names, places and codes endlessly."""
+    cache: dict[tuple, object] = {}
+    out = []
+    for key in zip(*columns):
+        if key not in cache:
+            cache[key] = fn(*key)
+        out.append(cache[key])
+    return out
