@@ -13,10 +13,10 @@ import pandas as pd
 
 from linkage.accuracy import exact_id_members, measure
 from linkage.config import load_config
-from linkage.eligibility import decide_statuses
-from linkage.feed_check import check_feeds
-from linkage.golden_record import golden_records
-from linkage.register import build_register
+from linkage.register.eligibility import decide_statuses
+from linkage.pipeline import check_feeds
+from linkage.register.golden_record import golden_records
+from linkage.pipeline import build_register
 from linkage.synth import NoiseSettings, generate_feeds
 
 

@@ -14,11 +14,11 @@ import pandas as pd
 from splink import DuckDBAPI
 from splink.blocking_analysis import count_comparisons_from_blocking_rules
 
-from linkage.blocking import blocking_rules
+from linkage.link.blocking import blocking_rules
 from linkage.config import load_config
-from linkage.feed_check import check_feeds
-from linkage.linkage_input import linkage_input
-from linkage.model import register_feeds
+from linkage.pipeline import check_feeds
+from linkage.link.linkage_input import linkage_input
+from linkage.link.model import register_feeds
 from linkage.synth import NoiseSettings, generate_feeds
 
 

@@ -10,8 +10,9 @@ import time
 from pathlib import Path
 
 from linkage.config import load_config
-from linkage.data_path import combine, division_table, prepare_feed
-from linkage.read_feeds import read_feed
+from linkage.ingest.prepare import combine, prepare_feed
+from linkage.standardise.divisions import division_table
+from linkage.ingest.read_feeds import read_feed
 from linkage.synth import generate_feeds
 from linkage.synth.feeds import RECORDS_PER_CHILD
 

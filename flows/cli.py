@@ -1,40 +1,107 @@
-"""`childreg`: the command line of the migrant-children register."""
+"""`childreg`: the command line of the migrant-children register.
+
+Every path and file a command is given is checked before any heavy work starts; bad input ends
+with one `error:` line naming the file (and the key or row) and what to do, never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.metadata
 import os
 import sys
+import textwrap
 from pathlib import Path
 
 from linkage.errors import ConfigError, FeedError
+
+# Set before Prefect is imported: nothing leaves the machine, and a busy machine gets time to
+# start the temporary local Prefect server (20 s by default, which a loaded machine can miss).
+LOCAL_PREFECT = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+}
+
+SYNTH_LAYOUT = """\
+folder layout written (the four feeds as the departments export them, and the truth):
+  OUT/police.csv          公安 residence registrations, UTF-8 with BOM
+  OUT/education.xlsx      教育 migrant-student roster, sheet 随迁子女
+  OUT/health.csv          卫健 0-6 child health records, GB18030
+  OUT/vaccination.csv     疾控 children from other counties vaccinated here, UTF-8
+  OUT/truth/records.csv   every row (feed, record_key, row_number) -> its child
+  OUT/truth/children.csv  every child: true county of residence and migrant status
+
+example:
+  childreg synth data/try --children 500 --noise hard --seed 3
+"""
+
+RUN_EPILOG = """\
+examples:
+  childreg run data/incoming/2026H1 --as-of 2026-06-30 --out runs/2026H1
+  childreg run data/incoming/2026H2 --as-of 2026-12-31 --out runs/2026H2 --previous runs/2026H1
+  childreg run data/incoming/2026H2 --as-of 2026-12-31 --out runs/try --model runs/2026H1/model.json
+
+The run builds its outputs in a staging folder beside --out and puts them in place only when
+all are written: an earlier run's files in --out are replaced whole, never mixed with new ones.
+"""
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("childreg")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD: {text!r}") from None
+        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD (e.g. 2026-06-30): {text!r}") from None
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number of at least 1: {text!r}")
+    return value
 
 
 def _synth(args: argparse.Namespace) -> int:
     from linkage.synth import NoiseSettings, generate_feeds
     from linkage.synth.feeds import RECORDS_PER_CHILD
 
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"{out}: is a file; synth writes a folder")
+    if out.is_dir() and any(out.iterdir()) and not args.force:
+        raise ConfigError(f"{out}: the folder is not empty; add --force to write the synthetic feeds into it "
+                          "(files of the same names are overwritten)")
     children = args.children or max(1, int(args.records / RECORDS_PER_CHILD))
-    counts = generate_feeds(args.out, children, seed=args.seed, noise=NoiseSettings.named(args.noise), as_of=args.as_of)
-    print(f"wrote synthetic feeds for {children} children to {args.out}: "
+    counts = generate_feeds(out, children, seed=args.seed, noise=NoiseSettings.named(args.noise), as_of=args.as_of)
+    print(f"wrote synthetic feeds for {children} children to {out}: "
           + ", ".join(f"{feed} {n} rows" for feed, n in counts.items()) + "; truth in truth/")
     return 0
 
 
 def _check(args: argparse.Namespace) -> int:
+    from flows.console import stage_display
     from linkage.config import load_config
-    from linkage.feed_check import check_feeds, format_check_report
-    from linkage.outputs import write_parquet
+    from linkage.ingest.checked import format_check_report
+    from linkage.pipeline import StageRunner, check_feeds
+    from linkage.publish.outputs import write_parquet
+    from linkage.run_layout import check_feeds_folder, check_output_folder
 
-    checked = check_feeds(args.feeds, load_config(args.config), args.as_of)
+    check_feeds_folder(args.feeds)
+    if args.out:
+        check_output_folder(args.out)
+    config = load_config(args.config)
+    with stage_display(args.verbose) as observer:
+        checked = check_feeds(args.feeds, config, args.as_of, StageRunner(observer))
     print(format_check_report(checked))
     if args.out:
         out = Path(args.out)
@@ -45,20 +112,41 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(args: argparse.Namespace) -> int:
-    from flows.half_yearly import half_yearly_run
+def _check_run_inputs(args: argparse.Namespace) -> None:
+    """Everything a run is given, checked in a second before Prefect and the linkage start."""
+    from flows.half_yearly import read_model
+    from flows.prefect_api import check_prefect_api
+    from linkage.config import load_config
+    from linkage.run_layout import check_feeds_folder, check_output_folder, check_previous_run
 
-    manifest = half_yearly_run(
-        feeds=str(args.feeds), as_of=args.as_of, out=str(args.out), model=str(args.model) if args.model else None,
-        previous=str(args.previous) if args.previous else None,
-        config_dir=str(args.config) if args.config else None,
-    )
+    check_feeds_folder(args.feeds)
+    check_output_folder(args.out)
+    if args.previous:
+        check_previous_run(args.previous)
+    load_config(args.config)
+    read_model(str(args.model) if args.model else None)
+    check_prefect_api()
+
+
+def _run(args: argparse.Namespace) -> int:
+    _check_run_inputs(args)
+    from flows.console import stage_display
+    from flows.half_yearly import RUN_LOG, half_yearly_run
+
+    with stage_display(args.verbose):
+        manifest = half_yearly_run(
+            feeds=str(args.feeds), as_of=args.as_of, out=str(args.out), model=str(args.model) if args.model else None,
+            previous=str(args.previous) if args.previous else None,
+            config_dir=str(args.config) if args.config else None,
+        )
     rows = manifest["rows"]
+    if manifest.get("replaced_earlier_results"):
+        print(f"replaced the earlier results in {args.out}/ (none of their files is left beside the new ones)")
     print(f"{rows['children']} children in the register, {rows['migrant_children']} migrant children; "
           f"{rows['rows_quarantined']} rows quarantined.\n"
           f"Results in {args.out}/: ledgers/ (one workbook per county for civil-affairs staff), "
           f"report.html (match report for analysts), register.parquet, members.parquet, register.duckdb, "
-          f"manifest.json")
+          f"manifest.json; the full log in {RUN_LOG}")
     return 0
 
 
@@ -68,61 +156,118 @@ def _demo(args: argparse.Namespace) -> int:
     feeds = Path(args.feeds)
     generate_feeds(feeds, args.children, seed=args.seed, as_of=args.as_of)
     print(f"synthetic feeds for {args.children} children written to {feeds}")
-    run_args = argparse.Namespace(config=args.config, feeds=feeds, as_of=args.as_of, out=args.out, model=None, previous=None)
+    run_args = argparse.Namespace(config=args.config, feeds=feeds, as_of=args.as_of, out=args.out, model=None,
+                                  previous=None, verbose=args.verbose)
     return _run(run_args)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for every subcommand."""
-    parser = argparse.ArgumentParser(prog="childreg", description="Migrant-children register (流动儿童台账)")
-    parser.add_argument("--config", type=Path, default=None, help="configuration folder (default: the project's config/)")
-    sub = parser.add_subparsers(dest="command", required=True)
+    """The argument parser for every subcommand; every argument says its format, with an example."""
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(
+        prog="childreg", formatter_class=formatter,
+        description="Migrant-children register (流动儿童台账): links four departments' exports into one "
+                    "register of children and writes the county ledgers.",
+        epilog="start with: childreg demo   (synthetic feeds for 2,000 children, then a whole run)")
+    parser.add_argument("--version", action="version", version=f"childreg {_version()}")
+    parser.add_argument("--config", type=Path, default=None, metavar="DIR",
+                        help="configuration folder (default: the project's config/), e.g. --config config/")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="show every log line (Prefect's, Splink's) instead of one line per stage")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    synth = sub.add_parser("synth", help="write synthetic feeds with ground truth")
-    synth.add_argument("out", type=Path)
+    synth = sub.add_parser("synth", help="write synthetic feeds with ground truth", formatter_class=formatter,
+                           description="Write synthetic feeds for made-up children, with ground truth.",
+                           epilog=SYNTH_LAYOUT)
+    synth.add_argument("out", type=Path, metavar="OUT", help="folder to write, e.g. data/try (created if missing)")
     size = synth.add_mutually_exclusive_group()
-    size.add_argument("--children", type=int)
-    size.add_argument("--records", type=int, default=4000, help="about this many feed rows in all")
-    synth.add_argument("--seed", type=int, default=0)
-    synth.add_argument("--noise", choices=["default", "hard"], default="default")
-    synth.add_argument("--as-of", type=_date, default=dt.date(2026, 6, 30))
+    size.add_argument("--children", type=_positive, metavar="N", help="this many children, e.g. --children 500")
+    size.add_argument("--records", type=_positive, default=4000, metavar="N",
+                      help="about this many feed rows in all (default 4000), e.g. --records 1000000")
+    synth.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0), e.g. --seed 7")
+    synth.add_argument("--noise", choices=["default", "hard"], default="default",
+                       help="how messy the feeds are (default: default), e.g. --noise hard")
+    synth.add_argument("--as-of", type=_date, default=dt.date(2026, 6, 30), metavar="DATE",
+                       help="reference date the feeds are exported for, YYYY-MM-DD (default 2026-06-30)")
+    synth.add_argument("--force", action="store_true", help="write into a folder that is not empty")
     synth.set_defaults(handler=_synth)
 
-    check = sub.add_parser("check", help="read, validate and standardise a folder of feeds")
-    check.add_argument("feeds", type=Path)
-    check.add_argument("--out", type=Path)
-    check.add_argument("--as-of", type=_date, default=dt.date.today(), help="reference date (default today)")
+    check = sub.add_parser("check", help="read, validate and standardise a folder of feeds", formatter_class=formatter,
+                           description="Read, validate and standardise the four feeds; report per feed what was "
+                                       "kept, quarantined and set to blank. Links nothing.",
+                           epilog="example:\n  childreg check data/incoming/2026H1 --as-of 2026-06-30 --out check/")
+    check.add_argument("feeds", type=Path, metavar="FEEDS_DIR",
+                       help="folder holding police.csv, education.xlsx, health.csv, vaccination.csv, "
+                            "e.g. data/incoming/2026H1")
+    check.add_argument("--out", type=Path, metavar="DIR",
+                       help="also write standardised.parquet, quarantine.parquet, field_issues.parquet here")
+    check.add_argument("--as-of", type=_date, default=dt.date.today(), metavar="DATE",
+                       help="reference date, YYYY-MM-DD (default today), e.g. --as-of 2026-06-30")
     check.set_defaults(handler=_check)
 
-    run = sub.add_parser("run", help="the half-yearly run: check, link, register, decide status")
-    run.add_argument("feeds", type=Path)
-    run.add_argument("--as-of", type=_date, required=True, help="reference date of the run")
-    run.add_argument("--out", type=Path, required=True)
-    run.add_argument("--model", type=Path, help="a saved model (model.json) to load instead of training")
-    run.add_argument("--previous", type=Path, help="the previous run's output folder, to keep master IDs")
+    run = sub.add_parser("run", help="the half-yearly run: check, link, register, status, ledgers, report",
+                         formatter_class=formatter,
+                         description="The half-yearly run as a local Prefect flow: check the feeds, link the "
+                                     "records into children, decide who is a migrant child, and write the "
+                                     "county ledgers, the match report and the manifest.",
+                         epilog=RUN_EPILOG)
+    run.add_argument("feeds", type=Path, metavar="FEEDS_DIR",
+                     help="folder holding the four feeds, e.g. data/incoming/2026H1")
+    run.add_argument("--as-of", type=_date, required=True, metavar="DATE",
+                     help="reference date of the run, YYYY-MM-DD, the last day of the half-year: "
+                          "--as-of 2026-06-30")
+    run.add_argument("--out", type=Path, required=True, metavar="DIR",
+                     help="output folder, e.g. --out runs/2026H1 (an earlier run's results there are replaced)")
+    run.add_argument("--model", type=Path, metavar="FILE",
+                     help="a model.json written by an earlier run, to load instead of training, "
+                          "e.g. --model runs/2026H1/model.json")
+    run.add_argument("--previous", type=Path, metavar="DIR",
+                     help="the previous half-year's output folder, to keep master IDs, e.g. --previous runs/2025H2")
     run.set_defaults(handler=_run)
 
-    demo = sub.add_parser("demo", help="generate synthetic feeds and run the half-yearly run on them")
-    demo.add_argument("--feeds", type=Path, default=Path("data/demo"))
-    demo.add_argument("--out", type=Path, default=Path("runs/demo"))
-    demo.add_argument("--children", type=int, default=2000)
-    demo.add_argument("--seed", type=int, default=1)
-    demo.add_argument("--as-of", type=_date, default=dt.date(2026, 6, 30))
+    demo = sub.add_parser("demo", help="generate synthetic feeds and run the half-yearly run on them",
+                          formatter_class=formatter,
+                          description="Write synthetic feeds, then run the half-yearly run on them.",
+                          epilog="example:\n  childreg demo --children 500 --out runs/small")
+    demo.add_argument("--feeds", type=Path, default=Path("data/demo"), metavar="DIR",
+                      help="where to write the synthetic feeds (default data/demo)")
+    demo.add_argument("--out", type=Path, default=Path("runs/demo"), metavar="DIR",
+                      help="output folder of the run (default runs/demo)")
+    demo.add_argument("--children", type=_positive, default=2000, metavar="N",
+                      help="number of synthetic children (default 2000), e.g. --children 500")
+    demo.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1)")
+    demo.add_argument("--as-of", type=_date, default=dt.date(2026, 6, 30), metavar="DATE",
+                      help="reference date, YYYY-MM-DD (default 2026-06-30)")
     demo.set_defaults(handler=_demo)
     return parser
+
+
+def _print_error(message: str) -> None:
+    for line in message.splitlines():
+        print(f"error: {line}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: runs a subcommand; bad input ends with a one-line error, never a traceback."""
     args = build_parser().parse_args(argv)
-    # Nothing leaves the machine: no telemetry from the temporary Prefect server.
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    for name, value in LOCAL_PREFECT.items():
+        os.environ.setdefault(name, value)
     try:
         return args.handler(args)
     except (FeedError, ConfigError) as exc:
-        for line in str(exc).splitlines():
-            print(f"error: {line}", file=sys.stderr)
+        _print_error(str(exc))
         return 2
+    except KeyboardInterrupt:
+        _print_error("interrupted; nothing was replaced in the output folder")
+        return 130
+    except Exception as exc:  # noqa: BLE001 - a bug: one line here, the traceback with --verbose
+        if args.verbose:
+            raise
+        detail = textwrap.shorten(str(exc), 300) or "no message"
+        _print_error(f"the run failed unexpectedly ({type(exc).__name__}: {detail}); "
+                     "nothing was replaced in the output folder. Run again with --verbose for the full "
+                     "traceback, and report it with the run's log")
+        return 1
 
 
 if __name__ == "__main__":

@@ -25,3 +25,11 @@ class FeedsUnusable(FeedError):
         Exception.__init__(self, "\n".join(str(e) for e in errors))
         self.errors = errors
         self.file, self.problem, self.row, self.field = errors[0].file, errors[0].problem, None, None
+
+
+class ModelError(ConfigError):
+    """A saved model cannot be used: not JSON, not a Splink model, or trained for other comparisons."""
+
+
+class RunLayoutError(ConfigError):
+    """A folder given to a run is missing or of the wrong kind (a file for a folder, not a run)."""

@@ -28,14 +28,14 @@ def feeds_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def checked(feeds_dir, config):
-    from linkage.feed_check import check_feeds
+    from linkage.pipeline import check_feeds
     return check_feeds(feeds_dir, config, AS_OF)
 
 
 @pytest.fixture(scope="session")
 def built(checked, config):
     """The register built once on the small generated feeds, training the model on them."""
-    from linkage.register import build_register
+    from linkage.pipeline import build_register
     return build_register(checked.standardised, config, AS_OF)
 
 

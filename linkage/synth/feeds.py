@@ -11,7 +11,7 @@ from pathlib import Path
 import xlsxwriter
 
 from linkage.config import Config, load_config
-from linkage.standardise_ids import check_digit
+from linkage.standardise.ids import check_digit
 from linkage.synth import noise as N
 from linkage.synth import vocabulary as V
 from linkage.synth.settings import NoiseSettings

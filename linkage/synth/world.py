@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass, field
 
 from linkage.config import Config
-from linkage.standardise_ids import check_digit
+from linkage.standardise.ids import check_digit
 from linkage.synth import vocabulary as V
 
 

@@ -7,10 +7,10 @@ import openpyxl
 import pandas as pd
 
 from flows.cli import main
+from linkage import pipeline
 from tests.conftest import AS_OF
 
-STAGES = ["read, validate, standardise", "link", "cluster", "register and status", "write tables", "write ledgers",
-          "write report"]
+STAGES = [stage.name for stage in pipeline.STAGES]
 
 
 def _truth(feeds_dir):
@@ -96,8 +96,10 @@ class _FailedState:
 
 
 def test_io_tasks_retry_io_errors_but_not_bad_input():
-    from flows.half_yearly import _transient, read_feed_task
+    from flows.half_yearly import _transient, stage_task
     from linkage.errors import FeedError
-    assert read_feed_task.retries == 2
+    assert stage_task(pipeline.READ).retries == 2 and stage_task(pipeline.WRITE_LEDGERS).retries == 2
+    assert stage_task(pipeline.LINK).retries == 0
     assert _transient(None, None, _FailedState(OSError("share not mounted"))) is True
     assert _transient(None, None, _FailedState(FeedError("police.csv", "file not found"))) is False
+    assert _transient(None, None, _FailedState(PermissionError(13, "Permission denied"))) is False

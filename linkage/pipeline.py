@@ -1,0 +1,192 @@
+"""The chain of stages of a half-yearly run, written once.
+
+`check_feeds` (ingest and standardise), `build_register` (link and register) and
+`publish_run` (tables, ledgers, report) call the stages in order through a `StageRunner`.
+The plain `StageRunner` calls each stage directly (the `check` command, tests, benchmarks); the
+Prefect flow passes one that runs each stage as a task. Either way the runner times every stage
+and tells its observer one line of counts per stage, never personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from linkage.config import FEEDS, Config, FeedMapping
+from linkage.errors import FeedError, FeedsUnusable
+from linkage.ingest.checked import CheckedFeeds, combine_checked
+from linkage.ingest.prepare import PreparedFeed, prepare_feed
+from linkage.ingest.read_feeds import RawFeed, read_feed
+from linkage.link.clustering import cluster_records
+from linkage.link.prediction import ScoredRecords, link_records
+from linkage.publish.ledger_workbook import write_ledgers
+from linkage.publish.match_report import render_report
+from linkage.publish.outputs import write_text
+from linkage.publish.run_outputs import write_run_outputs
+from linkage.register.assemble import Register, assemble_register
+from linkage.standardise.divisions import DivisionTable, division_table
+
+Progress = Callable[[int, int], None]
+@dataclass(frozen=True)
+class Stage:
+    """One step of the run: what it is called, what it calls, and how its result is counted.
+
+    `io` marks stages that read or write files (worth a retry on a passing I/O error);
+    `item` names one item of a stage run per feed; `progress` marks stages that report
+    their own progress through a `progress` keyword (ledgers, county by county)."""
+
+    name: str
+    run: Callable[..., Any]
+    counts: Callable[[Any], str]
+    io: bool = False
+    item: Callable[[Any], str] | None = None
+    progress: bool = False
+
+
+def _cluster(scored: ScoredRecords, config: Config) -> pd.DataFrame:
+    return cluster_records(scored.records, scored.pairs, config.model.match_threshold, config.model.ambiguity_margin)
+
+
+def _write_report(out: Path, checked: CheckedFeeds, register: Register, config: Config, as_of: dt.date) -> Path:
+    return write_text(render_report(checked, register, config, as_of), out / "report.html")
+
+
+def _write_ledgers(out: Path, register: Register, config: Config, divisions: DivisionTable, as_of: dt.date,
+                   progress: Progress | None = None) -> pd.DataFrame:
+    return write_ledgers(register.register, register.members, config, divisions, as_of, out / "ledgers",
+                         progress=progress)
+
+
+READ = Stage("read feeds", read_feed, lambda raw: f"{raw.rows_read} rows", io=True, item=lambda m: m.feed)
+PREPARE = Stage("validate and standardise", prepare_feed,
+                lambda p: f"{p.rows_kept} kept, {p.rows_quarantined} quarantined", item=lambda raw: raw.feed)
+COMBINE = Stage("combine feeds", combine_checked,
+                lambda c: f"{len(c.standardised)} records, {len(c.quarantine)} quarantined, "
+                          f"{len(c.issues)} fields set to blank")
+LINK = Stage("link", link_records,
+             lambda s: f"{len(s.records)} records, {len(s.pairs)} pairs scored, "
+                       f"model {'trained' if s.trained else 'loaded'}")
+CLUSTER = Stage("cluster", _cluster, lambda c: f"{c['cluster_key'].nunique()} clusters")
+REGISTER = Stage("register and status", assemble_register,
+                 lambda r: f"{len(r.register)} children, {int(r.register['is_migrant'].sum())} migrant children")
+WRITE_TABLES = Stage("write tables", write_run_outputs, lambda w: f"{len(w)} files", io=True)
+WRITE_LEDGERS = Stage("write ledgers", _write_ledgers, lambda led: f"{len(led)} workbooks", io=True, progress=True)
+WRITE_REPORT = Stage("write report", _write_report, lambda p: p.name, io=True)
+
+STAGES: tuple[Stage, ...] = (READ, PREPARE, COMBINE, LINK, CLUSTER, REGISTER, WRITE_TABLES, WRITE_LEDGERS, WRITE_REPORT)
+
+
+class StageObserver:
+    """Told when each stage starts, advances and finishes. This one does nothing; the command
+    line shows progress and the flow logs, each with an observer of its own."""
+
+    def started(self, stage: str) -> None:
+        """`stage` has started."""
+
+    def advanced(self, stage: str, done: int, total: int) -> None:
+        """`done` of the stage's `total` items are done."""
+
+    def finished(self, stage: str, counts: str, seconds: float) -> None:
+        """`stage` finished in `seconds`; `counts` says what it produced, in numbers only."""
+
+
+@dataclass
+class StageRunner:
+    """Runs stages directly, one after another, timing each and telling `observer` about it.
+
+    Subclasses change how one call runs (`call_stage`, `call_each`), never the chain."""
+
+    observer: StageObserver = field(default_factory=StageObserver)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def __call__(self, stage: Stage, *args: Any) -> Any:
+        """Run one stage on `args`."""
+        start = self._start(stage)
+        kwargs = {"progress": partial(self.observer.advanced, stage.name)} if stage.progress else {}
+        result = self.call_stage(stage, args, kwargs)
+        self._done(stage, stage.counts(result), start)
+        return result
+
+    def each(self, stage: Stage, items: Sequence[Any], *args: Any) -> list[Any]:
+        """Run one stage once per item (`stage.run(item, *args)`). A FeedError on any item is
+        collected; all of them are raised together once every item has been tried."""
+        start = self._start(stage)
+        outcomes = self.call_each(stage, items, args)
+        errors = [o for o in outcomes if isinstance(o, FeedError)]
+        if errors:
+            raise errors[0] if len(errors) == 1 else FeedsUnusable(errors)
+        named = [stage.item(i) if stage.item else str(n) for n, i in enumerate(items)]
+        self._done(stage, "; ".join(f"{name}: {stage.counts(o)}" for name, o in zip(named, outcomes)), start)
+        return outcomes
+
+    def call_stage(self, stage: Stage, args: tuple, kwargs: dict) -> Any:
+        """Run one stage call; here, directly."""
+        return stage.run(*args, **kwargs)
+
+    def call_each(self, stage: Stage, items: Sequence[Any], args: tuple) -> list[Any]:
+        """Run the stage on every item, returning each result or the FeedError it raised."""
+        outcomes: list[Any] = []
+        for item in items:
+            try:
+                outcomes.append(stage.run(item, *args))
+            except FeedError as exc:
+                outcomes.append(exc)
+            self.observer.advanced(stage.name, len(outcomes), len(items))
+        return outcomes
+
+    def _start(self, stage: Stage) -> float:
+        self.observer.started(stage.name)
+        return time.perf_counter()
+
+    def _done(self, stage: Stage, counts: str, start: float) -> None:
+        seconds = time.perf_counter() - start
+        self.timings[stage.name] = self.timings.get(stage.name, 0.0) + seconds
+        self.observer.finished(stage.name, counts, seconds)
+
+
+def check_feeds(folder: Path | str, config: Config, as_of: dt.date, runner: StageRunner | None = None,
+                divisions: DivisionTable | None = None) -> CheckedFeeds:
+    """Read, validate and standardise every feed in `folder`. Raises FeedError (FeedsUnusable
+    for several) naming every feed that cannot be read at all."""
+    runner = runner or StageRunner()
+    divisions = divisions or division_table(config)
+    mappings: list[FeedMapping] = [config.feeds[f] for f in FEEDS]
+    raws: list[RawFeed] = runner.each(READ, mappings, Path(folder))
+    prepared: list[PreparedFeed] = runner.each(PREPARE, raws, config, divisions, as_of)
+    return runner(COMBINE, raws, prepared)
+
+
+def build_register(standardised: pd.DataFrame, config: Config, as_of: dt.date, settings: dict | None = None,
+                   previous_members: pd.DataFrame | None = None, runner: StageRunner | None = None) -> Register:
+    """Link the records (training the model on them unless `settings` is given), cluster them,
+    keep master IDs from `previous_members`, build golden records and decide each child's status."""
+    runner = runner or StageRunner()
+    scored = runner(LINK, standardised, config, settings)
+    clusters = runner(CLUSTER, scored, config)
+    return runner(REGISTER, standardised, scored, clusters, config, as_of, previous_members)
+
+
+@dataclass
+class Published:
+    """What a run wrote: file paths by name, and the ledger counts per county."""
+
+    files: dict[str, Path]
+    ledgers: pd.DataFrame
+
+
+def publish_run(out: Path, checked: CheckedFeeds, register: Register, config: Config, divisions: DivisionTable,
+                as_of: dt.date, runner: StageRunner | None = None) -> Published:
+    """Write the tables and the model, one ledger workbook per county, and the match report."""
+    runner = runner or StageRunner()
+    files = dict(runner(WRITE_TABLES, out, checked, register, config.model.version))
+    ledgers = runner(WRITE_LEDGERS, out, register, config, divisions, as_of)
+    files["report"] = runner(WRITE_REPORT, out, checked, register, config, as_of)
+    files.update({f"ledger_{row.code}": row.file for row in ledgers.itertuples()})
+    return Published(files, ledgers)

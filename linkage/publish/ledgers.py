@@ -1,0 +1,224 @@
+"""The ledger (工作台账) of one county-level unit, as tables with Chinese headers, for
+civil-affairs staff: migrant children, children to verify in the field, children seen but not
+migrant children, gaps in care, a summary and an explanation of every column.
+
+A county's ledger holds only children whose county of residence is that unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from linkage.register.care import service_categories
+from linkage.config import Config
+from linkage.standardise.divisions import DivisionTable
+
+FEED_NAMES = {"police": "公安", "education": "教育", "health": "卫健", "vaccination": "疾控"}
+SEX_NAMES = {"M": "男", "F": "女"}
+AGE_BANDS = [(0, 2, "0-2岁"), (3, 5, "3-5岁"), (6, 11, "6-11岁"), (12, 15, "12-15岁"), (16, 200, "16岁及以上")]
+CONFLICT_CHECKS = {
+    "two valid IDs": "记录中有两个不同的身份证号，可能是两个孩子：请核对户口簿",
+    "names differ": "各部门登记的姓名不一致：请核对户口簿上的姓名",
+    "dates of birth differ": "各部门登记的出生日期不一致：请核对出生医学证明或户口簿",
+    "household counties differ": "各部门登记的户籍地不一致：请核对户口簿",
+    "residence counties differ": "各部门登记的居住县区不一致（可能已搬家）：请核实现居住地",
+}
+UNASSIGNED = ("000000", "居住县区不明")
+
+
+@dataclass
+class Sheet:
+    """One worksheet: its Chinese name, its rows, and how each column is written."""
+
+    name: str
+    frame: pd.DataFrame
+    dates: tuple[str, ...] = ()
+    texts: tuple[str, ...] = ()
+
+
+# Column meanings, shown on the 字段说明 sheet; every column of every sheet is listed here.
+MEANINGS = {
+    "序号": "本表中的行号",
+    "主索引号": "本系统给每个儿童的编号，各期保持不变；向市民政局反馈时请引用",
+    "姓名": "儿童姓名；只有乳名或“某某之子/之女”的，见“待核实儿童”",
+    "性别": "男 / 女",
+    "出生日期": "以身份证号为准；无身份证号时取各部门多数一致的日期",
+    "年龄": "截至本期参考日的周岁",
+    "身份证号": "儿童的18位公民身份号码；空白表示各部门均无有效号码",
+    "户籍地": "户籍所在县（市、区）",
+    "现居住乡镇（街道）": "最近一条记录登记的居住乡镇或街道",
+    "现居住地址": "最近一条记录登记的居住地址",
+    "监护人": "最近一条记录登记的监护人",
+    "监护人电话": "最近一条记录登记的联系电话",
+    "就读学校": "最近一条学籍记录的学校",
+    "年级": "最近一条学籍记录的年级",
+    "掌握信息的部门": "哪些部门的名单中有这个儿童：公安（居住登记）、教育（随迁子女）、卫健（儿童健康管理）、疾控（预防接种）",
+    "最早本地记录日期": "各部门记录中最早的本地日期（居住登记、转入、建档、首次本地接种），即在本地居住的起始证据",
+    "在本地居住月数": "从最早本地记录日期到参考日的整月数",
+    "可享受的服务类别": "按年龄和就学情况可享受的基本公共服务类别（依据 config/care.toml，可由工作人员修改）",
+    "关爱服务缺口": "各部门名单对照后发现的缺口，详见“关爱服务缺口”表",
+    "需核实事项": "需要入户或电话核实的内容",
+    "状态": "是否属于流动儿童，或不属于的类别",
+    "原因": "作出判断的依据",
+    "来源记录": "该儿童在各部门名单中的记录编号，便于回查原始记录",
+    "缺口": "缺少的服务或登记",
+    "跟进事项": "建议的跟进工作",
+    "维度": "汇总的角度",
+    "类别": "该角度下的分类",
+    "人数": "流动儿童人数（“状态”一组为本县区出现的全部儿童）",
+    "表名": "本工作簿中的表",
+    "字段": "表中的列名",
+    "含义": "该列的含义",
+}
+
+
+def _months_between(start: dt.date | None, end: dt.date) -> int | None:
+    if start is None or start != start:
+        return None
+    return (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+
+
+def _age_band(age: float | None) -> str | None:
+    if age is None or age != age:
+        return None
+    return next(label for low, high, label in AGE_BANDS if low <= age <= high)
+
+
+def _departments(feeds: str | None) -> str:
+    return "、".join(FEED_NAMES[f] for f in (feeds or "").split(",") if f in FEED_NAMES)
+
+
+def _what_to_check(child: pd.Series) -> str:
+    checks = []
+    if isinstance(child.get("conflicts"), str):
+        checks += [CONFLICT_CHECKS[c] for c in child["conflicts"].split("; ") if c in CONFLICT_CHECKS]
+    if child.get("uncertain_links", 0):
+        checks.append(f"有{int(child['uncertain_links'])}条记录与本儿童的匹配把握不足：请核实是否为同一儿童")
+    if child.get("records_to_verify", 0):
+        checks.append("乳名或代称记录无法确定属于双胞胎中的哪一个：请入户核实")
+    if bool(child.get("name_is_placeholder")):
+        checks.append("只有乳名或代称，没有正式姓名：请登记正式姓名和身份证号")
+    if child.get("status") == "undecided":
+        checks.append(f"无法判定是否为流动儿童（{child['status_reason']}）：请核实户籍地、居住地和来本地时间")
+    return "；".join(checks)
+
+
+def _checks(r: pd.DataFrame) -> pd.Series:
+    """`_what_to_check` for the children that have something to check; '' for the rest."""
+    flagged = (r["conflicts"].notna() | r["uncertain_links"].gt(0) | r["records_to_verify"].gt(0)
+               | r["name_is_placeholder"].astype(bool) | r["status"].eq("undecided"))
+    out = pd.Series("", index=r.index, dtype=object)
+    if flagged.any():
+        out[flagged] = r[flagged].apply(_what_to_check, axis=1)
+    return out
+
+
+def ledger_base(register: pd.DataFrame, members: pd.DataFrame, gaps: pd.DataFrame, divisions: DivisionTable,
+                config: Config, as_of: dt.date) -> pd.DataFrame:
+    """Every child of the register with the ledger's columns (Chinese headers) and the fields
+    the sheets select on (`_county`, `_status`, `_is_migrant`, `_verify`). `gaps` from `care_gaps`."""
+    r = register.reset_index(drop=True)
+    refs = members.assign(ref=members["feed"].map(FEED_NAMES) + ":" + members["record_key"].astype(str))
+    refs = refs.groupby("master_id")["ref"].agg("；".join)
+    gap_text = gaps.groupby("master_id")["gap"].agg("、".join)
+    township = r["residence_township_name"].where(r["residence_township_name"].notna(), r["residence_township"])
+    counties = config.policy.counties
+    out = pd.DataFrame({
+        "主索引号": r["master_id"],
+        "姓名": r["name"],
+        "性别": r["sex"].map(SEX_NAMES),
+        "出生日期": r["birth_date"],
+        "年龄": r["age_years"],
+        "身份证号": r["id_number"],
+        "户籍地": r["household_county"].map(lambda c: divisions.full_name(c) or c),
+        "现居住乡镇（街道）": township,
+        "现居住地址": r["residence_address"],
+        "监护人": r["guardian_name"],
+        "监护人电话": r["guardian_phone"],
+        "就读学校": r["school_name"],
+        "年级": r["grade"],
+        "掌握信息的部门": r["feeds"].map(_departments),
+        "最早本地记录日期": r["earliest_local_date"],
+        "在本地居住月数": r["earliest_local_date"].map(lambda d: _months_between(d, as_of)),
+        "可享受的服务类别": service_categories(r, config.care).where(r["is_migrant"], ""),
+        "关爱服务缺口": r["master_id"].map(gap_text).where(r["is_migrant"]),
+        "需核实事项": _checks(r),
+        "状态": r["status_label"],
+        "原因": r["status_reason"],
+        "来源记录": r["master_id"].map(refs),
+        "_county": r["residence_county"].where(r["residence_county"].isin(counties), UNASSIGNED[0]),
+        "_status": r["status"],
+        "_is_migrant": r["is_migrant"].astype(bool),
+        "_age_band": r["age_years"].map(_age_band),
+    })
+    # A child aged 16 or over is outside the policy: nothing about it needs checking in the field.
+    out["_verify"] = out["需核实事项"].ne("") & out["_status"].ne("aged_16_or_over")
+    return out
+
+
+MIGRANT_COLUMNS = ["序号", "主索引号", "姓名", "性别", "出生日期", "年龄", "身份证号", "户籍地", "现居住乡镇（街道）",
+                   "现居住地址", "监护人", "监护人电话", "就读学校", "年级", "掌握信息的部门", "最早本地记录日期",
+                   "在本地居住月数", "可享受的服务类别", "关爱服务缺口", "需核实事项"]
+VERIFY_COLUMNS = ["序号", "主索引号", "姓名", "性别", "出生日期", "身份证号", "现居住乡镇（街道）", "现居住地址",
+                  "监护人", "监护人电话", "状态", "需核实事项", "来源记录"]
+NOT_MIGRANT_COLUMNS = ["序号", "主索引号", "姓名", "性别", "出生日期", "年龄", "身份证号", "户籍地",
+                       "现居住乡镇（街道）", "状态", "原因"]
+GAP_SHEET_COLUMNS = ["序号", "主索引号", "姓名", "性别", "年龄", "现居住乡镇（街道）", "现居住地址", "监护人",
+                     "监护人电话", "缺口", "跟进事项"]
+DATE_COLUMNS = ("出生日期", "最早本地记录日期")
+TEXT_COLUMNS = ("主索引号", "身份证号", "监护人电话")
+
+
+def _numbered(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    frame = frame.sort_values(["现居住乡镇（街道）", "姓名", "主索引号"], na_position="last").reset_index(drop=True)
+    return frame.assign(序号=range(1, len(frame) + 1))[columns]
+
+
+def _summary(children: pd.DataFrame, gaps: pd.DataFrame) -> pd.DataFrame:
+    migrants = children[children["_is_migrant"]]
+    rows = [("状态", label, n) for label, n in children["状态"].value_counts().items()]
+    rows.append(("合计", "流动儿童", len(migrants)))
+    township = migrants["现居住乡镇（街道）"].fillna("（乡镇不明）")
+    rows += [("现居住乡镇（街道）", t, n) for t, n in township.value_counts().sort_index().items()]
+    bands = migrants["_age_band"].value_counts()
+    rows += [("年龄段", label, int(bands.get(label, 0))) for _, _, label in AGE_BANDS[:-1]]
+    for feed, name in FEED_NAMES.items():
+        rows.append(("掌握信息的部门", name, int(migrants["掌握信息的部门"].str.contains(name).sum())))
+    single = migrants["掌握信息的部门"].str.count("、").eq(0)
+    rows.append(("掌握信息的部门", "仅一个部门掌握", int(single.sum())))
+    rows += [("关爱服务缺口", g, n) for g, n in gaps["缺口"].value_counts().items()]
+    return pd.DataFrame(rows, columns=["维度", "类别", "人数"])
+
+
+def county_ledger(base: pd.DataFrame, gaps: pd.DataFrame, county: str) -> list[Sheet]:
+    """The sheets of one county's workbook, first 流动儿童台账. `base` from `ledger_base`,
+    `gaps` from `care_gaps` on the register."""
+    children = base[base["_county"] == county]
+    migrants = children[children["_is_migrant"]]
+    gap_rows = gaps.rename(columns={"master_id": "主索引号", "gap": "缺口", "follow_up": "跟进事项"}).merge(
+        migrants, on="主索引号")
+    sheets = [
+        Sheet("流动儿童台账", _numbered(migrants, MIGRANT_COLUMNS)),
+        Sheet("待核实儿童", _numbered(children[children["_verify"]], VERIFY_COLUMNS)),
+        Sheet("非流动儿童", _numbered(children[~children["_is_migrant"]], NOT_MIGRANT_COLUMNS)),
+        Sheet("关爱服务缺口", _numbered(gap_rows, GAP_SHEET_COLUMNS)),
+        Sheet("汇总", _summary(children, gap_rows)),
+    ]
+    explained = [(s.name, c, MEANINGS[c]) for s in sheets for c in s.frame.columns]
+    sheets.append(Sheet("字段说明", pd.DataFrame(explained, columns=["表名", "字段", "含义"])))
+    for sheet in sheets:
+        sheet.dates = tuple(c for c in DATE_COLUMNS if c in sheet.frame)
+        sheet.texts = tuple(c for c in TEXT_COLUMNS if c in sheet.frame)
+    return sheets
+
+
+def county_units(config: Config, base: pd.DataFrame) -> list[tuple[str, str]]:
+    """(code, name) of every unit that gets a workbook: the twelve, and a city-level one for
+    children whose county of residence is not known, when there are any."""
+    units = list(config.policy.counties.items())
+    if (base["_county"] == UNASSIGNED[0]).any():
+        units.append(UNASSIGNED)
+    return units

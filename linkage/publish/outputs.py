@@ -1,0 +1,119 @@
+"""Writing outputs: every file is written under a temporary name and then renamed, and a whole
+run is built in a staging folder that replaces the output folder in one step, so that a reader
+(or a rerun after a crash) never sees a half-written file or a mix of two runs."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+
+@contextmanager
+def replaced_when_done(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; on success it replaces `path`, on failure it is removed."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_text(text: str, path: Path) -> Path:
+    """Write UTF-8 text atomically."""
+    with replaced_when_done(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return path
+
+
+def to_arrow(frame: pd.DataFrame) -> pa.Table:
+    """A frame as Arrow with dates kept as dates and text as text."""
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def write_parquet(frame: pd.DataFrame, path: Path) -> Path:
+    """Write a frame as Parquet, atomically."""
+    with replaced_when_done(path) as tmp:
+        pq.write_table(to_arrow(frame), tmp)
+    return path
+
+
+def write_duckdb(tables: dict[str, pd.DataFrame], path: Path) -> Path:
+    """All tables into one DuckDB database file."""
+    with replaced_when_done(path) as tmp:
+        con = duckdb.connect(str(tmp))
+        try:
+            for name, frame in tables.items():
+                arrow = to_arrow(frame)  # noqa: F841 - read by DuckDB's replacement scan
+                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM arrow')
+        finally:
+            con.close()
+    return path
+
+
+_RENAME_EXCHANGE = 2  # renameat2 flag (Linux 3.15+): swap two paths in one step
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders atomically where the kernel and file system can; False where they cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    done = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return done == 0
+
+
+def _stale_staging(out: Path) -> list[Path]:
+    return sorted(out.parent.glob(f".{out.name}.staging-*"))
+
+
+@dataclass
+class StagedFolder:
+    """A run's staging folder and, once it took the output folder's place, whether it replaced
+    an earlier run's results there."""
+
+    path: Path
+    out: Path
+    replaced_earlier: bool = False
+
+
+@contextmanager
+def staged_folder(out: Path) -> Iterator[StagedFolder]:
+    """Yield an empty staging folder beside `out`. When the block succeeds the staging folder
+    takes `out`'s place in one step (no moment shows a mix of two runs) and the earlier
+    contents are deleted; when it fails, `out` is left as it was and the staging folder is
+    removed. Staging folders left by a killed run are removed first."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    for stale in _stale_staging(out):
+        shutil.rmtree(stale, ignore_errors=True)
+    staging = StagedFolder(out.parent / f".{out.name}.staging-{os.getpid()}", out)
+    staging.path.mkdir()
+    try:
+        yield staging
+        staging.replaced_earlier = out.exists() and any(out.iterdir())
+        if not out.exists():
+            os.replace(staging.path, out)
+        elif not _exchange(staging.path, out):  # after an exchange the earlier results sit at the staging path
+            old = out.parent / f".{out.name}.staging-{os.getpid()}-old"
+            os.replace(out, old)
+            os.replace(staging.path, out)
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging.path, ignore_errors=True)

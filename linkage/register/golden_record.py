@@ -1,0 +1,154 @@
+"""The golden record: one row per master child, each value chosen by a written rule, with the
+record it came from and the disagreements among the child's records kept.
+
+Rules (ties broken by feed: police, education, health, vaccination, then record key):
+- id_number: the valid ID most of the child's records carry; two different valid IDs are a conflict.
+- birth_date and sex: those the chosen ID encodes; without an ID, the most common stated value.
+- name: the most common real name; a placeholder only when no record has a real name.
+- residence: from the record with the most recent local date (the household may have moved);
+  a statistical zone's coding of the same legal county is kept over the bare county.
+- household_county: a code over text over the ID's first six digits; the most common within the
+  best source.
+- guardian and phone: the most recent record's. School and grade: the most recent school record.
+- earliest_local_date: the earliest local date of any record; away_since: the earliest of a
+  record placing the child outside its household county (what the six months count from).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from linkage.config import FEEDS, Policy
+from linkage.link.linkage_input import record_ref
+
+FEED_RANK = {feed: rank for rank, feed in enumerate(FEEDS)}
+SOURCE_RANK = {"code": 0, "text": 1, "id_prefix": 2}
+
+
+def _most_common(members: pd.DataFrame, column: str, extra_rank: str | None = None) -> pd.DataFrame:
+    """Per master_id: the most common non-null value of `column` and the record it came from."""
+    present = members[members[column].notna()]
+    counts = present.groupby(["master_id", column], sort=False).size().rename("n").reset_index()
+    ranked = present.assign(n=present.merge(counts, on=["master_id", column], how="left")["n"].values)
+    keys = ["master_id", "n", "feed_rank", "record_key"]
+    ascending = [True, False, True, True]
+    if extra_rank:
+        keys.insert(1, extra_rank)
+        ascending.insert(1, True)
+    best = ranked.sort_values(keys, ascending=ascending).drop_duplicates("master_id")
+    distinct = present.groupby("master_id")[column].nunique().rename(f"{column}_distinct")
+    return best.set_index("master_id")[[column, "ref"]].rename(columns={"ref": f"{column}_source"}).join(distinct)
+
+
+def _most_recent(members: pd.DataFrame, columns: list[str], where: pd.Series, label: str) -> pd.DataFrame:
+    chosen = members[where].sort_values(["master_id", "local_date", "feed_rank"], ascending=[True, False, True],
+                                        na_position="last").drop_duplicates("master_id")
+    return chosen.set_index("master_id")[columns + ["ref"]].rename(columns={"ref": f"{label}_source"})
+
+
+def golden_records(members: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """`members`: standardised records with master_id. Returns one row per master_id."""
+    m = members.assign(ref=record_ref(members), feed_rank=members["feed"].map(FEED_RANK),
+                       real_name=members["name"].where(~members["name_is_placeholder"].astype(bool)),
+                       source_rank=members["household_county_source"].map(SOURCE_RANK),
+                       local_date=pd.to_datetime(members["local_date"]))
+    out = pd.DataFrame(index=pd.Index(sorted(m["master_id"].unique()), name="master_id"))
+    ids = _most_common(m, "id_number")
+    out = out.join(ids.rename(columns={"id_number_distinct": "ids_distinct"}))
+    names = _most_common(m, "real_name").rename(columns={"real_name": "name", "real_name_source": "name_source"})
+    out = out.join(names[["name", "name_source"]])
+    pinyin = m[m["real_name"].notna()].groupby("master_id")["name_pinyin"].nunique().rename("name_pinyin_distinct")
+    out = out.join(pinyin)
+    placeholder = _most_common(m[m["name_is_placeholder"].astype(bool)], "name")
+    out["name_is_placeholder"] = out["name"].isna() & out.index.isin(placeholder.index)
+    out["name"] = out["name"].fillna(placeholder["name"])
+    out["name_source"] = out["name_source"].fillna(placeholder["name_source"])
+    births = _most_common(m, "birth_date")
+    out = out.join(births)
+    id_facts = m[m["id_number"].notna()].drop_duplicates(["master_id", "id_number"]).set_index(["master_id", "id_number"])
+    lookup = out.reset_index()[["master_id", "id_number"]].dropna()
+    facts = id_facts.reindex(pd.MultiIndex.from_frame(lookup))[["id_birth_date", "id_sex"]]
+    facts.index = lookup["master_id"]
+    out = out.join(facts)
+    out["birth_date"] = out["id_birth_date"].where(out["id_birth_date"].notna(), out["birth_date"])
+    sexes = _most_common(m, "sex")
+    out = out.join(sexes[["sex", "sex_source"]])
+    out["sex"] = out["id_sex"].where(out["id_sex"].notna(), out["sex"])
+    household = _most_common(m, "household_county", extra_rank="source_rank")
+    out = out.join(household)
+    source = m.dropna(subset=["household_county"]).sort_values("source_rank").drop_duplicates("master_id").set_index("master_id")
+    out["household_county_source_kind"] = source["household_county_source"]
+    residence = _most_recent(m, ["residence_county", "residence_legal_county", "residence_township",
+                                 "residence_township_name", "residence_address"], m["residence_county"].notna(), "residence")
+    out = out.join(residence)
+    out = _prefer_zone_coding(out, m, policy.zones)
+    # A township known only by its code is named from the records of this run that give both.
+    both = m.dropna(subset=["residence_township", "residence_township_name"])
+    code_names = (both.groupby(["residence_township", "residence_township_name"]).size().rename("n").reset_index()
+                  .sort_values(["n", "residence_township_name"], ascending=[False, True])
+                  .drop_duplicates("residence_township").set_index("residence_township")["residence_township_name"])
+    out["residence_township_name"] = out["residence_township_name"].fillna(out["residence_township"].map(code_names))
+    townships = m.dropna(subset=["residence_township_name"]).sort_values("local_date", ascending=False).drop_duplicates("master_id")
+    out["residence_township_name"] = out["residence_township_name"].fillna(townships.set_index("master_id")["residence_township_name"])
+    guardian = _most_recent(m, ["guardian_name", "guardian_phone"], m["guardian_phone"].notna() | m["guardian_name"].notna(), "guardian")
+    out = out.join(guardian)
+    school = _most_recent(m, ["school_name", "grade"], m["feed"] == "education", "school")
+    out = out.join(school)
+    for parent in ("mother_name", "father_name"):
+        out = out.join(_most_common(m, parent)[[parent]])
+    grouped = m.groupby("master_id")
+    held = pd.crosstab(m["master_id"], m["feed"]).gt(0)
+    listed = pd.Series("", index=held.index)
+    for feed in (f for f in FEEDS if f in held.columns):
+        listed = listed + held[feed].map({True: feed + ",", False: ""})
+    out["feeds"] = listed.str.rstrip(",")
+    out["n_records"] = grouped.size()
+    out["earliest_local_date"] = grouped["local_date"].min().dt.date
+    out["away_since"] = _away_since(m, out["household_county"], policy)
+    out["household_counties_distinct"] = grouped["household_county"].nunique()
+    legal = m["residence_legal_county"].fillna(m["residence_county"])
+    out["residence_counties_distinct"] = legal.groupby(m["master_id"]).nunique()
+    out["conflicts"] = _conflicts(out)
+    out = out.drop(columns=["id_birth_date", "id_sex"])
+    return out.reset_index()
+
+
+def _away_since(m: pd.DataFrame, household: pd.Series, policy: Policy) -> pd.Series:
+    """Per child: the earliest local date of a record placing it outside its household county
+    (a family that lived in its own county and moved is away only since its first record elsewhere).
+    A zone township of unknown legal county is no evidence for a household in a county it may belong to."""
+    home = m["master_id"].map(household)
+    residence = m["residence_legal_county"].fillna(m["residence_county"])
+    unsure = m["residence_county"].isin(policy.zones) & m["residence_legal_county"].isna() & home.isin(policy.zone_legal_counties)
+    away = m[residence.notna() & (residence != home) & ~unsure]
+    return away.groupby("master_id")["local_date"].min().dt.date.reindex(household.index)
+
+
+def _prefer_zone_coding(out: pd.DataFrame, m: pd.DataFrame, zones: frozenset[str]) -> pd.DataFrame:
+    """Where the chosen residence names only a legal county (a school's county by name, say) and
+    another record of the child places it in a statistical zone's township of that same county,
+    keep the zone: it is the county-level unit whose staff look after the child."""
+    zoned = m[m["residence_county"].isin(zones) & m["residence_legal_county"].notna()]
+    zoned = zoned.sort_values("local_date", ascending=False).drop_duplicates("master_id").set_index("master_id")
+    same = out.index.isin(zoned.index)
+    candidates = out[same]
+    fits = (~candidates["residence_county"].isin(zones)) & (
+        candidates["residence_county"] == zoned.loc[candidates.index, "residence_legal_county"])
+    chosen = candidates.index[fits]
+    for column in ("residence_county", "residence_township", "residence_township_name"):
+        out.loc[chosen, column] = zoned.loc[chosen, column].where(zoned.loc[chosen, column].notna(), out.loc[chosen, column])
+    return out
+
+
+def _conflicts(out: pd.DataFrame) -> pd.Series:
+    parts = {
+        "two valid IDs": out["ids_distinct"].fillna(0) > 1,
+        "names differ": out["name_pinyin_distinct"].fillna(0) > 1,
+        "dates of birth differ": out["birth_date_distinct"].fillna(0) > 1,
+        "household counties differ": out["household_counties_distinct"].fillna(0) > 1,
+        "residence counties differ": out["residence_counties_distinct"].fillna(0) > 1,
+    }
+    text = pd.Series("", index=out.index)
+    for label, mask in parts.items():
+        text = text.where(~mask, text + (text.ne("").map({True: "; ", False: ""})) + label)
+    return text.where(text != "", None)

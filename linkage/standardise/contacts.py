@@ -1,0 +1,54 @@
+"""Sex codes and telephone numbers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pandas as pd
+
+from linkage.standardise.values import is_missing
+
+_SEX = {"男": "M", "女": "F", "1": "M", "2": "F", "男性": "M", "女性": "F", "M": "M", "F": "F"}
+_UNKNOWN_SEX = {"0", "9", "未知", "未说明", "不详"}
+
+
+def standardise_sex(raw: str | None) -> tuple[str | None, str | None]:
+    """(M/F or None, problem). GB/T 2261.1 codes 0 and 9 and their words are 'unknown', not errors."""
+    if is_missing(raw):
+        return None, None
+    text = "".join(unicodedata.normalize("NFKC", str(raw)).split()).upper()
+    if text in _SEX:
+        return _SEX[text], None
+    if text == "" or text in _UNKNOWN_SEX:
+        return None, None
+    return None, f"unknown sex code {raw!r}"
+
+
+def standardise_phone(raw: str | None) -> tuple[str | None, str | None]:
+    """(digits or None, problem). Mobiles become 11 digits (+86/0086 removed); landlines keep the
+    area code (0375-1234567 -> 03751234567)."""
+    if is_missing(raw):
+        return None, None
+    text = unicodedata.normalize("NFKC", str(raw))
+    digits = re.sub(r"\D", "", text.split("转")[0])
+    if not digits:
+        return None, f"no digits in phone {raw!r}" if text.strip() else None
+    if digits.startswith("0086"):
+        digits = digits[4:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if re.fullmatch(r"1[3-9]\d{9}", digits):
+        return digits, None
+    if re.fullmatch(r"0\d{9,11}", digits):
+        return digits, None
+    return None, f"not a mobile or landline number: {len(digits)} digits"
+
+
+def standardise_column(raw: pd.Series, func) -> tuple[pd.Series, pd.Series]:
+    """Apply a (value -> (clean, problem)) standardiser to a column, once per distinct value."""
+    uniques = {v: func(v) for v in pd.unique(raw.astype(object))}
+    pairs = [uniques[v] for v in raw.astype(object)]
+    values = pd.Series([p[0] for p in pairs], index=raw.index, dtype=object)
+    problems = pd.Series([p[1] for p in pairs], index=raw.index, dtype=object)
+    return values, problems

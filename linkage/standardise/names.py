@@ -1,0 +1,112 @@
+"""Chinese personal names: cleaning, placeholders for unnamed babies, surname split, pinyin."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import pandas as pd
+from opencc import OpenCC
+from pypinyin import Style, lazy_pinyin
+
+from linkage.config import NameRules
+from linkage.standardise.values import is_missing, map_distinct
+
+_MIDDLE_DOTS = "·•‧∙⋅・･﹒．.。‐-"
+_T2S = OpenCC("t2s")
+_DOT_RUNS = re.compile(f"[{re.escape(_MIDDLE_DOTS)}]+")
+NAME_COLUMNS = ("name", "name_is_placeholder", "surname", "given_name", "name_pinyin", "given_pinyin", "surname_pinyin")
+
+
+def clean_name(raw: str | None) -> str | None:
+    """Remove whitespace of every width, fold full-width forms, convert traditional to simplified,
+    and unify the middle-dot variants of minority names to '·'."""
+    if is_missing(raw):
+        return None
+    text = "".join(unicodedata.normalize("NFKC", str(raw)).split())
+    text = _DOT_RUNS.sub("·", text.strip(_MIDDLE_DOTS))
+    text = "".join(map(_simplified, text))
+    return text or None
+
+
+@lru_cache(maxsize=50_000)
+def _simplified(char: str) -> str:
+    # Character by character: a name is not a phrase, and this is cached per character.
+    return _T2S.convert(char)
+
+
+@lru_cache(maxsize=8)
+def _placeholder_pattern(patterns: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+def is_placeholder(name: str | None, rules: NameRules, surnames: frozenset[str] = frozenset()) -> bool:
+    """True for a name that is not a name: 李丽之子, 婴儿, a nickname such as 豆豆 or 小宝."""
+    if not name:
+        return False
+    if name in rules.nicknames or _placeholder_pattern(rules.placeholder_patterns).search(name):
+        return True
+    # Two identical characters with no surname (豆豆, 乐乐) is a pet name.
+    return len(name) == 2 and name[0] == name[1] and name[0] not in surnames
+
+
+def split_name(name: str | None, compound_surnames: tuple[str, ...]) -> tuple[str | None, str | None]:
+    """(surname, given name). Compound surnames such as 欧阳 are kept whole; a minority name
+    written with '·' has no surname in the Han sense and is kept whole as the given name."""
+    if not name:
+        return None, None
+    if "·" in name:
+        return None, name
+    for surname in _by_length(compound_surnames):
+        if name.startswith(surname) and len(name) > len(surname):
+            return surname, name[len(surname):]
+    if len(name) == 1:
+        return name, None
+    return name[0], name[1:]
+
+
+@lru_cache(maxsize=8)
+def _by_length(surnames: tuple[str, ...]) -> tuple[str, ...]:
+    # Longest first, so that a three-character surname wins over its two-character start.
+    return tuple(sorted(surnames, key=len, reverse=True))
+
+
+@lru_cache(maxsize=50_000)
+def _char_pinyin(char: str) -> str:
+    syllables = lazy_pinyin(char, style=Style.NORMAL, errors="ignore")
+    return syllables[0] if syllables else ""
+
+
+def to_pinyin(text: str) -> str:
+    """Toneless pinyin syllables joined by spaces: 李梓涵 -> 'li zi han'. Read character by
+    character (names are not phrases), each character's most common reading."""
+    return " ".join(p for p in (_char_pinyin(c) for c in text) if p)
+
+
+def standardise_name(raw: str | None, rules: NameRules) -> tuple:
+    """All name columns for one raw name (see NAME_COLUMNS); a placeholder keeps only its text."""
+    name = clean_name(raw)
+    if is_placeholder(name, rules):
+        return name, True, None, None, None, None, None
+    surname, given = split_name(name, rules.compound_surnames)
+    if not name:
+        return name, False, surname, given, None, None, None
+    syllables = [p for p in map(_char_pinyin, name) if p]
+    if len(syllables) != len(name) or "·" in name:
+        return name, False, surname, given, to_pinyin(name), to_pinyin(given) if given else None, \
+            to_pinyin(surname) if surname else None
+    cut = len(surname or "")
+    return (name, False, surname, given, " ".join(syllables),
+            " ".join(syllables[cut:]) if given else None, " ".join(syllables[:cut]) if surname else None)
+
+
+def standardise_names(raw: pd.Series, rules: NameRules) -> pd.DataFrame:
+    """`standardise_name` over a column, computed once per distinct value."""
+    rows = map_distinct([raw.astype(object)], lambda v: standardise_name(v, rules))
+    return pd.DataFrame(rows, columns=NAME_COLUMNS, index=raw.index, dtype=object)
+
+
+def clean_person_names(raw: pd.Series) -> pd.Series:
+    """Guardians' and parents' names: cleaned, no placeholder logic."""
+    return pd.Series(map_distinct([raw.astype(object)], clean_name), index=raw.index, dtype=object)

@@ -1,0 +1,142 @@
+"""Places: county and township of residence, county of household registration, addresses."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pandas as pd
+
+from linkage.config import Policy, DivisionRules
+from linkage.standardise.divisions import DivisionTable
+from linkage.standardise.values import is_missing, map_distinct
+
+_PUNCTUATION = str.maketrans("", "", ",，。、;；:：()（）[]【】\"'“”-")
+# Building words unified: 号楼/幢/座 -> 栋, # -> 号; a trailing 室 or 户 dropped.
+_BUILDING_WORDS = (("号楼", "栋"), ("幢", "栋"), ("座", "栋"), ("#", "号"), ("＃", "号"))
+
+
+def normalise_address(raw: str | None, prefixes: tuple[str, ...] = ()) -> str | None:
+    """Full-width forms folded, spaces and punctuation removed, leading province/city names dropped,
+    building words unified (号楼/幢/座 -> 栋), so that two spellings of one address compare equal."""
+    if is_missing(raw):
+        return None
+    text = "".join(unicodedata.normalize("NFKC", str(raw)).split()).translate(_PUNCTUATION)
+    changed = True
+    while changed:
+        changed = False
+        for prefix in prefixes:
+            if text.startswith(prefix) and len(text) > len(prefix):
+                text, changed = text[len(prefix):], True
+    for word, replacement in _BUILDING_WORDS:
+        text = text.replace(word, replacement)
+    if text.endswith(("室", "户")):
+        text = text[:-1]
+    return text or None
+
+
+def county_code_from_name(name: str | None, policy: Policy) -> str | None:
+    """A Pingdingshan county-level unit from its name or a common short form (卫东区, 高新区)."""
+    if is_missing(name):
+        return None
+    text = "".join(unicodedata.normalize("NFKC", str(name)).split())
+    text = text.removeprefix("河南省").removeprefix(policy.city)
+    for code, unit in policy.counties.items():
+        if text in (unit, unit.removeprefix(policy.city)):
+            return code
+    if text in policy.county_aliases:
+        return policy.county_aliases[text]
+    return None
+
+
+def residence_county_from_code(code: str | None, policy: Policy) -> tuple[str | None, str | None]:
+    """(county, problem) for a residence code of 6 or more digits that must be a unit of this city."""
+    if is_missing(code):
+        return None, None
+    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", str(code)))
+    if len(digits) < 6:
+        return None, f"residence code {code!r} is not a division code"
+    county = digits[:6]
+    if county not in policy.counties:
+        return None, f"residence code {code!r} is not a county-level unit of {policy.city}"
+    return county, None
+
+
+def legal_county(county: str | None, township: str | None, policy: Policy, rules: DivisionRules) -> str | None:
+    """The legal county of residence: a township coded under a statistical zone belongs to a real
+    county (config/divisions.toml); for other townships it is the county itself."""
+    if county is None:
+        return None
+    if county not in policy.zones:
+        return county
+    return rules.zone_townships.get(township or "")
+
+
+def household_county(
+    code: str | None, text: str | None, id_number: str | None, table: DivisionTable, policy: Policy
+) -> tuple[str | None, str | None, str | None]:
+    """(county, source, problem): from the code if it is a known county, else from the text,
+    else from the first six digits of a valid ID. Sources: 'code', 'text', 'id_prefix'."""
+    problem = None
+    code = None if is_missing(code) else code
+    text = None if is_missing(text) else text
+    if code:
+        digits = re.sub(r"\D", "", str(code))
+        current = table.current_code(digits[:6]) if len(digits) >= 6 else None
+        if current:
+            return current, "code", None
+        problem = f"household code {code!r} is not a known county-level code"
+    if text:
+        found = county_code_from_name(text, policy) or table.county_from_text(text)
+        if found:
+            return found, "text", problem
+    if isinstance(id_number, str):
+        current = table.current_code(id_number[:6])
+        if current:
+            return current, "id_prefix", problem
+    return None, None, problem
+
+
+def _residence_county(code: str | None, school_county: str | None, policy: Policy) -> tuple[str | None, str | None]:
+    found, problem = residence_county_from_code(code, policy)
+    if found is None and school_county:
+        found = county_code_from_name(school_county, policy)
+        problem = None if found else f"school county {school_county!r} is not a unit of {policy.city}"
+    return found, problem
+
+
+def standardise_places(raw: pd.DataFrame, ids: pd.Series, table: DivisionTable, policy: Policy,
+                       rules: DivisionRules, township_from_key: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Place columns for one feed's raw table. Returns (places, problems by field)."""
+    n = len(raw)
+    col = lambda name: raw[name] if name in raw else pd.Series([None] * n, index=raw.index, dtype=object)  # noqa: E731
+    township_code = col("residence_township_code").astype(object)
+    if township_from_key:
+        township_code = col("record_key").map(lambda k: k[:9] if isinstance(k, str) and re.fullmatch(r"\d{9,}", k) else None)
+    residence = map_distinct(
+        [township_code, col("residence_county_code"), col("residence_county_name")],
+        lambda tcode, ccode, cname: _residence_county(tcode or ccode, cname, policy))
+    county = [r[0] for r in residence]
+    problems_residence = [r[1] for r in residence]
+    townships = [t if isinstance(t, str) and len(t) >= 9 and c and t.startswith(c) else None
+                 for t, c in zip(township_code, county)]
+    # Code and text decide the household county for most rows; the ID's prefix is the last resort.
+    household = map_distinct([col("household_code"), col("household_text")],
+                             lambda code, text: household_county(code, text, None, table, policy))
+    household = [h if h[0] is not None or not isinstance(i, str) else household_county(None, None, i, table, policy)[:2] + (h[2],)
+                 for h, i in zip(household, ids)]
+    prefixes = ("河南省", "河南", policy.city, policy.city.removesuffix("市"))
+    places = pd.DataFrame({
+        "residence_county": county,
+        "residence_township": townships,
+        "residence_township_name": map_distinct([col("residence_township_name")], normalise_address),
+        "residence_legal_county": [legal_county(c, t, policy, rules) for c, t in zip(county, townships)],
+        "residence_address": map_distinct([col("residence_address")], lambda a: normalise_address(a, prefixes)),
+        "household_county": [h[0] for h in household],
+        "household_county_source": [h[1] for h in household],
+    }, index=raw.index)
+    problems = pd.DataFrame({
+        "residence_county": problems_residence,
+        "household_county": [h[2] for h in household],
+    }, index=raw.index)
+    return places, problems

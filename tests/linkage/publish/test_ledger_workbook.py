@@ -1,0 +1,89 @@
+import datetime as dt
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from linkage.standardise.divisions import division_table
+from linkage.publish.ledger_workbook import write_ledgers
+from linkage.publish.ledgers import MEANINGS
+from tests.conftest import AS_OF
+
+SHEETS = ["流动儿童台账", "待核实儿童", "非流动儿童", "关爱服务缺口", "汇总", "字段说明"]
+
+
+@pytest.fixture(scope="module")
+def ledgers(built, config, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("ledgers")
+    return write_ledgers(built.register, built.members, config, division_table(config), AS_OF, folder)
+
+
+def _rows(path, sheet):
+    ws = openpyxl.load_workbook(path)[sheet]
+    rows = list(ws.iter_rows(values_only=True))
+    return pd.DataFrame(rows[1:], columns=rows[0])
+
+
+def test_one_workbook_per_unit_named_by_code_and_name(ledgers, config):
+    assert set(ledgers["code"]) >= set(config.policy.counties)
+    for row in ledgers.itertuples():
+        assert row.file.name.startswith(f"{row.code}_{row.name}") and row.file.suffix == ".xlsx"
+
+
+def test_sheets_in_order_with_frozen_headers_and_filters(ledgers):
+    book = openpyxl.load_workbook(ledgers.iloc[0]["file"])
+    assert book.sheetnames == SHEETS
+    for ws in book:
+        assert ws.freeze_panes == "A2"
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
+        assert ws.column_dimensions["B"].width > 8
+
+
+def test_a_county_holds_only_its_own_children(ledgers, built):
+    residence = dict(zip(built.register["master_id"], built.register["residence_county"]))
+    seen = 0
+    for row in ledgers.itertuples():
+        for sheet in ("流动儿童台账", "待核实儿童", "非流动儿童"):
+            ids = _rows(row.file, sheet)["主索引号"].dropna()
+            assert all(residence[m] == row.code for m in ids), (row.code, sheet)
+            seen += len(ids) if sheet != "待核实儿童" else 0
+    assert seen == len(built.register)     # every child is in exactly one county's ledger
+
+
+def test_migrant_sheet_ids_are_text_and_dates_are_dates(ledgers, built):
+    biggest = ledgers.sort_values("migrant_children").iloc[-1]["file"]
+    ws = openpyxl.load_workbook(biggest)["流动儿童台账"]
+    header = [c.value for c in ws[1]]
+    id_col, birth_col = header.index("身份证号") + 1, header.index("出生日期") + 1
+    ids = [ws.cell(r, id_col) for r in range(2, ws.max_row + 1) if ws.cell(r, id_col).value]
+    assert ids and all(c.data_type == "s" and len(c.value) == 18 for c in ids)
+    births = [ws.cell(r, birth_col).value for r in range(2, ws.max_row + 1)]
+    assert all(isinstance(b, dt.datetime) for b in births if b is not None)
+    migrants = set(built.register.loc[built.register["is_migrant"], "master_id"])
+    sheet = _rows(biggest, "流动儿童台账")
+    assert set(sheet["主索引号"]) <= migrants and sheet["序号"].tolist() == list(range(1, len(sheet) + 1))
+
+
+def test_non_migrant_sheet_gives_each_reason(ledgers, built):
+    frames = [_rows(f, "非流动儿童") for f in ledgers["file"]]
+    rows = pd.concat(frames)
+    assert len(rows) == int((~built.register["is_migrant"]).sum())
+    assert rows["原因"].notna().all() and rows["状态"].notna().all()
+
+
+def test_gaps_sheet_lists_what_is_missing(ledgers, built):
+    rows = pd.concat([_rows(f, "关爱服务缺口") for f in ledgers["file"]])
+    reg = built.register.set_index("master_id")
+    for _, gap in rows.iterrows():
+        child = reg.loc[gap["主索引号"]]
+        if "义务教育" in gap["缺口"]:
+            assert 6 <= child["age_years"] <= 15 and "education" not in child["feeds"]
+        assert gap["跟进事项"]
+
+
+def test_every_column_is_explained(ledgers):
+    explained = _rows(ledgers.iloc[0]["file"], "字段说明")
+    for sheet in SHEETS[:-1]:
+        header = _rows(ledgers.iloc[0]["file"], sheet).columns
+        assert set(header) <= set(explained.loc[explained["表名"] == sheet, "字段"])
+    assert set(explained["字段"]) <= set(MEANINGS)

@@ -1,0 +1,41 @@
+import datetime as dt
+
+import pandas as pd
+from hypothesis import given, strategies as st
+
+from linkage.standardise.dates import excel_serial_to_date, parse_dates
+
+LO, HI = dt.date(2000, 1, 1), dt.date(2026, 12, 31)
+LAYOUTS = ["%Y-%m-%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日", "{y}/{m}/{d}"]
+
+
+def _format(date: dt.date, layout: str) -> str:
+    if "{" in layout:
+        return layout.format(y=date.year, m=date.month, d=date.day)
+    return date.strftime(layout)
+
+
+@given(st.dates(LO, HI), st.sampled_from(LAYOUTS))
+def test_every_layout_parses_back(date, layout):
+    dates, problems = parse_dates(pd.Series([_format(date, layout)]), LO, HI)
+    assert dates[0] == date
+    assert problems[0] is None
+
+
+def test_excel_serial_numbers_and_datetimes():
+    assert excel_serial_to_date(45658) == dt.date(2025, 1, 1)
+    dates, _ = parse_dates(pd.Series(["45658", "2025-01-01 00:00:00"]), LO, HI)
+    assert list(dates) == [dt.date(2025, 1, 1)] * 2
+
+
+def test_swapped_month_and_day_is_repaired_and_reported():
+    dates, problems = parse_dates(pd.Series(["2014-25-03"]), LO, HI)
+    assert dates[0] == dt.date(2014, 3, 25)
+    assert "swapped" in problems[0]
+
+
+def test_impossible_unparseable_and_out_of_range_are_nulled_with_a_reason():
+    dates, problems = parse_dates(pd.Series(["2014-02-30", "soon", "2031-01-01", None, ""]), LO, HI)
+    assert list(dates) == [None] * 5
+    assert problems[0] and problems[1] and "range" in problems[2]
+    assert problems[3] is None and problems[4] is None

@@ -1,0 +1,46 @@
+import pytest
+
+from linkage.standardise.divisions import division_table
+from linkage.standardise.places import household_county, legal_county, normalise_address, county_code_from_name
+
+
+@pytest.fixture(scope="module")
+def table(config):
+    return division_table(config)
+
+
+@pytest.mark.parametrize("text, code", [
+    ("河南省南阳市宛城区", "411302"), ("南阳市宛城区", "411302"), ("河南省南阳市宛城区仲景街道建设路12号", "411302"),
+    ("石家庄市新华区", "130105"), ("河北省石家庄市新华区", "130105"), ("河北省沧州市新华区", "130902"), ("新华区", "410402"),
+    ("河北石家庄市新华区", "130105"), ("郑州市金水区新华路8号", "410105"), ("天津市河北区", "120105"), ("安徽省阜阳市临泉县", "341221"),
+])
+def test_county_from_text(table, text, code):
+    assert table.county_from_text(text) == code
+
+
+def test_historic_codes_map_to_today(table):
+    assert table.current_code("410424") == "410482"
+    assert table.current_code("999999") is None
+
+
+def test_household_source_order(table, config):
+    assert household_county("411302", "安徽省阜阳市临泉县", None, table, config.policy)[:2] == ("411302", "code")
+    assert household_county(None, "临泉县", None, table, config.policy)[:2] == ("341221", "text")
+    assert household_county(None, None, "41042420150101001X", table, config.policy)[:2] == ("410482", "id_prefix")
+
+
+def test_zone_township_belongs_to_its_legal_county(config):
+    assert legal_county("410472", "410472002", config.policy, config.divisions) == "410422"
+    assert legal_county("410472", "410472999", config.policy, config.divisions) is None
+    assert legal_county("410403", "410403001", config.policy, config.divisions) == "410403"
+
+
+def test_school_county_names(config):
+    assert county_code_from_name("卫东区", config.policy) == "410403"
+    assert county_code_from_name("高新区", config.policy) == "410471"
+
+
+def test_addresses_compare_equal_across_spellings():
+    a = normalise_address("河南省平顶山市建设路１２号 幸福里小区3号楼2单元", ("河南省", "平顶山市"))
+    b = normalise_address("建设路12号幸福里小区3栋2单元", ("河南省", "平顶山市"))
+    assert a == b

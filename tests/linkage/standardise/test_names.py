@@ -1,0 +1,44 @@
+import pandas as pd
+import pytest
+
+from linkage.standardise.names import clean_name, is_placeholder, split_name, standardise_name, standardise_names
+
+
+def test_whitespace_of_every_width_and_traditional_forms(config):
+    assert clean_name(" 張\u3000偉 ") == "张伟"
+    assert clean_name("劉 子涵") == "刘子涵"
+
+
+def test_middle_dot_variants_are_unified():
+    for dot in "•・．.‧":
+        assert clean_name(f"买买提{dot}艾力") == "买买提·艾力"
+
+
+def test_homophones_share_pinyin(config):
+    a = standardise_name("李子涵", config.names)
+    b = standardise_name("李梓涵", config.names)
+    assert a[0] != b[0] and a[4] == b[4] == "li zi han"
+
+
+@pytest.mark.parametrize("name", ["李丽之子", "王芳之女", "婴儿", "男婴", "豆豆", "小宝", "宝宝", "李男婴"])
+def test_placeholders_are_recognised(config, name):
+    assert is_placeholder(clean_name(name), config.names)
+
+
+@pytest.mark.parametrize("name", ["王乐乐", "李子涵", "欧阳娜娜", "张婴", "李宝"])
+def test_real_names_are_not_placeholders(config, name):
+    assert not is_placeholder(name, config.names)
+
+
+def test_compound_surnames_and_minority_names(config):
+    rules = config.names.compound_surnames
+    assert split_name("欧阳子涵", rules) == ("欧阳", "子涵")
+    assert split_name("司马光", rules) == ("司马", "光")
+    assert split_name("李梓涵", rules) == ("李", "梓涵")
+    assert split_name("买买提·艾力", rules) == (None, "买买提·艾力")
+
+
+def test_placeholder_keeps_no_pinyin_or_split(config):
+    frame = standardise_names(pd.Series(["李丽之子", "張偉"]), config.names)
+    assert bool(frame.loc[0, "name_is_placeholder"]) and frame.loc[0, "surname"] is None
+    assert frame.loc[1, "name"] == "张伟" and frame.loc[1, "surname_pinyin"] == "zhang"
