@@ -47,7 +47,8 @@ class _StageLines(logging.Handler):
                 TimeElapsedColumn
             self.bars = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                                  MofNCompleteColumn(), TimeElapsedColumn(),
-                                 console=Console(file=sys.stderr), transient=True)
+                                 console=Console(file=sys.stderr), transient=True,
+                                 redirect_stdout=False, redirect_stderr=False)
             self.bars.start()
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -76,18 +77,28 @@ class _Silence(logging.Filter):
         return False
 
 
+class _ServerLines(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.INFO
+
+
+_SERVER_LINES = _ServerLines()
+
+
 @contextmanager
 def stage_display(verbose: bool) -> Iterator[StageObserver]:
     """Show stage lines (and bars on a terminal) for the block; unless `verbose`, keep Prefect's
     and Splink's log lines and Python warnings off the console (the run's log file has them).
     Yields an observer for stages run outside a flow."""
-    import prefect  # noqa: F401 - sets up Prefect's logging, whose console handler is quieted below
+    from prefect.logging.configuration import ensure_logging_setup
+
+    ensure_logging_setup()  # Prefect's console handler now exists, to be quieted below
 
     progress = logging.getLogger(PROGRESS_LOGGER)
     lines = _StageLines(live=not verbose and sys.stderr.isatty())
     silence = _Silence()
     consoles = [h for h in logging.getLogger().handlers
-                if isinstance(h, logging.StreamHandler) and not isinstance(h, logging.FileHandler)]
+                if isinstance(h, logging.StreamHandler) and getattr(h, "stream", None) in (sys.stderr, sys.stdout)]
     saved = (progress.level, progress.propagate)
     progress.setLevel(logging.DEBUG)
     progress.propagate = False
@@ -96,6 +107,9 @@ def stage_display(verbose: bool) -> Iterator[StageObserver]:
         for handler in consoles:
             handler.addFilter(silence)
         logging.captureWarnings(True)
+        # The temporary server's start and stop lines come from the `prefect` logger itself,
+        # the stop line at exit, after this block.
+        logging.getLogger("prefect").addFilter(_SERVER_LINES)
     quiet_root = logging.NullHandler()
     logging.getLogger().addHandler(quiet_root)  # no last-resort printing of warnings when quiet
     try:

@@ -14,7 +14,6 @@ import pandas as pd
 from prefect import Task, flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.runtime import task_run
 
 from linkage.config import Config, load_config
 from linkage.errors import ConfigError, FeedError
@@ -46,11 +45,10 @@ def _transient(task, task_run, state) -> bool:
 
 
 def _logged(stage: Stage):
-    """The stage's function, logging its counts under the task run's name: `prefect flow-run
-    logs` shows flow and task lines alike, so each line names its task."""
+    """The stage's function, logging its counts from its task run."""
     def run(*args: Any, **kwargs: Any) -> Any:
         result = stage.run(*args, **kwargs)
-        get_run_logger().info("[%s] %s", task_run.get_name() or stage.name, stage.counts(result))
+        get_run_logger().info("%s", stage.counts(result))
         return result
     run.__name__ = run.__qualname__ = stage.name.replace(" ", "_")
     run.__doc__ = stage.run.__doc__
@@ -109,8 +107,20 @@ class _InputErrorWithoutTraceback(logging.Filter):
         return True
 
 
+class _NameTheTask(logging.Filter):
+    """`prefect flow-run logs` prints flow and task lines alike: start each task line with the
+    task run's name, so that every line says which task it comes from."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        name = getattr(record, "task_run_name", None)
+        if name and not str(record.msg).startswith("["):
+            record.msg = f"[{name}] {record.msg}"
+        return True
+
+
 for _name in ("prefect.flow_runs", "prefect.task_runs"):
     logging.getLogger(_name).addFilter(_InputErrorWithoutTraceback())
+logging.getLogger("prefect.task_runs").addFilter(_NameTheTask())
 
 
 @contextmanager

@@ -1,14 +1,19 @@
 """Typed configuration parsed once from the files under `config/`.
 
-Feed mappings, the policy (exempt districts, ages), the division-table additions and the name
-rules all live in TOML files so that a county is onboarded by editing a file, never code.
+Feed mappings, the policy (exempt districts, ages), the division-table additions, the name
+rules, the model's thresholds and the staff-facing texts all live in TOML files, so that a
+county is onboarded by editing a file, never code. Each file is checked by a pydantic model:
+a missing key, an unknown key or a value of the wrong type is one error line naming the file,
+the key and what is expected.
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from linkage.errors import ConfigError
 
@@ -17,58 +22,82 @@ DEFAULT_CONFIG_DIR = PROJECT_ROOT / "config"
 FEEDS = ("police", "education", "health", "vaccination")
 
 
-@dataclass(frozen=True)
-class FeedMapping:
+def _text(value: Any) -> Any:
+    """A code written as a TOML number (410402) is the same code as "410402"."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _spellings(value: Any) -> Any:
+    return (value,) if isinstance(value, str) else value
+
+
+Code = Annotated[str, BeforeValidator(_text)]
+County = Annotated[str, BeforeValidator(_text), Field(pattern=r"^\d{6}$")]
+Spellings = Annotated[tuple[str, ...], BeforeValidator(_spellings)]
+
+
+class _Settings(BaseModel):
+    """A configuration object: immutable, and no key it does not know."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class FeedMapping(_Settings):
     """How one department's export is laid out: file, format, encoding and header spellings."""
 
-    feed: str
+    feed: Literal["police", "education", "health", "vaccination"]
     file: str
-    format: str
-    columns: dict[str, tuple[str, ...]]
-    required: tuple[str, ...]
+    format: Literal["csv", "excel"]
+    columns: dict[str, Spellings]
+    required: tuple[str, ...] = ()
     encoding: str = "utf-8"
     sheet: str | None = None
-    date_formats: dict[str, str] = field(default_factory=dict)
+    date_formats: dict[str, str] = {}
     numeric_destroys: tuple[str, ...] = ()
     township_from_key: bool = False
 
+    @model_validator(mode="after")
+    def _keys_are_mapped(self) -> FeedMapping:
+        if "record_key" not in self.columns:
+            raise ValueError("columns must map record_key")
+        unknown = sorted(set(self.required) - set(self.columns))
+        if unknown:
+            raise ValueError(f"required fields not mapped in [columns]: {', '.join(unknown)}")
+        return self
 
-@dataclass(frozen=True)
-class Policy:
+
+class Policy(_Settings):
     """The migrant-child definition and the city's county-level units."""
 
     city: str
-    city_code: str
-    province_code: str
-    max_age_years: int
-    min_months_resident: int
-    exempt_group: frozenset[str]
-    counties: dict[str, str]
-    county_aliases: dict[str, str]
-    zones: frozenset[str] = frozenset()
-    zone_legal_counties: frozenset[str] = frozenset()
+    city_code: Annotated[str, BeforeValidator(_text), Field(pattern=r"^\d{4}$")]
+    province_code: Annotated[str, BeforeValidator(_text), Field(pattern=r"^\d{2}$")]
+    max_age_years: int = Field(gt=0)
+    min_months_resident: int = Field(ge=0)
+    exempt_group: frozenset[County]
+    counties: dict[County, str]
+    county_aliases: dict[str, County] = {}
+    zones: frozenset[County] = frozenset()
+    zone_legal_counties: frozenset[County] = frozenset()
 
 
-@dataclass(frozen=True)
-class DivisionRules:
+class DivisionRules(_Settings):
     """Additions to the national division table: zones, historic codes, zone townships."""
 
-    extra: dict[str, str]
-    historic: dict[str, str]
-    zone_townships: dict[str, str]
+    extra: dict[County, str] = {}
+    historic: dict[County, County] = {}
+    zone_townships: dict[Annotated[str, Field(pattern=r"^\d{9}$")], County] = {}
 
 
-@dataclass(frozen=True)
-class NameRules:
+class NameRules(_Settings):
     """Placeholder patterns, nicknames and compound surnames."""
 
     placeholder_patterns: tuple[str, ...]
-    nicknames: frozenset[str]
+    nicknames: frozenset[str] = frozenset()
     compound_surnames: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class ModelConfig:
+class ModelConfig(_Settings):
     """Thresholds, blocking and training settings of the linkage model."""
 
     version: str
@@ -85,19 +114,17 @@ class ModelConfig:
     lookalike_groups: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class CareGap:
+class CareGap(_Settings):
     """A child of these ages whom `missing_feed` does not hold has a gap in care."""
 
     label: str
     min_age: int
     max_age: int
-    missing_feed: str
+    missing_feed: Literal["police", "education", "health", "vaccination"]
     follow_up: str
 
 
-@dataclass(frozen=True)
-class ServiceCategory:
+class ServiceCategory(_Settings):
     """A basic public service category and who it applies to."""
 
     area: str
@@ -107,17 +134,17 @@ class ServiceCategory:
     grades: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class CareRules:
+class CareRules(_Settings):
     """Gaps in care and service categories, from `config/care.toml` (staff may edit it)."""
 
-    gaps: tuple[CareGap, ...]
-    services: tuple[ServiceCategory, ...]
+    gaps: tuple[CareGap, ...] = ()
+    services: tuple[ServiceCategory, ...] = ()
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(_Settings):
     """Everything a run reads from `config/`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
     feeds: dict[str, FeedMapping]
     policy: Policy
@@ -125,7 +152,46 @@ class Config:
     names: NameRules
     model: ModelConfig
     directory: Path
-    care: CareRules = CareRules((), ())
+    care: CareRules = CareRules()
+
+
+# The files' own shapes, where they differ from the objects above.
+
+class _Placeholders(_Settings):
+    patterns: tuple[str, ...]
+    nicknames: tuple[str, ...] = ()
+
+
+class _Listed(_Settings):
+    list: tuple[str, ...]
+
+
+class _Groups(_Settings):
+    groups: tuple[str, ...] = ()
+
+
+class _NamesFile(_Settings):
+    placeholders: _Placeholders
+    compound_surnames: _Listed
+    lookalikes: _Groups = _Groups()
+
+
+class _Training(_Settings):
+    u_max_pairs: float = Field(gt=0)
+    seed: int
+    deterministic_rules: list[list[str]]
+    deterministic_recall: float = Field(gt=0, le=1)
+    em_blocking: list[list[str]]
+    m_floor: float = Field(default=0.005, ge=0, lt=1)
+
+
+class _ModelFile(_Settings):
+    version: Code
+    match_threshold: float = Field(gt=0, lt=1)
+    ambiguity_margin: float = Field(ge=0)
+    uncertain_below: float = Field(gt=0, le=1)
+    prediction_blocking: list[list[str]] = Field(min_length=1)
+    training: _Training
 
 
 def _load_toml(path: Path) -> dict:
@@ -134,102 +200,72 @@ def _load_toml(path: Path) -> dict:
             return tomllib.load(fh)
     except FileNotFoundError:
         raise ConfigError(f"{path}: configuration file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder, not a configuration file") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
 
 
-def _spellings(value: str | list[str]) -> tuple[str, ...]:
-    return (value,) if isinstance(value, str) else tuple(value)
+def describe_errors(path: Path, error: ValidationError) -> str:
+    """One line per problem: the file, the key (dotted, with list positions) and what is expected."""
+    lines = []
+    for problem in error.errors(include_url=False):
+        key = ".".join(str(part) for part in problem["loc"]) or "(the whole file)"
+        if problem["type"] == "missing":
+            lines.append(f"{path}: missing setting {key!r}")
+        elif problem["type"] == "extra_forbidden":
+            lines.append(f"{path}: unknown setting {key!r} (misspelt, or in the wrong [section]?)")
+        else:
+            found = repr(problem.get("input"))
+            found = found if len(found) <= 60 else found[:57] + "..."
+            lines.append(f"{path}: {key}: {problem['msg'].removeprefix('Value error, ')} (found {found})")
+    return "\n".join(lines)
+
+
+_Parsed = TypeVar("_Parsed", bound=BaseModel)
+
+
+def parse_file(path: Path, schema: type[_Parsed], raw: dict | None = None) -> _Parsed:
+    """Read `path` (or take its already-read `raw` contents) and check it against `schema`."""
+    try:
+        return schema.model_validate(_load_toml(path) if raw is None else raw)
+    except ValidationError as exc:
+        raise ConfigError(describe_errors(path, exc)) from None
 
 
 def load_feed_mapping(path: Path) -> FeedMapping:
     """Parse one feed mapping file."""
-    raw = _load_toml(path)
-    try:
-        mapping = FeedMapping(
-            feed=raw["feed"],
-            file=raw["file"],
-            format=raw["format"],
-            columns={k: _spellings(v) for k, v in raw["columns"].items()},
-            required=tuple(raw.get("required", [])),
-            encoding=raw.get("encoding", "utf-8"),
-            sheet=raw.get("sheet"),
-            date_formats=dict(raw.get("date_formats", {})),
-            numeric_destroys=tuple(raw.get("numeric_destroys", [])),
-            township_from_key=bool(raw.get("township_from_key", False)),
-        )
-    except KeyError as exc:
-        raise ConfigError(f"{path}: missing setting {exc.args[0]!r}") from None
-    if mapping.format not in ("csv", "excel"):
-        raise ConfigError(f"{path}: format must be 'csv' or 'excel', not {mapping.format!r}")
-    if "record_key" not in mapping.columns:
-        raise ConfigError(f"{path}: columns must map record_key")
-    unknown = set(mapping.required) - set(mapping.columns)
-    if unknown:
-        raise ConfigError(f"{path}: required fields not mapped: {sorted(unknown)}")
-    return mapping
+    return parse_file(path, FeedMapping)
 
 
 def load_care_rules(path: Path) -> CareRules:
     """Parse the gaps-in-care and service-category file."""
-    raw = _load_toml(path)
-    try:
-        gaps = tuple(CareGap(g["label"], int(g["min_age"]), int(g["max_age"]), g["missing_feed"], g["follow_up"])
-                     for g in raw.get("gaps", []))
-        services = tuple(ServiceCategory(s["area"], s["category"], int(s["min_age"]), int(s["max_age"]),
-                                         tuple(s.get("grades", ()))) for s in raw.get("services", []))
-    except KeyError as exc:
-        raise ConfigError(f"{path}: a gap or service lacks the setting {exc.args[0]!r}") from None
-    unknown = {g.missing_feed for g in gaps} - set(FEEDS)
-    if unknown:
-        raise ConfigError(f"{path}: missing_feed must be one of {', '.join(FEEDS)}, not {sorted(unknown)}")
-    return CareRules(gaps, services)
+    return parse_file(path, CareRules)
 
 
 def load_config(directory: Path | str | None = None) -> Config:
     """Load every configuration file from `directory` (the project's `config/` by default)."""
     directory = Path(directory) if directory else DEFAULT_CONFIG_DIR
+    if not directory.is_dir():
+        raise ConfigError(f"{directory}: no such configuration folder; --config takes a folder like the "
+                          f"project's config/ ({DEFAULT_CONFIG_DIR})")
     feeds = {name: load_feed_mapping(directory / "feeds" / f"{name}.toml") for name in FEEDS}
-    pol = _load_toml(directory / "policy.toml")
-    div = _load_toml(directory / "divisions.toml")
-    names = _load_toml(directory / "names.toml")
-    policy = Policy(
-        city=pol["city"],
-        city_code=str(pol["city_code"]),
-        province_code=str(pol["province_code"]),
-        max_age_years=int(pol["max_age_years"]),
-        min_months_resident=int(pol["min_months_resident"]),
-        exempt_group=frozenset(str(c) for c in pol["exempt_group"]),
-        counties={str(k): v for k, v in pol["counties"].items()},
-        county_aliases={k: str(v) for k, v in pol.get("county_aliases", {}).items()},
-        zones=frozenset(str(c) for c in pol.get("zones", [])),
-        zone_legal_counties=frozenset(str(c) for c in pol.get("zone_legal_counties", [])),
+    for name, mapping in feeds.items():
+        if mapping.feed != name:
+            raise ConfigError(f"{directory / 'feeds' / f'{name}.toml'}: feed: must be {name!r} in this file "
+                              f"(found {mapping.feed!r})")
+    names = parse_file(directory / "names.toml", _NamesFile)
+    model = parse_file(directory / "model.toml", _ModelFile)
+    return Config(
+        feeds=feeds,
+        policy=parse_file(directory / "policy.toml", Policy),
+        divisions=parse_file(directory / "divisions.toml", DivisionRules),
+        names=NameRules(placeholder_patterns=names.placeholders.patterns,
+                        nicknames=frozenset(names.placeholders.nicknames),
+                        compound_surnames=names.compound_surnames.list),
+        model=ModelConfig(**model.model_dump(exclude={"training"}), **model.training.model_dump(),
+                          lookalike_groups=names.lookalikes.groups),
+        directory=directory,
+        care=load_care_rules(directory / "care.toml"),
     )
-    divisions = DivisionRules(
-        extra={str(k): v for k, v in div.get("extra", {}).items()},
-        historic={str(k): str(v) for k, v in div.get("historic", {}).items()},
-        zone_townships={str(k): str(v) for k, v in div.get("zone_townships", {}).items()},
-    )
-    name_rules = NameRules(
-        placeholder_patterns=tuple(names["placeholders"]["patterns"]),
-        nicknames=frozenset(names["placeholders"].get("nicknames", [])),
-        compound_surnames=tuple(names["compound_surnames"]["list"]),
-    )
-    mod = _load_toml(directory / "model.toml")
-    training = mod["training"]
-    model = ModelConfig(
-        version=str(mod["version"]),
-        match_threshold=float(mod["match_threshold"]),
-        ambiguity_margin=float(mod["ambiguity_margin"]),
-        uncertain_below=float(mod["uncertain_below"]),
-        prediction_blocking=[list(r) for r in mod["prediction_blocking"]],
-        u_max_pairs=float(training["u_max_pairs"]),
-        seed=int(training["seed"]),
-        deterministic_rules=[list(r) for r in training["deterministic_rules"]],
-        deterministic_recall=float(training["deterministic_recall"]),
-        em_blocking=[list(r) for r in training["em_blocking"]],
-        m_floor=float(training.get("m_floor", 0.005)),
-        lookalike_groups=tuple(names.get("lookalikes", {}).get("groups", [])),
-    )
-    care = load_care_rules(directory / "care.toml")
-    return Config(feeds, policy, divisions, name_rules, model, directory, care)
+

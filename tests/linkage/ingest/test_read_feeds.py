@@ -1,4 +1,3 @@
-import dataclasses
 import shutil
 
 import pytest
@@ -70,7 +69,7 @@ def test_a_county_is_onboarded_by_mapping_only(tmp_path, config):
     header = HEALTH_HEADER.replace("儿童姓名", "姓名").replace("管理机构区划代码", " 管理机构 区划代码 ")
     _write(tmp_path / "卫健导出.csv", f"{header}\n{HEALTH_ROW}\n", "utf-8")
     columns = dict(config.feeds["health"].columns, name=("儿童姓名", "姓名"))
-    mapping = dataclasses.replace(config.feeds["health"], file="卫健导出.csv", encoding="utf-8", columns=columns)
+    mapping = config.feeds["health"].model_copy(update={"file": "卫健导出.csv", "encoding": "utf-8", "columns": columns})
     raw = read_feed(mapping, tmp_path)
     assert raw.table.loc[0, "name"] == "李梓涵" and raw.table.loc[0, "residence_county_code"] == "410402"
 

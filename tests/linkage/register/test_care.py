@@ -1,4 +1,4 @@
-import dataclasses
+from pydantic import ValidationError
 
 import pandas as pd
 
@@ -41,7 +41,7 @@ def test_staff_edit_the_service_list_in_the_file(config, tmp_path):
     text += '\n[[services]]\narea = "发展保障"\ncategory = "儿童之家活动"\nmin_age = 6\nmax_age = 12\n'
     (tmp_path / "care.toml").write_text(text, encoding="utf-8")
     rules = load_care_rules(tmp_path / "care.toml")
-    assert rules.services[-1] == ServiceCategory("发展保障", "儿童之家活动", 6, 12)
+    assert rules.services[-1] == ServiceCategory(area="发展保障", category="儿童之家活动", min_age=6, max_age=12)
     services = service_categories(_register(), rules)
     assert "儿童之家活动" in services[0] and "儿童之家活动" not in services[2]
 
@@ -54,4 +54,5 @@ def test_a_gap_naming_an_unknown_feed_is_a_config_error(config, tmp_path):
                                         encoding="utf-8")
     with pytest.raises(ConfigError, match="missing_feed"):
         load_care_rules(tmp_path / "care.toml")
-    assert dataclasses.is_dataclass(config.care)
+    with pytest.raises(ValidationError):
+        config.care.gaps = ()  # parsed once, never changed
