@@ -13,10 +13,9 @@ import pandas as pd
 
 from linkage.accuracy import exact_id_members, measure
 from linkage.config import load_config
+from linkage.pipeline import build_register, check_feeds
 from linkage.register.eligibility import decide_statuses
-from linkage.pipeline import check_feeds
 from linkage.register.golden_record import golden_records
-from linkage.pipeline import build_register
 from linkage.synth import NoiseSettings, generate_feeds
 
 
@@ -53,7 +52,7 @@ def main() -> None:
     parser.add_argument("--noise", choices=["default", "hard", "both"], default="both")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    for noise in (["default", "hard"] if args.noise == "both" else [args.noise]):
+    for noise in ["default", "hard"] if args.noise == "both" else [args.noise]:
         run(args.children, noise, args.seed)
 
 

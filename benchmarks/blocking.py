@@ -14,11 +14,11 @@ import pandas as pd
 from splink import DuckDBAPI
 from splink.blocking_analysis import count_comparisons_from_blocking_rules
 
-from linkage.link.blocking import blocking_rules
 from linkage.config import load_config
-from linkage.pipeline import check_feeds
+from linkage.link.blocking import blocking_rules
 from linkage.link.linkage_input import linkage_input
 from linkage.link.model import register_feeds
+from linkage.pipeline import check_feeds
 from linkage.synth import NoiseSettings, generate_feeds
 
 
@@ -48,24 +48,32 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         generate_feeds(folder, args.children, seed=args.seed, noise=NoiseSettings.named(args.noise), as_of=as_of)
-        truth = pd.read_csv(folder / "truth" / "records.csv", dtype=str, keep_default_na=False)[["feed", "record_key", "child_id"]]
+        truth = pd.read_csv(folder / "truth" / "records.csv", dtype=str, keep_default_na=False)[
+            ["feed", "record_key", "child_id"]
+        ]
         checked = check_feeds(folder, config, as_of)
     records = linkage_input(checked.standardised, config.model.lookalike_groups)
     rules = config.model.prediction_blocking
     counts = count_comparisons_from_blocking_rules(
-        register_feeds(DuckDBAPI(), records), blocking_rules=blocking_rules(rules), link_type="link_and_dedupe",
-        source_dataset_column_name="source_dataset", record_sample_proportion=1.0)
+        register_feeds(DuckDBAPI(), records),
+        blocking_rules=blocking_rules(rules),
+        link_type="link_and_dedupe",
+        source_dataset_column_name="source_dataset",
+        record_sample_proportion=1.0,
+    )
     pairs = true_pairs(records, truth)
     n = len(records)
     print(f"noise={args.noise}: {n} records, {n * (n - 1) // 2} possible pairs, {len(pairs)} true pairs")
     covered: set[int] = set()
-    for columns, count in zip(rules, counts):
+    for columns, count in zip(rules, counts, strict=True):
         hits = {i for i, pair in enumerate(pairs) if admitted(pair, columns)}
         new = hits - covered
         covered |= hits
-        print(f"  block on {' + '.join(columns):32s} adds {count['marginal_comparison_count']:>9d} comparisons "
-              f"(cumulative {count['cumulative_comparison_count']:>9d}); true pairs: {len(hits):>6d} admitted, "
-              f"{len(new):>5d} new, recall so far {len(covered) / max(1, len(pairs)):.4f}")
+        print(
+            f"  block on {' + '.join(columns):32s} adds {count['marginal_comparison_count']:>9d} comparisons "
+            f"(cumulative {count['cumulative_comparison_count']:>9d}); true pairs: {len(hits):>6d} admitted, "
+            f"{len(new):>5d} new, recall so far {len(covered) / max(1, len(pairs)):.4f}"
+        )
 
 
 if __name__ == "__main__":

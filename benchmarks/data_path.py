@@ -11,8 +11,8 @@ from pathlib import Path
 
 from linkage.config import load_config
 from linkage.ingest.prepare import combine, prepare_feed
-from linkage.standardise.divisions import division_table
 from linkage.ingest.read_feeds import read_feed
+from linkage.standardise.divisions import division_table
 from linkage.synth import generate_feeds
 from linkage.synth.feeds import RECORDS_PER_CHILD
 
@@ -41,15 +41,19 @@ def main() -> None:
         total_read += t_read
         total_prep += t_prep
         rows += raw.rows_read
-        print(f"{name:12s} {raw.rows_read:>8d} rows  read {raw.rows_read / t_read:>9.0f} rows/s  "
-              f"validate+standardise {raw.rows_read / t_prep:>8.0f} rows/s")
+        print(
+            f"{name:12s} {raw.rows_read:>8d} rows  read {raw.rows_read / t_read:>9.0f} rows/s  "
+            f"validate+standardise {raw.rows_read / t_prep:>8.0f} rows/s"
+        )
     t = time.perf_counter()
     combine(prepared)
     t_combine = time.perf_counter() - t
     whole = total_read + total_prep + t_combine
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2
-    print(f"all feeds    {rows:>8d} rows  read {total_read:.1f} s, validate+standardise {total_prep:.1f} s, "
-          f"standardised suite {t_combine:.1f} s")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+    print(
+        f"all feeds    {rows:>8d} rows  read {total_read:.1f} s, validate+standardise {total_prep:.1f} s, "
+        f"standardised suite {t_combine:.1f} s"
+    )
     print(f"data path: {whole:.1f} s for {rows} rows ({rows / whole:.0f} rows/s); peak memory {peak:.2f} GiB")
 
 

@@ -79,12 +79,17 @@ def _synth(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         raise ConfigError(f"{out}: is a file; synth writes a folder")
     if out.is_dir() and any(out.iterdir()) and not args.force:
-        raise ConfigError(f"{out}: the folder is not empty; add --force to write the synthetic feeds into it "
-                          "(files of the same names are overwritten)")
+        raise ConfigError(
+            f"{out}: the folder is not empty; add --force to write the synthetic feeds into it "
+            "(files of the same names are overwritten)"
+        )
     children = args.children or max(1, int(args.records / RECORDS_PER_CHILD))
     counts = generate_feeds(out, children, seed=args.seed, noise=NoiseSettings.named(args.noise), as_of=args.as_of)
-    print(f"wrote synthetic feeds for {children} children to {out}: "
-          + ", ".join(f"{feed} {n} rows" for feed, n in counts.items()) + "; truth in truth/")
+    print(
+        f"wrote synthetic feeds for {children} children to {out}: "
+        + ", ".join(f"{feed} {n} rows" for feed, n in counts.items())
+        + "; truth in truth/"
+    )
     return 0
 
 
@@ -135,18 +140,23 @@ def _run(args: argparse.Namespace) -> int:
 
     with stage_display(args.verbose):
         manifest = half_yearly_run(
-            feeds=str(args.feeds), as_of=args.as_of, out=str(args.out), model=str(args.model) if args.model else None,
+            feeds=str(args.feeds),
+            as_of=args.as_of,
+            out=str(args.out),
+            model=str(args.model) if args.model else None,
             previous=str(args.previous) if args.previous else None,
             config_dir=str(args.config) if args.config else None,
         )
     rows = manifest["rows"]
     if manifest.get("replaced_earlier_results"):
         print(f"replaced the earlier results in {args.out}/ (none of their files is left beside the new ones)")
-    print(f"{rows['children']} children in the register, {rows['migrant_children']} migrant children; "
-          f"{rows['rows_quarantined']} rows quarantined.\n"
-          f"Results in {args.out}/: ledgers/ (one workbook per county for civil-affairs staff), "
-          f"report.html (match report for analysts), register.parquet, members.parquet, register.duckdb, "
-          f"manifest.json; the full log in {RUN_LOG}")
+    print(
+        f"{rows['children']} children in the register, {rows['migrant_children']} migrant children; "
+        f"{rows['rows_quarantined']} rows quarantined.\n"
+        f"Results in {args.out}/: ledgers/ (one workbook per county for civil-affairs staff), "
+        f"report.html (match report for analysts), register.parquet, members.parquet, register.duckdb, "
+        f"manifest.json; the full log in {RUN_LOG}"
+    )
     return 0
 
 
@@ -156,8 +166,9 @@ def _demo(args: argparse.Namespace) -> int:
     feeds = Path(args.feeds)
     generate_feeds(feeds, args.children, seed=args.seed, as_of=args.as_of)
     print(f"synthetic feeds for {args.children} children written to {feeds}")
-    run_args = argparse.Namespace(config=args.config, feeds=feeds, as_of=args.as_of, out=args.out, model=None,
-                                  previous=None, verbose=args.verbose)
+    run_args = argparse.Namespace(
+        config=args.config, feeds=feeds, as_of=args.as_of, out=args.out, model=None, previous=None, verbose=args.verbose
+    )
     return _run(run_args)
 
 
@@ -165,79 +176,167 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand; every argument says its format, with an example."""
     formatter = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
-        prog="childreg", formatter_class=formatter,
+        prog="childreg",
+        formatter_class=formatter,
         description="Migrant-children register (流动儿童台账): links four departments' exports into one "
-                    "register of children and writes the county ledgers.",
-        epilog="start with: childreg demo   (synthetic feeds for 2,000 children, then a whole run)")
+        "register of children and writes the county ledgers.",
+        epilog="start with: childreg demo   (synthetic feeds for 2,000 children, then a whole run)",
+    )
     parser.add_argument("--version", action="version", version=f"childreg {_version()}")
-    parser.add_argument("--config", type=Path, default=None, metavar="DIR",
-                        help="configuration folder (default: the project's config/), e.g. --config config/")
-    parser.add_argument("-v", "--verbose", action="store_true",
-                        help="show every log line (Prefect's, Splink's) instead of one line per stage")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="configuration folder (default: the project's config/), e.g. --config config/",
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="show every log line (Prefect's, Splink's) instead of one line per stage",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    synth = sub.add_parser("synth", help="write synthetic feeds with ground truth", formatter_class=formatter,
-                           description="Write synthetic feeds for made-up children, with ground truth.",
-                           epilog=SYNTH_LAYOUT)
+    synth = sub.add_parser(
+        "synth",
+        help="write synthetic feeds with ground truth",
+        formatter_class=formatter,
+        description="Write synthetic feeds for made-up children, with ground truth.",
+        epilog=SYNTH_LAYOUT,
+    )
     synth.add_argument("out", type=Path, metavar="OUT", help="folder to write, e.g. data/try (created if missing)")
     size = synth.add_mutually_exclusive_group()
     size.add_argument("--children", type=_positive, metavar="N", help="this many children, e.g. --children 500")
-    size.add_argument("--records", type=_positive, default=4000, metavar="N",
-                      help="about this many feed rows in all (default 4000), e.g. --records 1000000")
+    size.add_argument(
+        "--records",
+        type=_positive,
+        default=4000,
+        metavar="N",
+        help="about this many feed rows in all (default 4000), e.g. --records 1000000",
+    )
     synth.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0), e.g. --seed 7")
-    synth.add_argument("--noise", choices=["default", "hard"], default="default",
-                       help="how messy the feeds are (default: default), e.g. --noise hard")
-    synth.add_argument("--as-of", type=_date, default=dt.date(2026, 6, 30), metavar="DATE",
-                       help="reference date the feeds are exported for, YYYY-MM-DD (default 2026-06-30)")
+    synth.add_argument(
+        "--noise",
+        choices=["default", "hard"],
+        default="default",
+        help="how messy the feeds are (default: default), e.g. --noise hard",
+    )
+    synth.add_argument(
+        "--as-of",
+        type=_date,
+        default=dt.date(2026, 6, 30),
+        metavar="DATE",
+        help="reference date the feeds are exported for, YYYY-MM-DD (default 2026-06-30), e.g. --as-of 2026-12-31",
+    )
     synth.add_argument("--force", action="store_true", help="write into a folder that is not empty")
     synth.set_defaults(handler=_synth)
 
-    check = sub.add_parser("check", help="read, validate and standardise a folder of feeds", formatter_class=formatter,
-                           description="Read, validate and standardise the four feeds; report per feed what was "
-                                       "kept, quarantined and set to blank. Links nothing.",
-                           epilog="example:\n  childreg check data/incoming/2026H1 --as-of 2026-06-30 --out check/")
-    check.add_argument("feeds", type=Path, metavar="FEEDS_DIR",
-                       help="folder holding police.csv, education.xlsx, health.csv, vaccination.csv, "
-                            "e.g. data/incoming/2026H1")
-    check.add_argument("--out", type=Path, metavar="DIR",
-                       help="also write standardised.parquet, quarantine.parquet, field_issues.parquet here")
-    check.add_argument("--as-of", type=_date, default=dt.date.today(), metavar="DATE",
-                       help="reference date, YYYY-MM-DD (default today), e.g. --as-of 2026-06-30")
+    check = sub.add_parser(
+        "check",
+        help="read, validate and standardise a folder of feeds",
+        formatter_class=formatter,
+        description="Read, validate and standardise the four feeds; report per feed what was "
+        "kept, quarantined and set to blank. Links nothing.",
+        epilog="example:\n  childreg check data/incoming/2026H1 --as-of 2026-06-30 --out check/",
+    )
+    check.add_argument(
+        "feeds",
+        type=Path,
+        metavar="FEEDS_DIR",
+        help="folder holding police.csv, education.xlsx, health.csv, vaccination.csv, e.g. data/incoming/2026H1",
+    )
+    check.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="also write standardised.parquet, quarantine.parquet, field_issues.parquet here, e.g. --out check/2026H1",
+    )
+    check.add_argument(
+        "--as-of",
+        type=_date,
+        default=dt.date.today(),
+        metavar="DATE",
+        help="reference date, YYYY-MM-DD (default today), e.g. --as-of 2026-06-30",
+    )
     check.set_defaults(handler=_check)
 
-    run = sub.add_parser("run", help="the half-yearly run: check, link, register, status, ledgers, report",
-                         formatter_class=formatter,
-                         description="The half-yearly run as a local Prefect flow: check the feeds, link the "
-                                     "records into children, decide who is a migrant child, and write the "
-                                     "county ledgers, the match report and the manifest.",
-                         epilog=RUN_EPILOG)
-    run.add_argument("feeds", type=Path, metavar="FEEDS_DIR",
-                     help="folder holding the four feeds, e.g. data/incoming/2026H1")
-    run.add_argument("--as-of", type=_date, required=True, metavar="DATE",
-                     help="reference date of the run, YYYY-MM-DD, the last day of the half-year: "
-                          "--as-of 2026-06-30")
-    run.add_argument("--out", type=Path, required=True, metavar="DIR",
-                     help="output folder, e.g. --out runs/2026H1 (an earlier run's results there are replaced)")
-    run.add_argument("--model", type=Path, metavar="FILE",
-                     help="a model.json written by an earlier run, to load instead of training, "
-                          "e.g. --model runs/2026H1/model.json")
-    run.add_argument("--previous", type=Path, metavar="DIR",
-                     help="the previous half-year's output folder, to keep master IDs, e.g. --previous runs/2025H2")
+    run = sub.add_parser(
+        "run",
+        help="the half-yearly run: check, link, register, status, ledgers, report",
+        formatter_class=formatter,
+        description="The half-yearly run as a local Prefect flow: check the feeds, link the "
+        "records into children, decide who is a migrant child, and write the "
+        "county ledgers, the match report and the manifest.",
+        epilog=RUN_EPILOG,
+    )
+    run.add_argument(
+        "feeds", type=Path, metavar="FEEDS_DIR", help="folder holding the four feeds, e.g. data/incoming/2026H1"
+    )
+    run.add_argument(
+        "--as-of",
+        type=_date,
+        required=True,
+        metavar="DATE",
+        help="reference date of the run, YYYY-MM-DD, the last day of the half-year, e.g. --as-of 2026-06-30",
+    )
+    run.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="output folder, e.g. --out runs/2026H1 (an earlier run's results there are replaced)",
+    )
+    run.add_argument(
+        "--model",
+        type=Path,
+        metavar="FILE",
+        help="a model.json written by an earlier run, to load instead of training, e.g. --model runs/2026H1/model.json",
+    )
+    run.add_argument(
+        "--previous",
+        type=Path,
+        metavar="DIR",
+        help="the previous half-year's output folder, to keep master IDs, e.g. --previous runs/2025H2",
+    )
     run.set_defaults(handler=_run)
 
-    demo = sub.add_parser("demo", help="generate synthetic feeds and run the half-yearly run on them",
-                          formatter_class=formatter,
-                          description="Write synthetic feeds, then run the half-yearly run on them.",
-                          epilog="example:\n  childreg demo --children 500 --out runs/small")
-    demo.add_argument("--feeds", type=Path, default=Path("data/demo"), metavar="DIR",
-                      help="where to write the synthetic feeds (default data/demo)")
-    demo.add_argument("--out", type=Path, default=Path("runs/demo"), metavar="DIR",
-                      help="output folder of the run (default runs/demo)")
-    demo.add_argument("--children", type=_positive, default=2000, metavar="N",
-                      help="number of synthetic children (default 2000), e.g. --children 500")
-    demo.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1)")
-    demo.add_argument("--as-of", type=_date, default=dt.date(2026, 6, 30), metavar="DATE",
-                      help="reference date, YYYY-MM-DD (default 2026-06-30)")
+    demo = sub.add_parser(
+        "demo",
+        help="generate synthetic feeds and run the half-yearly run on them",
+        formatter_class=formatter,
+        description="Write synthetic feeds, then run the half-yearly run on them.",
+        epilog="example:\n  childreg demo --children 500 --out runs/small",
+    )
+    demo.add_argument(
+        "--feeds",
+        type=Path,
+        default=Path("data/demo"),
+        metavar="DIR",
+        help="where to write the synthetic feeds (default data/demo), e.g. --feeds data/try",
+    )
+    demo.add_argument(
+        "--out",
+        type=Path,
+        default=Path("runs/demo"),
+        metavar="DIR",
+        help="output folder of the run (default runs/demo), e.g. --out runs/small",
+    )
+    demo.add_argument(
+        "--children",
+        type=_positive,
+        default=2000,
+        metavar="N",
+        help="number of synthetic children (default 2000), e.g. --children 500",
+    )
+    demo.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1), e.g. --seed 7")
+    demo.add_argument(
+        "--as-of",
+        type=_date,
+        default=dt.date(2026, 6, 30),
+        metavar="DATE",
+        help="reference date, YYYY-MM-DD (default 2026-06-30), e.g. --as-of 2026-12-31",
+    )
     demo.set_defaults(handler=_demo)
     return parser
 
@@ -264,9 +363,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.verbose:
             raise
         detail = textwrap.shorten(str(exc), 300) or "no message"
-        _print_error(f"the run failed unexpectedly ({type(exc).__name__}: {detail}); "
-                     "nothing was replaced in the output folder. Run again with --verbose for the full "
-                     "traceback, and report it with the run's log")
+        _print_error(
+            f"the run failed unexpectedly ({type(exc).__name__}: {detail}); "
+            "nothing was replaced in the output folder. Run again with --verbose for the full "
+            "traceback, and report it with the run's log"
+        )
         return 1
 
 

@@ -12,6 +12,8 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from rich.progress import TaskID
+
 from linkage.pipeline import StageObserver
 
 PROGRESS_LOGGER = "childreg.progress"
@@ -27,8 +29,13 @@ class ProgressLog(StageObserver):
         self.log.debug("%s started", stage, extra={"stage": stage, "event": "started"})
 
     def advanced(self, stage: str, done: int, total: int) -> None:
-        self.log.debug("%s: %d of %d", stage, done, total,
-                       extra={"stage": stage, "event": "advanced", "done": done, "total": total})
+        self.log.debug(
+            "%s: %d of %d",
+            stage,
+            done,
+            total,
+            extra={"stage": stage, "event": "advanced", "done": done, "total": total},
+        )
 
     def finished(self, stage: str, counts: str, seconds: float) -> None:
         self.log.info("%s: %s (%.1f s)", stage, counts, seconds, extra={"stage": stage, "event": "finished"})
@@ -40,15 +47,29 @@ class _StageLines(logging.Handler):
     def __init__(self, live: bool) -> None:
         super().__init__(logging.DEBUG)
         self.bars = None
-        self.tasks: dict[str, int] = {}
+        self.tasks: dict[str, TaskID] = {}
         if live:
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, \
-                TimeElapsedColumn
-            self.bars = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                                 MofNCompleteColumn(), TimeElapsedColumn(),
-                                 console=Console(file=sys.stderr), transient=True,
-                                 redirect_stdout=False, redirect_stderr=False)
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            self.bars = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(file=sys.stderr),
+                transient=True,
+                redirect_stdout=False,
+                redirect_stderr=False,
+            )
             self.bars.start()
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -60,7 +81,7 @@ class _StageLines(logging.Handler):
         if event == "started":
             self.tasks[stage] = self.bars.add_task(stage, total=None)
         elif event == "advanced" and stage in self.tasks:
-            self.bars.update(self.tasks[stage], total=getattr(record, "total"), completed=getattr(record, "done"))
+            self.bars.update(self.tasks[stage], total=record.__dict__["total"], completed=record.__dict__["done"])
         elif event == "finished":
             if stage in self.tasks:
                 self.bars.remove_task(self.tasks.pop(stage))
@@ -97,8 +118,11 @@ def stage_display(verbose: bool) -> Iterator[StageObserver]:
     progress = logging.getLogger(PROGRESS_LOGGER)
     lines = _StageLines(live=not verbose and sys.stderr.isatty())
     silence = _Silence()
-    consoles = [h for h in logging.getLogger().handlers
-                if isinstance(h, logging.StreamHandler) and getattr(h, "stream", None) in (sys.stderr, sys.stdout)]
+    consoles = [
+        h
+        for h in logging.getLogger().handlers
+        if isinstance(h, logging.StreamHandler) and getattr(h, "stream", None) in (sys.stderr, sys.stdout)
+    ]
     saved = (progress.level, progress.propagate)
     progress.setLevel(logging.DEBUG)
     progress.propagate = False

@@ -15,10 +15,10 @@ from prefect import Task, flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from flows.console import ProgressLog
 from linkage.config import Config, load_config
 from linkage.errors import ConfigError, FeedError
 from linkage.link.model import parse_model_json
-from flows.console import ProgressLog
 from linkage.pipeline import Published, Stage, StageRunner, build_register, check_feeds, publish_run
 from linkage.publish.manifest import build_manifest, sha256_of, write_manifest
 from linkage.publish.outputs import staged_folder
@@ -46,10 +46,12 @@ def _transient(task, task_run, state) -> bool:
 
 def _logged(stage: Stage):
     """The stage's function, logging its counts from its task run."""
+
     def run(*args: Any, **kwargs: Any) -> Any:
         result = stage.run(*args, **kwargs)
         get_run_logger().info("%s", stage.counts(result))
         return result
+
     run.__name__ = run.__qualname__ = stage.name.replace(" ", "_")
     run.__doc__ = stage.run.__doc__
     return run
@@ -63,8 +65,9 @@ def stage_task(stage: Stage) -> Task:
     if stage.name not in _TASKS:
         options: dict[str, Any] = {"name": stage.name, "cache_policy": NO_CACHE}
         if stage.io:
-            options.update(retries=IO_RETRIES, retry_delay_seconds=IO_RETRY_DELAY_SECONDS,
-                           retry_condition_fn=_transient)
+            options.update(
+                retries=IO_RETRIES, retry_delay_seconds=IO_RETRY_DELAY_SECONDS, retry_condition_fn=_transient
+            )
         _TASKS[stage.name] = task(**options)(_logged(stage))
     return _TASKS[stage.name]
 
@@ -77,8 +80,10 @@ class PrefectStages(StageRunner):
 
     def call_each(self, stage: Stage, items: Sequence[Any], args: tuple) -> list[Any]:
         base = stage_task(stage)
-        futures = [base.with_options(task_run_name=f"{stage.name} {stage.item(item) if stage.item else n}")
-                   .submit(item, *args) for n, item in enumerate(items)]
+        futures = [
+            base.with_options(task_run_name=f"{stage.name} {stage.item(item) if stage.item else n}").submit(item, *args)
+            for n, item in enumerate(items)
+        ]
         outcomes: list[Any] = []
         for future in futures:
             try:
@@ -144,10 +149,15 @@ def publish_artifacts(plan: RunPlan, ledgers: pd.DataFrame, report: Path) -> Non
     keeps artifact keys in lower case: childreg-2026h1-summary, childreg-2026h1-report."""
     key = f"childreg-{plan.period.label.lower()}"
     rows = ledgers.drop(columns=["file"]).to_dict("records")
-    create_table_artifact(table=rows, key=f"{key}-summary",
-                          description=f"Migrant children by county, reference date {plan.as_of}")
-    create_link_artifact(link=report.resolve().as_uri(), link_text="match report", key=f"{key}-report",
-                         description=f"Match report of the {plan.period.label} run (opens offline)")
+    create_table_artifact(
+        table=rows, key=f"{key}-summary", description=f"Migrant children by county, reference date {plan.as_of}"
+    )
+    create_link_artifact(
+        link=report.resolve().as_uri(),
+        link_text="match report",
+        key=f"{key}-report",
+        description=f"Match report of the {plan.period.label} run (opens offline)",
+    )
 
 
 def read_model(path: str | None) -> dict | None:
@@ -165,8 +175,15 @@ def _previous_members(plan: RunPlan) -> pd.DataFrame | None:
 
 
 @flow(name="half-yearly-run", log_prints=False)
-def half_yearly_run(feeds: str, as_of: dt.date | None = None, out: str | None = None, model: str | None = None,
-                    previous: str | None = None, config_dir: str | None = None, runs_root: str = "runs") -> dict:
+def half_yearly_run(
+    feeds: str,
+    as_of: dt.date | None = None,
+    out: str | None = None,
+    model: str | None = None,
+    previous: str | None = None,
+    config_dir: str | None = None,
+    runs_root: str = "runs",
+) -> dict:
     """One half-yearly run: read and validate the four feeds in parallel, standardise, link,
     cluster, build the register and decide status, then write the tables, the county ledgers,
     the match report and the manifest into a staging folder that replaces the output folder
@@ -191,20 +208,45 @@ def half_yearly_run(feeds: str, as_of: dt.date | None = None, out: str | None = 
         logger.info("replaced the earlier results in %s", plan.out)
     manifest["replaced_earlier_results"] = staging.replaced_earlier
     publish_artifacts(plan, published.ledgers, plan.out / "report.html")
-    logger.info("done: %d children, %d migrant children, outputs in %s", manifest["rows"]["children"],
-                manifest["rows"]["migrant_children"], plan.out)
+    logger.info(
+        "done: %d children, %d migrant children, outputs in %s",
+        manifest["rows"]["children"],
+        manifest["rows"]["migrant_children"],
+        plan.out,
+    )
     return manifest
 
 
-def _manifest(plan: RunPlan, config: Config, model: str | None, checked, register, published: Published,
-              runner: StageRunner, started: dt.datetime, folder: Path) -> dict:
-    model_info = {"version": config.model.version, "trained_on_this_run": model is None, "loaded_from": model,
-                  "sha256": sha256_of(published.files["model"]),
-                  "previous_run": str(plan.previous) if plan.previous else None}
+def _manifest(
+    plan: RunPlan,
+    config: Config,
+    model: str | None,
+    checked,
+    register,
+    published: Published,
+    runner: StageRunner,
+    started: dt.datetime,
+    folder: Path,
+) -> dict:
+    model_info = {
+        "version": config.model.version,
+        "trained_on_this_run": model is None,
+        "loaded_from": model,
+        "sha256": sha256_of(published.files["model"]),
+        "previous_run": str(plan.previous) if plan.previous else None,
+    }
     ledgers = published.ledgers
-    manifest = build_manifest(period=plan.period.label, as_of=plan.as_of, checked=checked, register=register,
-                              ledger_counts=ledgers.assign(file=ledgers["file"].map(lambda p: Path(p).name)),
-                              model=model_info, outputs=published.files, timings=runner.timings, started=started,
-                              folder=folder)
+    manifest = build_manifest(
+        period=plan.period.label,
+        as_of=plan.as_of,
+        checked=checked,
+        register=register,
+        ledger_counts=ledgers.assign(file=ledgers["file"].map(lambda p: Path(p).name)),
+        model=model_info,
+        outputs=published.files,
+        timings=runner.timings,
+        started=started,
+        folder=folder,
+    )
     write_manifest(manifest, folder / "manifest.json")
     return manifest

@@ -22,7 +22,8 @@ class Accuracy:
     def lines(self, label: str) -> list[str]:
         return [
             f"{label}: pairwise precision {self.precision:.4f}, recall {self.recall:.4f}, F1 {self.f1:.4f}",
-            f"{label}: children split across masters {self.children_split}, masters mixing children {self.masters_mixed}",
+            f"{label}: children split across masters {self.children_split}, "
+            f"masters mixing children {self.masters_mixed}",
             f"{label}: migrant status precision {self.migrant_precision:.4f}, recall {self.migrant_recall:.4f}",
         ]
 
@@ -46,8 +47,9 @@ def pairwise(members: pd.DataFrame, truth_records: pd.DataFrame) -> tuple[float,
     return precision, recall, f1, split, mixed
 
 
-def status_accuracy(register: pd.DataFrame, members: pd.DataFrame, truth_records: pd.DataFrame,
-                    truth_children: pd.DataFrame) -> tuple[float, float]:
+def status_accuracy(
+    register: pd.DataFrame, members: pd.DataFrame, truth_records: pd.DataFrame, truth_children: pd.DataFrame
+) -> tuple[float, float]:
     """Migrant-status precision and recall per true child: a migrant child counts as found when a
     master holding most of its records is marked migrant; every master marked migrant must be
     one whose records are mostly a migrant child's."""
@@ -63,8 +65,9 @@ def status_accuracy(register: pd.DataFrame, members: pd.DataFrame, truth_records
     return float(precision), float(recall)
 
 
-def measure(register: pd.DataFrame, members: pd.DataFrame, truth_records: pd.DataFrame,
-            truth_children: pd.DataFrame) -> Accuracy:
+def measure(
+    register: pd.DataFrame, members: pd.DataFrame, truth_records: pd.DataFrame, truth_children: pd.DataFrame
+) -> Accuracy:
     """All figures for one register."""
     p, r, f1, split, mixed = pairwise(members, truth_records)
     mp, mr = status_accuracy(register, members, truth_records, truth_children)
@@ -74,7 +77,14 @@ def measure(register: pd.DataFrame, members: pd.DataFrame, truth_records: pd.Dat
 def exact_id_members(standardised: pd.DataFrame) -> pd.DataFrame:
     """What a clerk's lookup by ID number gives: records with the same valid ID are one child,
     every other record a child of its own."""
-    key = standardised["id_number"].where(standardised["id_number"].notna(),
-                                          "rec:" + standardised["feed"] + ":" + standardised["record_key"].astype(str))
-    return pd.DataFrame({"feed": standardised["feed"], "record_key": standardised["record_key"],
-                         "row_number": standardised["row_number"], "master_id": key.astype(str)})
+    key = standardised["id_number"].where(
+        standardised["id_number"].notna(), "rec:" + standardised["feed"] + ":" + standardised["record_key"].astype(str)
+    )
+    return pd.DataFrame(
+        {
+            "feed": standardised["feed"],
+            "record_key": standardised["record_key"],
+            "row_number": standardised["row_number"],
+            "master_id": key.astype(str),
+        }
+    )

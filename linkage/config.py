@@ -141,6 +141,14 @@ class CareRules(_Settings):
     services: tuple[ServiceCategory, ...] = ()
 
 
+class LedgerTexts(_Settings):
+    """Texts staff read in the ledgers, from `config/ledger.toml`: what each column means, and
+    what to check in the field for each conflict between departments."""
+
+    column_meanings: dict[str, str]
+    conflict_checks: dict[str, str]
+
+
 class Config(_Settings):
     """Everything a run reads from `config/`."""
 
@@ -153,9 +161,11 @@ class Config(_Settings):
     model: ModelConfig
     directory: Path
     care: CareRules = CareRules()
+    ledger: LedgerTexts = LedgerTexts(column_meanings={}, conflict_checks={})
 
 
 # The files' own shapes, where they differ from the objects above.
+
 
 class _Placeholders(_Settings):
     patterns: tuple[str, ...]
@@ -247,25 +257,33 @@ def load_config(directory: Path | str | None = None) -> Config:
     """Load every configuration file from `directory` (the project's `config/` by default)."""
     directory = Path(directory) if directory else DEFAULT_CONFIG_DIR
     if not directory.is_dir():
-        raise ConfigError(f"{directory}: no such configuration folder; --config takes a folder like the "
-                          f"project's config/ ({DEFAULT_CONFIG_DIR})")
+        raise ConfigError(
+            f"{directory}: no such configuration folder; --config takes a folder like the "
+            f"project's config/ ({DEFAULT_CONFIG_DIR})"
+        )
     feeds = {name: load_feed_mapping(directory / "feeds" / f"{name}.toml") for name in FEEDS}
     for name, mapping in feeds.items():
         if mapping.feed != name:
-            raise ConfigError(f"{directory / 'feeds' / f'{name}.toml'}: feed: must be {name!r} in this file "
-                              f"(found {mapping.feed!r})")
+            raise ConfigError(
+                f"{directory / 'feeds' / f'{name}.toml'}: feed: must be {name!r} in this file (found {mapping.feed!r})"
+            )
     names = parse_file(directory / "names.toml", _NamesFile)
     model = parse_file(directory / "model.toml", _ModelFile)
     return Config(
         feeds=feeds,
         policy=parse_file(directory / "policy.toml", Policy),
         divisions=parse_file(directory / "divisions.toml", DivisionRules),
-        names=NameRules(placeholder_patterns=names.placeholders.patterns,
-                        nicknames=frozenset(names.placeholders.nicknames),
-                        compound_surnames=names.compound_surnames.list),
-        model=ModelConfig(**model.model_dump(exclude={"training"}), **model.training.model_dump(),
-                          lookalike_groups=names.lookalikes.groups),
+        names=NameRules(
+            placeholder_patterns=names.placeholders.patterns,
+            nicknames=frozenset(names.placeholders.nicknames),
+            compound_surnames=names.compound_surnames.list,
+        ),
+        model=ModelConfig(
+            **model.model_dump(exclude={"training"}),
+            **model.training.model_dump(),
+            lookalike_groups=names.lookalikes.groups,
+        ),
         directory=directory,
         care=load_care_rules(directory / "care.toml"),
+        ledger=parse_file(directory / "ledger.toml", LedgerTexts),
     )
-

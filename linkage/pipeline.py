@@ -34,6 +34,8 @@ from linkage.register.assemble import Register, assemble_register
 from linkage.standardise.divisions import DivisionTable, division_table
 
 Progress = Callable[[int, int], None]
+
+
 @dataclass(frozen=True)
 class Stage:
     """One step of the run: what it is called, what it calls, and how its result is counted.
@@ -58,24 +60,42 @@ def _write_report(out: Path, checked: CheckedFeeds, register: Register, config: 
     return write_text(render_report(checked, register, config, as_of), out / "report.html")
 
 
-def _write_ledgers(out: Path, register: Register, config: Config, divisions: DivisionTable, as_of: dt.date,
-                   progress: Progress | None = None) -> pd.DataFrame:
-    return write_ledgers(register.register, register.members, config, divisions, as_of, out / "ledgers",
-                         progress=progress)
+def _write_ledgers(
+    out: Path,
+    register: Register,
+    config: Config,
+    divisions: DivisionTable,
+    as_of: dt.date,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    return write_ledgers(
+        register.register, register.members, config, divisions, as_of, out / "ledgers", progress=progress
+    )
 
 
 READ = Stage("read feeds", read_feed, lambda raw: f"{raw.rows_read} rows", io=True, item=lambda m: m.feed)
-PREPARE = Stage("validate and standardise", prepare_feed,
-                lambda p: f"{p.rows_kept} kept, {p.rows_quarantined} quarantined", item=lambda raw: raw.feed)
-COMBINE = Stage("combine feeds", combine_checked,
-                lambda c: f"{len(c.standardised)} records, {len(c.quarantine)} quarantined, "
-                          f"{len(c.issues)} fields set to blank")
-LINK = Stage("link", link_records,
-             lambda s: f"{len(s.records)} records, {len(s.pairs)} pairs scored, "
-                       f"model {'trained' if s.trained else 'loaded'}")
+PREPARE = Stage(
+    "validate and standardise",
+    prepare_feed,
+    lambda p: f"{p.rows_kept} kept, {p.rows_quarantined} quarantined",
+    item=lambda raw: raw.feed,
+)
+COMBINE = Stage(
+    "combine feeds",
+    combine_checked,
+    lambda c: f"{len(c.standardised)} records, {len(c.quarantine)} quarantined, {len(c.issues)} fields set to blank",
+)
+LINK = Stage(
+    "link",
+    link_records,
+    lambda s: f"{len(s.records)} records, {len(s.pairs)} pairs scored, model {'trained' if s.trained else 'loaded'}",
+)
 CLUSTER = Stage("cluster", _cluster, lambda c: f"{c['cluster_key'].nunique()} clusters")
-REGISTER = Stage("register and status", assemble_register,
-                 lambda r: f"{len(r.register)} children, {int(r.register['is_migrant'].sum())} migrant children")
+REGISTER = Stage(
+    "register and status",
+    assemble_register,
+    lambda r: f"{len(r.register)} children, {int(r.register['is_migrant'].sum())} migrant children",
+)
 WRITE_TABLES = Stage("write tables", write_run_outputs, lambda w: f"{len(w)} files", io=True)
 WRITE_LEDGERS = Stage("write ledgers", _write_ledgers, lambda led: f"{len(led)} workbooks", io=True, progress=True)
 WRITE_REPORT = Stage("write report", _write_report, lambda p: p.name, io=True)
@@ -123,7 +143,8 @@ class StageRunner:
         if errors:
             raise errors[0] if len(errors) == 1 else FeedsUnusable(errors)
         named = [stage.item(i) if stage.item else str(n) for n, i in enumerate(items)]
-        self._done(stage, "; ".join(f"{name}: {stage.counts(o)}" for name, o in zip(named, outcomes)), start)
+        counts = "; ".join(f"{name}: {stage.counts(o)}" for name, o in zip(named, outcomes, strict=True))
+        self._done(stage, counts, start)
         return outcomes
 
     def call_stage(self, stage: Stage, args: tuple, kwargs: dict) -> Any:
@@ -151,8 +172,13 @@ class StageRunner:
         self.observer.finished(stage.name, counts, seconds)
 
 
-def check_feeds(folder: Path | str, config: Config, as_of: dt.date, runner: StageRunner | None = None,
-                divisions: DivisionTable | None = None) -> CheckedFeeds:
+def check_feeds(
+    folder: Path | str,
+    config: Config,
+    as_of: dt.date,
+    runner: StageRunner | None = None,
+    divisions: DivisionTable | None = None,
+) -> CheckedFeeds:
     """Read, validate and standardise every feed in `folder`. Raises FeedError (FeedsUnusable
     for several) naming every feed that cannot be read at all."""
     runner = runner or StageRunner()
@@ -163,8 +189,14 @@ def check_feeds(folder: Path | str, config: Config, as_of: dt.date, runner: Stag
     return runner(COMBINE, raws, prepared)
 
 
-def build_register(standardised: pd.DataFrame, config: Config, as_of: dt.date, settings: dict | None = None,
-                   previous_members: pd.DataFrame | None = None, runner: StageRunner | None = None) -> Register:
+def build_register(
+    standardised: pd.DataFrame,
+    config: Config,
+    as_of: dt.date,
+    settings: dict | None = None,
+    previous_members: pd.DataFrame | None = None,
+    runner: StageRunner | None = None,
+) -> Register:
     """Link the records (training the model on them unless `settings` is given), cluster them,
     keep master IDs from `previous_members`, build golden records and decide each child's status."""
     runner = runner or StageRunner()
@@ -181,8 +213,15 @@ class Published:
     ledgers: pd.DataFrame
 
 
-def publish_run(out: Path, checked: CheckedFeeds, register: Register, config: Config, divisions: DivisionTable,
-                as_of: dt.date, runner: StageRunner | None = None) -> Published:
+def publish_run(
+    out: Path,
+    checked: CheckedFeeds,
+    register: Register,
+    config: Config,
+    divisions: DivisionTable,
+    as_of: dt.date,
+    runner: StageRunner | None = None,
+) -> Published:
     """Write the tables and the model, one ledger workbook per county, and the match report."""
     runner = runner or StageRunner()
     files = dict(runner(WRITE_TABLES, out, checked, register, config.model.version))

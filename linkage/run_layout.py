@@ -26,8 +26,14 @@ class RunPlan:
     previous: Path | None
 
 
-def plan_run(feeds: str, as_of: dt.date | None, out: str | None, previous: str | None, runs_root: str,
-             scheduled_for: dt.datetime | None) -> RunPlan:
+def plan_run(
+    feeds: str,
+    as_of: dt.date | None,
+    out: str | None,
+    previous: str | None,
+    runs_root: str,
+    scheduled_for: dt.datetime | None,
+) -> RunPlan:
     """Resolve a run's parameters. Without a reference date the run covers the half-year just
     ended (before the scheduled time, or now); without an output folder it writes to
     runs_root/<period>, keeping master IDs from runs_root/<previous period> when that exists.
@@ -45,11 +51,14 @@ def plan_run(feeds: str, as_of: dt.date | None, out: str | None, previous: str |
 def check_feeds_folder(folder: Path) -> None:
     """The feeds folder exists and is a folder. Raises RunLayoutError saying what to give instead."""
     if not folder.exists():
-        raise RunLayoutError(f"{folder}: no such folder; give the folder that holds the four feeds "
-                             "(police.csv, education.xlsx, health.csv, vaccination.csv)")
+        raise RunLayoutError(
+            f"{folder}: no such folder; give the folder that holds the four feeds "
+            "(police.csv, education.xlsx, health.csv, vaccination.csv)"
+        )
     if not folder.is_dir():
-        raise RunLayoutError(f"{folder}: is a file, not a folder; give the folder that holds it "
-                             f"({folder.parent}), not the file itself")
+        raise RunLayoutError(
+            f"{folder}: is a file, not a folder; give the folder that holds it ({folder.parent}), not the file itself"
+        )
 
 
 def check_output_folder(out: Path) -> None:
@@ -61,14 +70,19 @@ def check_output_folder(out: Path) -> None:
 def check_previous_run(previous: Path) -> None:
     """`previous` is an earlier run's output folder (it holds members.parquet)."""
     if not previous.exists():
-        raise RunLayoutError(f"{previous}: no such folder; --previous takes the output folder of the "
-                             "previous half-year's run (e.g. runs/2025H2)")
+        raise RunLayoutError(
+            f"{previous}: no such folder; --previous takes the output folder of the "
+            "previous half-year's run (e.g. runs/2025H2)"
+        )
     if not previous.is_dir():
-        raise RunLayoutError(f"{previous}: is a file; --previous takes the previous run's output folder, "
-                             "not one of its files")
+        raise RunLayoutError(
+            f"{previous}: is a file; --previous takes the previous run's output folder, not one of its files"
+        )
     if not (previous / RUN_MARKER).is_file():
-        raise RunLayoutError(f"{previous}: not a run's output folder (no {RUN_MARKER} in it); --previous "
-                             "takes the folder a previous `childreg run` wrote")
+        raise RunLayoutError(
+            f"{previous}: not a run's output folder (no {RUN_MARKER} in it); --previous "
+            "takes the folder a previous `childreg run` wrote"
+        )
 
 
 def check_plan(plan: RunPlan) -> None:

@@ -29,6 +29,7 @@ def feeds_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def checked(feeds_dir, config):
     from linkage.pipeline import check_feeds
+
     return check_feeds(feeds_dir, config, AS_OF)
 
 
@@ -36,6 +37,7 @@ def checked(feeds_dir, config):
 def built(checked, config):
     """The register built once on the small generated feeds, training the model on them."""
     from linkage.pipeline import build_register
+
     return build_register(checked.standardised, config, AS_OF)
 
 
@@ -43,8 +45,10 @@ def built(checked, config):
 def prefect_harness():
     """One temporary Prefect server for the whole session (about 9 s)."""
     import os
+
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from prefect.testing.utilities import prefect_test_harness
+
     with prefect_test_harness(server_startup_timeout=60):
         yield
 
@@ -53,6 +57,7 @@ def prefect_harness():
 def run_dir(prefect_harness, feeds_dir, tmp_path_factory) -> Path:
     """`childreg run` on the small generated feeds: the half-yearly flow, once for the session."""
     from flows.cli import main
+
     out = tmp_path_factory.mktemp("run")
     assert main(["run", str(feeds_dir), "--as-of", AS_OF.isoformat(), "--out", str(out)]) == 0
     return out

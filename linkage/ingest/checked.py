@@ -41,9 +41,11 @@ def combine_checked(raws: list[RawFeed], prepared: list[PreparedFeed]) -> Checke
 def format_check_report(checked: CheckedFeeds) -> str:
     """The per-feed summary a data engineer reads after `childreg check`."""
     lines = []
-    for prepared, raw in zip(checked.prepared, checked.raw):
-        lines.append(f"{prepared.feed} ({raw.path.name}): read {prepared.rows_read}, kept {prepared.rows_kept}, "
-                     f"quarantined {prepared.rows_quarantined}")
+    for prepared, raw in zip(checked.prepared, checked.raw, strict=True):
+        lines.append(
+            f"{prepared.feed} ({raw.path.name}): read {prepared.rows_read}, kept {prepared.rows_kept}, "
+            f"quarantined {prepared.rows_quarantined}"
+        )
         if prepared.rows_quarantined:
             for reason, count in prepared.quarantine["reason"].value_counts().items():
                 lines.append(f"    quarantined: {reason}: {count}")
@@ -57,6 +59,8 @@ def format_check_report(checked: CheckedFeeds) -> str:
         for problem in raw.problems:
             lines.append(f"    mapping: {problem}")
     rec = checked.reconciliation
-    lines.append(f"all feeds: read {rec.rows_read.sum()}, kept {rec.rows_kept.sum()}, "
-                 f"quarantined {rec.rows_quarantined.sum()}; every row accounted for: {bool(rec.balanced.all())}")
+    lines.append(
+        f"all feeds: read {rec.rows_read.sum()}, kept {rec.rows_kept.sum()}, "
+        f"quarantined {rec.rows_quarantined.sum()}; every row accounted for: {bool(rec.balanced.all())}"
+    )
     return "\n".join(lines)

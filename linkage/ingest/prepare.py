@@ -11,12 +11,17 @@ from dataclasses import dataclass
 import pandas as pd
 
 from linkage.config import Config
-from linkage.standardise.divisions import DivisionTable
 from linkage.ingest.read_feeds import RawFeed
-from linkage.standardise.assemble import ISSUE_COLUMNS, standardise_feed
 from linkage.ingest.validate import (
-    QUARANTINE_COLUMNS, ExpectationOutcome, load_suite_config, quarantined_rows, require_contract, run_suite,
+    QUARANTINE_COLUMNS,
+    ExpectationOutcome,
+    load_suite_config,
+    quarantined_rows,
+    require_contract,
+    run_suite,
 )
+from linkage.standardise.assemble import ISSUE_COLUMNS, standardise_feed
+from linkage.standardise.divisions import DivisionTable
 
 UNUSABLE_REASON = "no name, no ID and no date of birth: nothing to identify the child by"
 
@@ -59,17 +64,29 @@ def prepare_feed(raw: RawFeed, config: Config, divisions: DivisionTable, referen
     dropped = raw.table["row_number"].isin(quarantine["row_number"])
     standard = standardise_feed(raw.table[~dropped], mapping, config, divisions, reference_date)
     unusable = unusable_rows(standard.table)
-    unusable_rows_q = standard.table.loc[unusable, ["feed", "record_key", "row_number"]].assign(field=None, reason=UNUSABLE_REASON)
+    unusable_rows_q = standard.table.loc[unusable, ["feed", "record_key", "row_number"]].assign(
+        field=None, reason=UNUSABLE_REASON
+    )
     kept = standard.table[~unusable].reset_index(drop=True)
-    all_quarantine = pd.concat(
-        [q for q in (raw.malformed, quarantine, unusable_rows_q[QUARANTINE_COLUMNS]) if len(q)],
-        ignore_index=True,
-    ) if (len(raw.malformed) or len(quarantine) or unusable.any()) else pd.DataFrame(columns=QUARANTINE_COLUMNS)
-    issues = standard.issues[standard.issues["row_number"].isin(kept["row_number"])] if len(standard.issues) else standard.issues
+    all_quarantine = (
+        pd.concat(
+            [q for q in (raw.malformed, quarantine, unusable_rows_q[QUARANTINE_COLUMNS]) if len(q)],
+            ignore_index=True,
+        )
+        if (len(raw.malformed) or len(quarantine) or unusable.any())
+        else pd.DataFrame(columns=QUARANTINE_COLUMNS)
+    )
+    issues = (
+        standard.issues[standard.issues["row_number"].isin(kept["row_number"])]
+        if len(standard.issues)
+        else standard.issues
+    )
     prepared = PreparedFeed(raw.feed, kept, all_quarantine, issues.reset_index(drop=True), outcomes, raw.rows_read)
     if prepared.rows_kept + prepared.rows_quarantined != prepared.rows_read:
-        raise RowsLost(f"{raw.path}: read {prepared.rows_read} rows but kept {prepared.rows_kept} "
-                       f"and quarantined {prepared.rows_quarantined}")
+        raise RowsLost(
+            f"{raw.path}: read {prepared.rows_read} rows but kept {prepared.rows_kept} "
+            f"and quarantined {prepared.rows_quarantined}"
+        )
     return prepared
 
 
@@ -79,12 +96,15 @@ def combine(prepared: list[PreparedFeed]) -> tuple[pd.DataFrame, pd.DataFrame, p
     Raises ContractBroken if the standardised table breaks its contract.
     """
     standardised = pd.concat([p.standardised for p in prepared], ignore_index=True)
-    quarantine = pd.concat([p.quarantine for p in prepared if len(p.quarantine)] or
-                           [pd.DataFrame(columns=QUARANTINE_COLUMNS)], ignore_index=True)
-    issues = pd.concat([p.issues for p in prepared if len(p.issues)] or
-                       [pd.DataFrame(columns=ISSUE_COLUMNS)], ignore_index=True)
+    quarantine = pd.concat(
+        [p.quarantine for p in prepared if len(p.quarantine)] or [pd.DataFrame(columns=QUARANTINE_COLUMNS)],
+        ignore_index=True,
+    )
+    issues = pd.concat(
+        [p.issues for p in prepared if len(p.issues)] or [pd.DataFrame(columns=ISSUE_COLUMNS)], ignore_index=True
+    )
     births = pd.unique(standardised["birth_date"])
-    as_text = dict(zip(births, [d.isoformat() if d else None for d in births]))
+    as_text = dict(zip(births, [d.isoformat() if d else None for d in births], strict=True))
     view = standardised.assign(birth_date_text=standardised["birth_date"].map(as_text))
     outcomes = run_suite(view, load_suite_config("standardised"))
     require_contract(outcomes)
@@ -95,8 +115,15 @@ def combine(prepared: list[PreparedFeed]) -> tuple[pd.DataFrame, pd.DataFrame, p
 
 def reconciliation(prepared: list[PreparedFeed]) -> pd.DataFrame:
     """Per feed: rows read, kept, quarantined, and whether they balance."""
-    return pd.DataFrame([
-        {"feed": p.feed, "rows_read": p.rows_read, "rows_kept": p.rows_kept, "rows_quarantined": p.rows_quarantined,
-         "balanced": p.rows_read == p.rows_kept + p.rows_quarantined}
-        for p in prepared
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "feed": p.feed,
+                "rows_read": p.rows_read,
+                "rows_kept": p.rows_kept,
+                "rows_quarantined": p.rows_quarantined,
+                "balanced": p.rows_read == p.rows_kept + p.rows_quarantined,
+            }
+            for p in prepared
+        ]
+    )

@@ -14,6 +14,7 @@ import io
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -79,13 +80,11 @@ def _decode(path: Path, encoding: str) -> str:
                 continue
             try:
                 data.decode(other)
-                hint = f"; it decodes as {other}: set encoding = \"{other}\" in the feed's mapping"
+                hint = f'; it decodes as {other}: set encoding = "{other}" in the feed\'s mapping'
                 break
             except UnicodeDecodeError:
                 continue
-        raise FeedError(
-            str(path), f"cannot be read as {encoding} (bad bytes at line {line}){hint}", row=line
-        ) from None
+        raise FeedError(str(path), f"cannot be read as {encoding} (bad bytes at line {line}){hint}", row=line) from None
 
 
 def _cell_text(value: object) -> str | None:
@@ -116,9 +115,13 @@ def _assemble(mapping: FeedMapping, path: Path, header: list, rows: list[list]) 
         row_number = offset + 2
         if len(row) > width and any(str(v).strip() for v in row[width:]):
             malformed.append(
-                {"feed": mapping.feed, "record_key": _cell_text(row[key_pos]) if key_pos < len(row) else None,
-                 "row_number": row_number, "field": None,
-                 "reason": f"row has {len(row)} fields but the header has {width}"}
+                {
+                    "feed": mapping.feed,
+                    "record_key": _cell_text(row[key_pos]) if key_pos < len(row) else None,
+                    "row_number": row_number,
+                    "field": None,
+                    "reason": f"row has {len(row)} fields but the header has {width}",
+                }
             )
             continue
         good.append(row)
@@ -126,9 +129,11 @@ def _assemble(mapping: FeedMapping, path: Path, header: list, rows: list[list]) 
     columns: dict[str, list] = {}
     for canonical in mapping.columns:
         pos = positions.get(canonical)
-        columns[canonical] = [
-            _cell_text(r[pos]) if pos is not None and pos < len(r) else None for r in good
-        ] if pos is not None else [None] * len(good)
+        columns[canonical] = (
+            [_cell_text(r[pos]) if pos is not None and pos < len(r) else None for r in good]
+            if pos is not None
+            else [None] * len(good)
+        )
     table = pd.DataFrame(columns, dtype=object)
     table.insert(0, "row_number", pd.array(good_rows, dtype="int64"))
     table.insert(0, "feed", mapping.feed)
@@ -169,8 +174,8 @@ def _read_excel(mapping: FeedMapping, path: Path) -> RawFeed:
             f"sheet {sheet_name} not found; the workbook has {', '.join(book.sheet_names)}. "
             f"Set sheet in config/feeds/{mapping.feed}.toml",
         )
-    values = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-    values = [[None if v == "" else v for v in row] for row in values]
+    raw_values = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+    values: list[list[Any]] = [[None if v == "" else v for v in row] for row in raw_values]
     rows = [r for r in values[1:] if any(v is not None and str(v).strip() for v in r)]
     if not values or not rows:
         raise FeedError(str(path), f"sheet {sheet_name} has no rows")
@@ -185,8 +190,11 @@ def read_feed(mapping: FeedMapping, folder: Path | str) -> RawFeed:
     """
     path = Path(folder) / mapping.file
     if not path.exists():
-        raise FeedError(str(path), f"file not found (the {mapping.feed} feed is expected here; "
-                                   f"its name is set in config/feeds/{mapping.feed}.toml)")
+        raise FeedError(
+            str(path),
+            f"file not found (the {mapping.feed} feed is expected here; "
+            f"its name is set in config/feeds/{mapping.feed}.toml)",
+        )
     if mapping.format == "excel":
         return _read_excel(mapping, path)
     return _read_csv(mapping, path)

@@ -53,7 +53,6 @@ def load_suite_config(name: str, directory: Path = EXPECTATIONS_DIR) -> dict:
 def _context():
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
-
     from great_expectations.execution_engine import pandas_execution_engine
 
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
@@ -94,20 +93,28 @@ def run_suite(table: pd.DataFrame, suite_config: dict) -> list[ExpectationOutcom
     # Only the columns the suite reads: GE copies and checks less.
     batch = table[used] if used else table
     with _GE_LOCK:
-        result = _batch_definition(suite_config["name"]).get_batch(batch_parameters={"dataframe": batch}).validate(
-            suite, result_format="SUMMARY"
+        result = (
+            _batch_definition(suite_config["name"])
+            .get_batch(batch_parameters={"dataframe": batch})
+            .validate(suite, result_format="SUMMARY")
         )
     outcomes = []
     for item in result.results:
         cfg = item.expectation_config
         meta = cfg.meta or {}
         res = item.result or {}
-        outcomes.append(ExpectationOutcome(
-            suite=suite_config["name"], expectation=cfg.type, column=cfg.kwargs.get("column"),
-            success=bool(item.success), unexpected_count=int(res.get("unexpected_count") or 0),
-            element_count=int(res.get("element_count") or res.get("observed_value") or 0),
-            action=meta.get("action", "report"), reason=meta.get("reason", cfg.type),
-        ))
+        outcomes.append(
+            ExpectationOutcome(
+                suite=suite_config["name"],
+                expectation=cfg.type,
+                column=cfg.kwargs.get("column"),
+                success=bool(item.success),
+                unexpected_count=int(res.get("unexpected_count") or 0),
+                element_count=int(res.get("element_count") or res.get("observed_value") or 0),
+                action=meta.get("action", "report"),
+                reason=meta.get("reason", cfg.type),
+            )
+        )
     return outcomes
 
 
@@ -134,15 +141,23 @@ def quarantined_rows(table: pd.DataFrame, outcomes: list[ExpectationOutcome]) ->
         if int(mask.sum()) != outcome.unexpected_count:
             raise ContractBroken(
                 f"{outcome.suite}: {outcome.expectation} on {outcome.column}: GE counted "
-                f"{outcome.unexpected_count} unexpected rows, pandas {int(mask.sum())}")
+                f"{outcome.unexpected_count} unexpected rows, pandas {int(mask.sum())}"
+            )
         if outcome.action == "quarantine_repeats":
             mask = mask & table[outcome.column].duplicated(keep="first")
         mask &= ~taken
         taken |= mask
-        parts.append(pd.DataFrame({
-            "feed": table.loc[mask, "feed"].values, "record_key": table.loc[mask, "record_key"].values,
-            "row_number": table.loc[mask, "row_number"].values, "field": outcome.column, "reason": outcome.reason,
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "feed": table.loc[mask, "feed"].values,
+                    "record_key": table.loc[mask, "record_key"].values,
+                    "row_number": table.loc[mask, "row_number"].values,
+                    "field": outcome.column,
+                    "reason": outcome.reason,
+                }
+            )
+        )
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=QUARANTINE_COLUMNS)
 
 

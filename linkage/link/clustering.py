@@ -14,20 +14,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+from rapidfuzz.distance import Levenshtein
 
-def _edit_distance(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
+
+def within_edits(a: str, b: str, edits: int) -> bool:
+    """At most `edits` insertions, deletions or substitutions apart (rapidfuzz stops counting
+    once the distance passes `edits`)."""
+    return Levenshtein.distance(a, b, score_cutoff=edits) <= edits
 
 
 def _given_syllables(record: dict) -> list[str]:
     syllables = (record["name_pinyin"] or "").split()
-    return sorted(syllables[len((record["surname_pinyin"] or "").split()):])
+    return sorted(syllables[len((record["surname_pinyin"] or "").split()) :])
 
 
 def same_name(a: dict, b: dict) -> bool:
@@ -38,9 +36,13 @@ def same_name(a: dict, b: dict) -> bool:
         return True
     if a["surname_pinyin"] == b["surname_pinyin"] and a["given_sorted"] and a["given_sorted"] == b["given_sorted"]:
         return True
-    if a["surname_pinyin"] and a["surname_pinyin"] == b["surname_pinyin"] and _given_syllables(a) == _given_syllables(b):
+    if (
+        a["surname_pinyin"]
+        and a["surname_pinyin"] == b["surname_pinyin"]
+        and _given_syllables(a) == _given_syllables(b)
+    ):
         return True  # swapped and written with a homophone: 黄萱晨 / 黄晨轩
-    return _edit_distance(a["name_pinyin"] or "", b["name_pinyin"] or "") <= 2
+    return within_edits(a["name_pinyin"] or "", b["name_pinyin"] or "", 2)
 
 
 def same_id(a: dict, b: dict) -> bool:
@@ -50,13 +52,13 @@ def same_id(a: dict, b: dict) -> bool:
     if a["id_text"] == b["id_text"]:
         return True
     one_invalid = a["id_number"] is None or b["id_number"] is None
-    return one_invalid and _edit_distance(a["id_text"], b["id_text"]) <= 1
+    return one_invalid and within_edits(a["id_text"], b["id_text"], 1)
 
 
 def close_birth_dates(a: str, b: str) -> bool:
     """Dates of birth that one child's records can show: equal, month and day swapped, one digit
     off, or within a month."""
-    if a == b or _edit_distance(a, b) <= 1:
+    if a == b or within_edits(a, b, 1):
         return True
     if a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
         return True
@@ -72,20 +74,34 @@ def can_be_one_child(a: dict, b: dict) -> bool:
     if same_id(a, b):
         return True
     # A mistyped ID is one or two characters off its child's; further off, it is another child's.
-    if a["id_text"] and b["id_text"] and _edit_distance(a["id_text"], b["id_text"]) > 2:
+    if a["id_text"] and b["id_text"] and not within_edits(a["id_text"], b["id_text"], 2):
         return False
     if a["name"] and b["name"] and not same_name(a, b):
         return False
     # A boy and a girl are two children unless they carry one name (a sex typed wrong).
-    if a["sex"] and b["sex"] and a["sex"] != b["sex"] and not (a["name_pinyin"] and a["name_pinyin"] == b["name_pinyin"]):
+    if (
+        a["sex"]
+        and b["sex"]
+        and a["sex"] != b["sex"]
+        and not (a["name_pinyin"] and a["name_pinyin"] == b["name_pinyin"])
+    ):
         return False
     if a["birth_date"] and b["birth_date"] and not close_birth_dates(a["birth_date"], b["birth_date"]):
         return False
     return True
 
 
-_FACTS = ("id_number", "id_text", "name", "name_pinyin", "name_shape", "surname_pinyin", "given_sorted", "birth_date",
-          "sex")
+_FACTS = (
+    "id_number",
+    "id_text",
+    "name",
+    "name_pinyin",
+    "name_shape",
+    "surname_pinyin",
+    "given_sorted",
+    "birth_date",
+    "sex",
+)
 
 
 class _Clusters:
@@ -116,7 +132,9 @@ class _Clusters:
 
         def compatible(x: dict, y: dict) -> bool:
             return can_be_one_child(x, y) or any(
-                can_be_one_child(x, anchor) and can_be_one_child(y, anchor) for anchor in anchors)
+                can_be_one_child(x, anchor) and can_be_one_child(y, anchor) for anchor in anchors
+            )
+
         return all(compatible(self.facts[x], self.facts[y]) for x in self.members[ra] for y in self.members[rb])
 
     def holds_id(self, root: str, record: str) -> bool:
@@ -150,11 +168,12 @@ class _Clusters:
 
 def cluster_records(records: pd.DataFrame, pairs: pd.DataFrame, threshold: float, margin: float) -> pd.DataFrame:
     """Cluster `records` (unique_id, is_placeholder and the name and ID columns of
-    `linkage_input`) using `pairs` (unique_id_l, unique_id_r, match_weight, match_probability). Returns one row per record: its cluster key
+    `linkage_input`) using `pairs` (unique_id_l, unique_id_r, match_weight, match_probability).
+    Returns one row per record: its cluster key
     (the smallest unique_id in the cluster), the probability of the strongest pair that put it
     there (1.0 for a record alone), and a verification note or None."""
-    ids = dict(zip(records["unique_id"], records["id_number"]))
-    placeholder = dict(zip(records["unique_id"], records["is_placeholder"].astype(bool)))
+    ids = dict(zip(records["unique_id"], records["id_number"], strict=True))
+    placeholder = dict(zip(records["unique_id"], records["is_placeholder"].astype(bool), strict=True))
     clusters = _Clusters(records)
     strong = pairs[pairs["match_probability"] >= threshold].sort_values("match_weight", ascending=False)
     best_link: dict[str, float] = {}
@@ -164,28 +183,33 @@ def cluster_records(records: pd.DataFrame, pairs: pd.DataFrame, threshold: float
         best_link[a] = max(best_link.get(a, 0.0), p)
         best_link[b] = max(best_link.get(b, 0.0), p)
 
-    named = strong[[not (placeholder[l] or placeholder[r]) for l, r in zip(strong["unique_id_l"], strong["unique_id_r"])]]
-    for l, r, p in zip(named["unique_id_l"], named["unique_id_r"], named["match_probability"]):
-        if clusters.join(l, r):
-            note_link(l, r, p)
+    lefts, rights = strong["unique_id_l"], strong["unique_id_r"]
+    named = strong[[not (placeholder[a] or placeholder[b]) for a, b in zip(lefts, rights, strict=True)]]
+    for a, b, p in zip(named["unique_id_l"], named["unique_id_r"], named["match_probability"], strict=True):
+        if clusters.join(a, b):
+            note_link(a, b, p)
 
     # Placeholder records: the best-fitting identified child (a real name, or a valid ID that a
     # placeholder record carries), unless two fit about equally well.
     identified = {uid: not placeholder[uid] or bool(ids[uid]) for uid in ids}
     candidates: dict[str, dict[str, tuple[float, float]]] = {}
-    for l, r, w, p in zip(strong["unique_id_l"], strong["unique_id_r"], strong["match_weight"], strong["match_probability"]):
-        for baby, other in ((l, r), (r, l)):
-            if placeholder[baby] and identified[other] and not (placeholder[other] and ids[baby] and ids[baby] != ids[other]):
+    for a, b, w, p in zip(lefts, rights, strong["match_weight"], strong["match_probability"], strict=True):
+        for baby, other in ((a, b), (b, a)):
+            if (
+                placeholder[baby]
+                and identified[other]
+                and not (placeholder[other] and ids[baby] and ids[baby] != ids[other])
+            ):
                 options = candidates.setdefault(baby, {})
                 if other not in options or options[other][0] < w:
                     options[other] = (w, p)
     for baby, by_record in candidates.items():
-        options: dict[str, tuple[float, float]] = {}
+        by_child: dict[str, tuple[float, float]] = {}
         for other, (w, p) in by_record.items():
             root = clusters.find(other)
-            if root != clusters.find(baby) and (root not in options or options[root][0] < w):
-                options[root] = (w, p)
-        ranked = sorted(options.items(), key=lambda kv: kv[1][0], reverse=True)
+            if root != clusters.find(baby) and (root not in by_child or by_child[root][0] < w):
+                by_child[root] = (w, p)
+        ranked = sorted(by_child.items(), key=lambda kv: kv[1][0], reverse=True)
         # A boy and a girl twin: a placeholder record joins only a child of its stated sex.
         ranked = [kv for kv in ranked if clusters.sex_fits(baby, kv[0])]
         if not ranked:
@@ -196,8 +220,11 @@ def cluster_records(records: pd.DataFrame, pairs: pd.DataFrame, threshold: float
         # candidates that could be one child are a split the placeholder does not decide. Twins
         # of one sex (two children born the same day) are always ambiguous: the phone or the
         # parent a record names is the family's, not the child's.
-        if (len(ranked) > 1 and not clusters.can_join(ranked[0][0], ranked[1][0])
-                and (ranked[0][1][0] - ranked[1][1][0] < margin or clusters.share_birth_date(ranked[0][0], ranked[1][0]))):
+        if (
+            len(ranked) > 1
+            and not clusters.can_join(ranked[0][0], ranked[1][0])
+            and (ranked[0][1][0] - ranked[1][1][0] < margin or clusters.share_birth_date(ranked[0][0], ranked[1][0]))
+        ):
             notes[baby] = "placeholder name fits two children about equally well (twins?): check in the field"
             continue
         root, (w, p) = ranked[0]
@@ -205,21 +232,23 @@ def cluster_records(records: pd.DataFrame, pairs: pd.DataFrame, threshold: float
             note_link(root, baby, p)
 
     # Placeholder records that only match each other (an infant known to no named record).
-    among = strong[[placeholder[l] and placeholder[r] for l, r in zip(strong["unique_id_l"], strong["unique_id_r"])]]
-    for l, r, p in zip(among["unique_id_l"], among["unique_id_r"], among["match_probability"]):
-        if l in notes or r in notes:
+    among = strong[[placeholder[a] and placeholder[b] for a, b in zip(lefts, rights, strict=True)]]
+    for a, b, p in zip(among["unique_id_l"], among["unique_id_r"], among["match_probability"], strict=True):
+        if a in notes or b in notes:
             continue
-        a_named = clusters.find(l) != l or clusters.find(r) != r
-        if not a_named and clusters.sex_fits(l, r) and clusters.join(l, r):
-            note_link(l, r, p)
+        a_named = clusters.find(a) != a or clusters.find(b) != b
+        if not a_named and clusters.sex_fits(a, b) and clusters.join(a, b):
+            note_link(a, b, p)
 
     roots = {uid: clusters.find(uid) for uid in ids}
     key_of_root: dict[str, str] = {}
     for uid, root in roots.items():
         key_of_root[root] = min(key_of_root.get(root, uid), uid)
-    return pd.DataFrame({
-        "unique_id": list(ids),
-        "cluster_key": [key_of_root[roots[uid]] for uid in ids],
-        "link_probability": [best_link.get(uid, 1.0) for uid in ids],
-        "verification": [notes.get(uid) for uid in ids],
-    })
+    return pd.DataFrame(
+        {
+            "unique_id": list(ids),
+            "cluster_key": [key_of_root[roots[uid]] for uid in ids],
+            "link_probability": [best_link.get(uid, 1.0) for uid in ids],
+            "verification": [notes.get(uid) for uid in ids],
+        }
+    )

@@ -8,6 +8,8 @@ returns a plain dict (pure, testable) in Splink's settings format.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 def _null(*columns: str) -> dict:
     condition = " OR ".join(f'"{c}_l" IS NULL OR "{c}_r" IS NULL' for c in columns)
@@ -30,11 +32,17 @@ def id_comparison() -> dict:
         "comparison_levels": [
             _null("id_text"),
             _level('"id_text_l" = "id_text_r"', "exact"),
-            _level('("id_number_l" IS NULL OR "id_number_r" IS NULL) AND levenshtein("id_text_l", "id_text_r") <= 1',
-                   "typo: one character apart"),
+            _level(
+                '("id_number_l" IS NULL OR "id_number_r" IS NULL) AND levenshtein("id_text_l", "id_text_r") <= 1',
+                "typo: one character apart",
+            ),
             # Fixed, not trained: EM would otherwise learn from twins that look alike in all else.
-            _level('"id_number_l" IS NOT NULL AND "id_number_r" IS NOT NULL', "two different valid IDs",
-                   m_probability=0.001, fix_m_probability=True),
+            _level(
+                '"id_number_l" IS NOT NULL AND "id_number_r" IS NOT NULL',
+                "two different valid IDs",
+                m_probability=0.001,
+                fix_m_probability=True,
+            ),
             _ELSE,
         ],
     }
@@ -51,8 +59,10 @@ def name_comparison() -> dict:
             _level('"name_l" = "name_r"', "exact", tf_adjustment_column="name", tf_adjustment_weight=1.0),
             _level('"name_pinyin_l" = "name_pinyin_r"', "same pinyin (homophone)"),
             _level('"name_shape_l" = "name_shape_r"', "look-alike character"),
-            _level('"surname_pinyin_l" = "surname_pinyin_r" AND "given_sorted_l" = "given_sorted_r"',
-                   "given-name characters swapped"),
+            _level(
+                '"surname_pinyin_l" = "surname_pinyin_r" AND "given_sorted_l" = "given_sorted_r"',
+                "given-name characters swapped",
+            ),
             _level('jaro_winkler_similarity("name_pinyin_l", "name_pinyin_r") >= 0.92', "pinyin similar"),
             _level('"surname_pinyin_l" = "surname_pinyin_r"', "surname only"),
             _ELSE,
@@ -62,9 +72,11 @@ def name_comparison() -> dict:
 
 def birth_date_comparison() -> dict:
     """Exact; month and day swapped; one digit off; within 31 days; else."""
-    swapped = ('substr("birth_date_l", 1, 4) = substr("birth_date_r", 1, 4) AND '
-               'substr("birth_date_l", 6, 2) = substr("birth_date_r", 9, 2) AND '
-               'substr("birth_date_l", 9, 2) = substr("birth_date_r", 6, 2)')
+    swapped = (
+        'substr("birth_date_l", 1, 4) = substr("birth_date_r", 1, 4) AND '
+        'substr("birth_date_l", 6, 2) = substr("birth_date_r", 9, 2) AND '
+        'substr("birth_date_l", 9, 2) = substr("birth_date_r", 6, 2)'
+    )
     return {
         "output_column_name": "birth_date",
         "comparison_description": "date of birth",
@@ -73,8 +85,10 @@ def birth_date_comparison() -> dict:
             _level('"birth_date_l" = "birth_date_r"', "exact"),
             _level(swapped, "month and day swapped"),
             _level('levenshtein("birth_date_l", "birth_date_r") = 1', "one digit off"),
-            _level('abs(date_diff(\'day\', CAST("birth_date_l" AS DATE), CAST("birth_date_r" AS DATE))) <= 31',
-                   "within a month"),
+            _level(
+                'abs(date_diff(\'day\', CAST("birth_date_l" AS DATE), CAST("birth_date_r" AS DATE))) <= 31',
+                "within a month",
+            ),
             _ELSE,
         ],
     }
@@ -85,8 +99,11 @@ def exact_comparison(column: str, description: str, tf: bool = False) -> dict:
     exact = _level(f'"{column}_l" = "{column}_r"', "exact")
     if tf:
         exact.update(tf_adjustment_column=column, tf_adjustment_weight=1.0)
-    return {"output_column_name": column, "comparison_description": description,
-            "comparison_levels": [_null(column), exact, _ELSE]}
+    return {
+        "output_column_name": column,
+        "comparison_description": description,
+        "comparison_levels": [_null(column), exact, _ELSE],
+    }
 
 
 def family_names_comparison() -> dict:
@@ -132,7 +149,7 @@ def address_comparison() -> dict:
     }
 
 
-def all_comparisons() -> list[dict]:
+def all_comparisons() -> list[dict[str, Any]]:
     """The model's comparisons, in the order the charts show them."""
     return [
         id_comparison(),

@@ -5,10 +5,28 @@ from __future__ import annotations
 import pandas as pd
 
 LINKAGE_COLUMNS = [
-    "unique_id", "source_dataset", "feed", "record_key", "id_number", "id_text", "name", "name_pinyin",
-    "name_shape", "surname_pinyin", "given_sorted", "birth_date", "birth_year", "sex", "guardian_phone",
-    "family_names", "household_county", "residence_county", "residence_township", "residence_address",
-    "is_placeholder", "local_date",
+    "unique_id",
+    "source_dataset",
+    "feed",
+    "record_key",
+    "id_number",
+    "id_text",
+    "name",
+    "name_pinyin",
+    "name_shape",
+    "surname_pinyin",
+    "given_sorted",
+    "birth_date",
+    "birth_year",
+    "sex",
+    "guardian_phone",
+    "family_names",
+    "household_county",
+    "residence_county",
+    "residence_township",
+    "residence_address",
+    "is_placeholder",
+    "local_date",
 ]
 
 
@@ -34,32 +52,34 @@ def linkage_input(standardised: pd.DataFrame, lookalike_groups: tuple[str, ...])
     given_sorted = s["given_name"].where(~placeholder).map(lambda g: "".join(sorted(g)) if isinstance(g, str) else None)
     family = [
         sorted({n for n in names if isinstance(n, str) and n})
-        for names in zip(s["guardian_name"], s["mother_name"], s["father_name"], s["placeholder_parent"])
+        for names in zip(s["guardian_name"], s["mother_name"], s["father_name"], s["placeholder_parent"], strict=True)
     ]
     birth = s["birth_date"].map(lambda d: d.isoformat() if d is not None and d == d else None)
     residence = s["residence_legal_county"].fillna(s["residence_county"])
-    out = pd.DataFrame({
-        "unique_id": record_ref(s),
-        "source_dataset": s["feed"],
-        "feed": s["feed"],
-        "record_key": s["record_key"].astype(str),
-        "id_number": s["id_number"],
-        "id_text": s["id_text"],
-        "name": name,
-        "name_pinyin": s["name_pinyin"].where(~placeholder),
-        "name_shape": name.map(lambda n: shape_key(n, lookalike_groups)),
-        "surname_pinyin": s["surname_pinyin"].where(~placeholder),
-        "given_sorted": given_sorted,
-        "birth_date": birth,
-        "birth_year": birth.str[:4],
-        "sex": s["sex"],
-        "guardian_phone": s["guardian_phone"],
-        "family_names": [f or None for f in family],
-        "household_county": s["household_county"],
-        "residence_county": residence,
-        "residence_township": s["residence_township"],
-        "residence_address": s["residence_address"],
-        "is_placeholder": placeholder,
-        "local_date": s["local_date"],
-    })
+    out = pd.DataFrame(
+        {
+            "unique_id": record_ref(s),
+            "source_dataset": s["feed"],
+            "feed": s["feed"],
+            "record_key": s["record_key"].astype(str),
+            "id_number": s["id_number"],
+            "id_text": s["id_text"],
+            "name": name,
+            "name_pinyin": s["name_pinyin"].where(~placeholder),
+            "name_shape": name.map(lambda n: shape_key(n, lookalike_groups)),
+            "surname_pinyin": s["surname_pinyin"].where(~placeholder),
+            "given_sorted": given_sorted,
+            "birth_date": birth,
+            "birth_year": birth.str[:4],
+            "sex": s["sex"],
+            "guardian_phone": s["guardian_phone"],
+            "family_names": [f or None for f in family],
+            "household_county": s["household_county"],
+            "residence_county": residence,
+            "residence_township": s["residence_township"],
+            "residence_address": s["residence_address"],
+            "is_placeholder": placeholder,
+            "local_date": s["local_date"],
+        }
+    )
     return out.astype({c: object for c in out.columns if c not in ("is_placeholder",)}).where(out.notna(), None)

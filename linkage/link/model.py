@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
+
 import pandas as pd
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.internals.comparison_creator import ComparisonCreator
 
-from linkage.link.blocking import blocking_rules
-from linkage.link.comparisons import all_comparisons
 from linkage.config import FEEDS, ModelConfig
 from linkage.errors import ModelError
+from linkage.link.blocking import blocking_rules
+from linkage.link.comparisons import all_comparisons
 
 logging.getLogger("splink").setLevel(logging.WARNING)
 
 
 def model_settings(model: ModelConfig) -> SettingsCreator:
     """Splink settings for link_and_dedupe across the four feeds."""
+    comparisons: list[ComparisonCreator | dict[str, Any]] = [*all_comparisons()]
     return SettingsCreator(
         link_type="link_and_dedupe",
         unique_id_column_name="unique_id",
-        comparisons=all_comparisons(),
+        comparisons=comparisons,
         blocking_rules_to_generate_predictions=blocking_rules(model.prediction_blocking),
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=True,
@@ -90,10 +94,14 @@ def parse_model_json(text: str, source: str) -> dict:
         settings = json.loads(text)
     except ValueError as exc:
         raise ModelError(f"{source}: not JSON ({exc}); give a model.json written by a run") from None
-    if not isinstance(settings, dict) or not isinstance(settings.get("comparisons"), list) \
-            or "link_type" not in settings:
-        raise ModelError(f"{source}: not a Splink model (no link_type and comparisons); "
-                         "give a model.json written by a run")
+    if (
+        not isinstance(settings, dict)
+        or not isinstance(settings.get("comparisons"), list)
+        or "link_type" not in settings
+    ):
+        raise ModelError(
+            f"{source}: not a Splink model (no link_type and comparisons); give a model.json written by a run"
+        )
     try:
         SettingsCreator.from_path_or_dict(settings)
     except (TypeError, KeyError, ValueError, AttributeError) as exc:
@@ -101,8 +109,10 @@ def parse_model_json(text: str, source: str) -> dict:
     expected = [c["output_column_name"] for c in all_comparisons()]
     found = [c.get("output_column_name") for c in settings["comparisons"] if isinstance(c, dict)]
     if found != expected:
-        raise ModelError(f"{source}: trained for other comparisons ({', '.join(map(str, found))}); "
-                         f"this version compares {', '.join(expected)}: train a new model (run without --model)")
+        raise ModelError(
+            f"{source}: trained for other comparisons ({', '.join(map(str, found))}); "
+            f"this version compares {', '.join(expected)}: train a new model (run without --model)"
+        )
     return settings
 
 
@@ -110,4 +120,3 @@ def linker_for(records: pd.DataFrame, settings: dict, db_api: DuckDBAPI | None =
     """A linker over `records` with trained settings: no training."""
     db_api = db_api or DuckDBAPI()
     return Linker(register_feeds(db_api, records), settings, log_level=logging.WARNING)
-

@@ -11,10 +11,10 @@ import pandas as pd
 import xlsxwriter
 
 from linkage.config import Config
-from linkage.register.care import care_gaps
-from linkage.standardise.divisions import DivisionTable
 from linkage.publish.ledgers import Sheet, county_ledger, county_units, ledger_base
 from linkage.publish.outputs import replaced_when_done
+from linkage.register.care import care_gaps
+from linkage.standardise.divisions import DivisionTable
 from linkage.standardise.values import is_missing
 
 MAX_WIDTH = 60
@@ -22,8 +22,10 @@ MAX_WIDTH = 60
 
 def _width(header: str, values: pd.Series) -> float:
     """Characters wide, counting a Chinese character as two."""
+
     def wide(text: str) -> int:
         return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
     sample = values.dropna().astype(str).head(500)
     longest = max([wide(header)] + [wide(v) for v in sample])
     return min(MAX_WIDTH, longest + 2)
@@ -32,10 +34,10 @@ def _width(header: str, values: pd.Series) -> float:
 def write_workbook(sheets: list[Sheet], path: Path) -> Path:
     """Write `sheets` to one .xlsx file, atomically."""
     with replaced_when_done(path) as tmp:
-        book = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                              "strings_to_urls": False})
-        header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
-                                  "valign": "top"})
+        book = xlsxwriter.Workbook(
+            str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+        )
+        header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
         date = book.add_format({"num_format": "yyyy-mm-dd"})
         text = book.add_format({"num_format": "@"})
         for sheet in sheets:
@@ -64,8 +66,15 @@ def ledger_file_name(code: str, name: str) -> str:
     return f"{code}_{name}_流动儿童台账.xlsx"
 
 
-def write_ledgers(register: pd.DataFrame, members: pd.DataFrame, config: Config, divisions: DivisionTable,
-                  as_of: dt.date, folder: Path, progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+def write_ledgers(
+    register: pd.DataFrame,
+    members: pd.DataFrame,
+    config: Config,
+    divisions: DivisionTable,
+    as_of: dt.date,
+    folder: Path,
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
     """One workbook per county-level unit into `folder`. Returns one row per workbook: unit code
     and name, file, and the rows of its sheets. `progress(done, total)` is called after each
     workbook."""
@@ -74,11 +83,20 @@ def write_ledgers(register: pd.DataFrame, members: pd.DataFrame, config: Config,
     index = []
     units = county_units(config, base)
     for code, name in units:
-        sheets = county_ledger(base, gaps, code)
+        sheets = county_ledger(base, gaps, code, config.ledger.column_meanings)
         path = write_workbook(sheets, Path(folder) / ledger_file_name(code, name))
         rows = {sheet.name: len(sheet.frame) for sheet in sheets}
-        index.append({"code": code, "name": name, "file": path, "migrant_children": rows["流动儿童台账"],
-                      "to_verify": rows["待核实儿童"], "not_migrant": rows["非流动儿童"], "care_gaps": rows["关爱服务缺口"]})
+        index.append(
+            {
+                "code": code,
+                "name": name,
+                "file": path,
+                "migrant_children": rows["流动儿童台账"],
+                "to_verify": rows["待核实儿童"],
+                "not_migrant": rows["非流动儿童"],
+                "care_gaps": rows["关爱服务缺口"],
+            }
+        )
         if progress:
             progress(len(index), len(units))
     return pd.DataFrame(index)

@@ -12,20 +12,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from linkage.register.care import service_categories
 from linkage.config import Config
+from linkage.errors import ConfigError
+from linkage.register.care import service_categories
 from linkage.standardise.divisions import DivisionTable
 
 FEED_NAMES = {"police": "公安", "education": "教育", "health": "卫健", "vaccination": "疾控"}
 SEX_NAMES = {"M": "男", "F": "女"}
 AGE_BANDS = [(0, 2, "0-2岁"), (3, 5, "3-5岁"), (6, 11, "6-11岁"), (12, 15, "12-15岁"), (16, 200, "16岁及以上")]
-CONFLICT_CHECKS = {
-    "two valid IDs": "记录中有两个不同的身份证号，可能是两个孩子：请核对户口簿",
-    "names differ": "各部门登记的姓名不一致：请核对户口簿上的姓名",
-    "dates of birth differ": "各部门登记的出生日期不一致：请核对出生医学证明或户口簿",
-    "household counties differ": "各部门登记的户籍地不一致：请核对户口簿",
-    "residence counties differ": "各部门登记的居住县区不一致（可能已搬家）：请核实现居住地",
-}
 UNASSIGNED = ("000000", "居住县区不明")
 
 
@@ -37,42 +31,6 @@ class Sheet:
     frame: pd.DataFrame
     dates: tuple[str, ...] = ()
     texts: tuple[str, ...] = ()
-
-
-# Column meanings, shown on the 字段说明 sheet; every column of every sheet is listed here.
-MEANINGS = {
-    "序号": "本表中的行号",
-    "主索引号": "本系统给每个儿童的编号，各期保持不变；向市民政局反馈时请引用",
-    "姓名": "儿童姓名；只有乳名或“某某之子/之女”的，见“待核实儿童”",
-    "性别": "男 / 女",
-    "出生日期": "以身份证号为准；无身份证号时取各部门多数一致的日期",
-    "年龄": "截至本期参考日的周岁",
-    "身份证号": "儿童的18位公民身份号码；空白表示各部门均无有效号码",
-    "户籍地": "户籍所在县（市、区）",
-    "现居住乡镇（街道）": "最近一条记录登记的居住乡镇或街道",
-    "现居住地址": "最近一条记录登记的居住地址",
-    "监护人": "最近一条记录登记的监护人",
-    "监护人电话": "最近一条记录登记的联系电话",
-    "就读学校": "最近一条学籍记录的学校",
-    "年级": "最近一条学籍记录的年级",
-    "掌握信息的部门": "哪些部门的名单中有这个儿童：公安（居住登记）、教育（随迁子女）、卫健（儿童健康管理）、疾控（预防接种）",
-    "最早本地记录日期": "各部门记录中最早的本地日期（居住登记、转入、建档、首次本地接种），即在本地居住的起始证据",
-    "在本地居住月数": "从最早本地记录日期到参考日的整月数",
-    "可享受的服务类别": "按年龄和就学情况可享受的基本公共服务类别（依据 config/care.toml，可由工作人员修改）",
-    "关爱服务缺口": "各部门名单对照后发现的缺口，详见“关爱服务缺口”表",
-    "需核实事项": "需要入户或电话核实的内容",
-    "状态": "是否属于流动儿童，或不属于的类别",
-    "原因": "作出判断的依据",
-    "来源记录": "该儿童在各部门名单中的记录编号，便于回查原始记录",
-    "缺口": "缺少的服务或登记",
-    "跟进事项": "建议的跟进工作",
-    "维度": "汇总的角度",
-    "类别": "该角度下的分类",
-    "人数": "流动儿童人数（“状态”一组为本县区出现的全部儿童）",
-    "表名": "本工作簿中的表",
-    "字段": "表中的列名",
-    "含义": "该列的含义",
-}
 
 
 def _months_between(start: dt.date | None, end: dt.date) -> int | None:
@@ -91,10 +49,10 @@ def _departments(feeds: str | None) -> str:
     return "、".join(FEED_NAMES[f] for f in (feeds or "").split(",") if f in FEED_NAMES)
 
 
-def _what_to_check(child: pd.Series) -> str:
+def _what_to_check(child: pd.Series, conflict_checks: dict[str, str]) -> str:
     checks = []
     if isinstance(child.get("conflicts"), str):
-        checks += [CONFLICT_CHECKS[c] for c in child["conflicts"].split("; ") if c in CONFLICT_CHECKS]
+        checks += [conflict_checks[c] for c in child["conflicts"].split("; ") if c in conflict_checks]
     if child.get("uncertain_links", 0):
         checks.append(f"有{int(child['uncertain_links'])}条记录与本儿童的匹配把握不足：请核实是否为同一儿童")
     if child.get("records_to_verify", 0):
@@ -106,18 +64,29 @@ def _what_to_check(child: pd.Series) -> str:
     return "；".join(checks)
 
 
-def _checks(r: pd.DataFrame) -> pd.Series:
+def _checks(r: pd.DataFrame, conflict_checks: dict[str, str]) -> pd.Series:
     """`_what_to_check` for the children that have something to check; '' for the rest."""
-    flagged = (r["conflicts"].notna() | r["uncertain_links"].gt(0) | r["records_to_verify"].gt(0)
-               | r["name_is_placeholder"].astype(bool) | r["status"].eq("undecided"))
+    flagged = (
+        r["conflicts"].notna()
+        | r["uncertain_links"].gt(0)
+        | r["records_to_verify"].gt(0)
+        | r["name_is_placeholder"].astype(bool)
+        | r["status"].eq("undecided")
+    )
     out = pd.Series("", index=r.index, dtype=object)
     if flagged.any():
-        out[flagged] = r[flagged].apply(_what_to_check, axis=1)
+        out[flagged] = r[flagged].apply(_what_to_check, axis=1, conflict_checks=conflict_checks)
     return out
 
 
-def ledger_base(register: pd.DataFrame, members: pd.DataFrame, gaps: pd.DataFrame, divisions: DivisionTable,
-                config: Config, as_of: dt.date) -> pd.DataFrame:
+def ledger_base(
+    register: pd.DataFrame,
+    members: pd.DataFrame,
+    gaps: pd.DataFrame,
+    divisions: DivisionTable,
+    config: Config,
+    as_of: dt.date,
+) -> pd.DataFrame:
     """Every child of the register with the ledger's columns (Chinese headers) and the fields
     the sheets select on (`_county`, `_status`, `_is_migrant`, `_verify`). `gaps` from `care_gaps`."""
     r = register.reset_index(drop=True)
@@ -126,48 +95,104 @@ def ledger_base(register: pd.DataFrame, members: pd.DataFrame, gaps: pd.DataFram
     gap_text = gaps.groupby("master_id")["gap"].agg("、".join)
     township = r["residence_township_name"].where(r["residence_township_name"].notna(), r["residence_township"])
     counties = config.policy.counties
-    out = pd.DataFrame({
-        "主索引号": r["master_id"],
-        "姓名": r["name"],
-        "性别": r["sex"].map(SEX_NAMES),
-        "出生日期": r["birth_date"],
-        "年龄": r["age_years"],
-        "身份证号": r["id_number"],
-        "户籍地": r["household_county"].map(lambda c: divisions.full_name(c) or c),
-        "现居住乡镇（街道）": township,
-        "现居住地址": r["residence_address"],
-        "监护人": r["guardian_name"],
-        "监护人电话": r["guardian_phone"],
-        "就读学校": r["school_name"],
-        "年级": r["grade"],
-        "掌握信息的部门": r["feeds"].map(_departments),
-        "最早本地记录日期": r["earliest_local_date"],
-        "在本地居住月数": r["earliest_local_date"].map(lambda d: _months_between(d, as_of)),
-        "可享受的服务类别": service_categories(r, config.care).where(r["is_migrant"], ""),
-        "关爱服务缺口": r["master_id"].map(gap_text).where(r["is_migrant"]),
-        "需核实事项": _checks(r),
-        "状态": r["status_label"],
-        "原因": r["status_reason"],
-        "来源记录": r["master_id"].map(refs),
-        "_county": r["residence_county"].where(r["residence_county"].isin(counties), UNASSIGNED[0]),
-        "_status": r["status"],
-        "_is_migrant": r["is_migrant"].astype(bool),
-        "_age_band": r["age_years"].map(_age_band),
-    })
+    out = pd.DataFrame(
+        {
+            "主索引号": r["master_id"],
+            "姓名": r["name"],
+            "性别": r["sex"].map(SEX_NAMES),
+            "出生日期": r["birth_date"],
+            "年龄": r["age_years"],
+            "身份证号": r["id_number"],
+            "户籍地": r["household_county"].map(lambda c: divisions.full_name(c) or c),
+            "现居住乡镇（街道）": township,
+            "现居住地址": r["residence_address"],
+            "监护人": r["guardian_name"],
+            "监护人电话": r["guardian_phone"],
+            "就读学校": r["school_name"],
+            "年级": r["grade"],
+            "掌握信息的部门": r["feeds"].map(_departments),
+            "最早本地记录日期": r["earliest_local_date"],
+            "在本地居住月数": r["earliest_local_date"].map(lambda d: _months_between(d, as_of)),
+            "可享受的服务类别": service_categories(r, config.care).where(r["is_migrant"], ""),
+            "关爱服务缺口": r["master_id"].map(gap_text).where(r["is_migrant"]),
+            "需核实事项": _checks(r, config.ledger.conflict_checks),
+            "状态": r["status_label"],
+            "原因": r["status_reason"],
+            "来源记录": r["master_id"].map(refs),
+            "_county": r["residence_county"].where(r["residence_county"].isin(counties), UNASSIGNED[0]),
+            "_status": r["status"],
+            "_is_migrant": r["is_migrant"].astype(bool),
+            "_age_band": r["age_years"].map(_age_band),
+        }
+    )
     # A child aged 16 or over is outside the policy: nothing about it needs checking in the field.
     out["_verify"] = out["需核实事项"].ne("") & out["_status"].ne("aged_16_or_over")
     return out
 
 
-MIGRANT_COLUMNS = ["序号", "主索引号", "姓名", "性别", "出生日期", "年龄", "身份证号", "户籍地", "现居住乡镇（街道）",
-                   "现居住地址", "监护人", "监护人电话", "就读学校", "年级", "掌握信息的部门", "最早本地记录日期",
-                   "在本地居住月数", "可享受的服务类别", "关爱服务缺口", "需核实事项"]
-VERIFY_COLUMNS = ["序号", "主索引号", "姓名", "性别", "出生日期", "身份证号", "现居住乡镇（街道）", "现居住地址",
-                  "监护人", "监护人电话", "状态", "需核实事项", "来源记录"]
-NOT_MIGRANT_COLUMNS = ["序号", "主索引号", "姓名", "性别", "出生日期", "年龄", "身份证号", "户籍地",
-                       "现居住乡镇（街道）", "状态", "原因"]
-GAP_SHEET_COLUMNS = ["序号", "主索引号", "姓名", "性别", "年龄", "现居住乡镇（街道）", "现居住地址", "监护人",
-                     "监护人电话", "缺口", "跟进事项"]
+MIGRANT_COLUMNS = [
+    "序号",
+    "主索引号",
+    "姓名",
+    "性别",
+    "出生日期",
+    "年龄",
+    "身份证号",
+    "户籍地",
+    "现居住乡镇（街道）",
+    "现居住地址",
+    "监护人",
+    "监护人电话",
+    "就读学校",
+    "年级",
+    "掌握信息的部门",
+    "最早本地记录日期",
+    "在本地居住月数",
+    "可享受的服务类别",
+    "关爱服务缺口",
+    "需核实事项",
+]
+VERIFY_COLUMNS = [
+    "序号",
+    "主索引号",
+    "姓名",
+    "性别",
+    "出生日期",
+    "身份证号",
+    "现居住乡镇（街道）",
+    "现居住地址",
+    "监护人",
+    "监护人电话",
+    "状态",
+    "需核实事项",
+    "来源记录",
+]
+NOT_MIGRANT_COLUMNS = [
+    "序号",
+    "主索引号",
+    "姓名",
+    "性别",
+    "出生日期",
+    "年龄",
+    "身份证号",
+    "户籍地",
+    "现居住乡镇（街道）",
+    "状态",
+    "原因",
+]
+GAP_SHEET_COLUMNS = [
+    "序号",
+    "主索引号",
+    "姓名",
+    "性别",
+    "年龄",
+    "现居住乡镇（街道）",
+    "现居住地址",
+    "监护人",
+    "监护人电话",
+    "缺口",
+    "跟进事项",
+]
 DATE_COLUMNS = ("出生日期", "最早本地记录日期")
 TEXT_COLUMNS = ("主索引号", "身份证号", "监护人电话")
 
@@ -185,7 +210,7 @@ def _summary(children: pd.DataFrame, gaps: pd.DataFrame) -> pd.DataFrame:
     rows += [("现居住乡镇（街道）", t, n) for t, n in township.value_counts().sort_index().items()]
     bands = migrants["_age_band"].value_counts()
     rows += [("年龄段", label, int(bands.get(label, 0))) for _, _, label in AGE_BANDS[:-1]]
-    for feed, name in FEED_NAMES.items():
+    for name in FEED_NAMES.values():
         rows.append(("掌握信息的部门", name, int(migrants["掌握信息的部门"].str.contains(name).sum())))
     single = migrants["掌握信息的部门"].str.count("、").eq(0)
     rows.append(("掌握信息的部门", "仅一个部门掌握", int(single.sum())))
@@ -193,13 +218,15 @@ def _summary(children: pd.DataFrame, gaps: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["维度", "类别", "人数"])
 
 
-def county_ledger(base: pd.DataFrame, gaps: pd.DataFrame, county: str) -> list[Sheet]:
+def county_ledger(base: pd.DataFrame, gaps: pd.DataFrame, county: str, meanings: dict[str, str]) -> list[Sheet]:
     """The sheets of one county's workbook, first 流动儿童台账. `base` from `ledger_base`,
-    `gaps` from `care_gaps` on the register."""
+    `gaps` from `care_gaps` on the register, `meanings` the column meanings of the 字段说明 sheet
+    (`config/ledger.toml`)."""
     children = base[base["_county"] == county]
     migrants = children[children["_is_migrant"]]
     gap_rows = gaps.rename(columns={"master_id": "主索引号", "gap": "缺口", "follow_up": "跟进事项"}).merge(
-        migrants, on="主索引号")
+        migrants, on="主索引号"
+    )
     sheets = [
         Sheet("流动儿童台账", _numbered(migrants, MIGRANT_COLUMNS)),
         Sheet("待核实儿童", _numbered(children[children["_verify"]], VERIFY_COLUMNS)),
@@ -207,7 +234,10 @@ def county_ledger(base: pd.DataFrame, gaps: pd.DataFrame, county: str) -> list[S
         Sheet("关爱服务缺口", _numbered(gap_rows, GAP_SHEET_COLUMNS)),
         Sheet("汇总", _summary(children, gap_rows)),
     ]
-    explained = [(s.name, c, MEANINGS[c]) for s in sheets for c in s.frame.columns]
+    unexplained = sorted({c for s in sheets for c in s.frame.columns} - set(meanings))
+    if unexplained:
+        raise ConfigError(f"ledger.toml: [column_meanings] lacks {', '.join(unexplained)}")
+    explained = [(s.name, c, meanings[c]) for s in sheets for c in s.frame.columns]
     sheets.append(Sheet("字段说明", pd.DataFrame(explained, columns=["表名", "字段", "含义"])))
     for sheet in sheets:
         sheet.dates = tuple(c for c in DATE_COLUMNS if c in sheet.frame)

@@ -18,8 +18,19 @@ from linkage.ingest.checked import CheckedFeeds
 from linkage.publish.outputs import write_text
 from linkage.register.assemble import Register
 
-PACKAGES = ("childreg", "pandas", "pyarrow", "duckdb", "splink", "prefect", "great-expectations", "xlsxwriter",
-            "python-calamine", "pypinyin", "opencc-python-reimplemented")
+PACKAGES = (
+    "childreg",
+    "pandas",
+    "pyarrow",
+    "duckdb",
+    "splink",
+    "prefect",
+    "great-expectations",
+    "xlsxwriter",
+    "python-calamine",
+    "pypinyin",
+    "opencc-python-reimplemented",
+)
 
 
 def sha256_of(path: Path) -> str:
@@ -60,9 +71,19 @@ def stage_rows(checked: CheckedFeeds, register: Register, ledger_counts: pd.Data
     }
 
 
-def build_manifest(*, period: str, as_of: dt.date, checked: CheckedFeeds, register: Register,
-                   ledger_counts: pd.DataFrame, model: dict, outputs: dict[str, Path], timings: dict[str, float],
-                   started: dt.datetime, folder: Path) -> dict:
+def build_manifest(
+    *,
+    period: str,
+    as_of: dt.date,
+    checked: CheckedFeeds,
+    register: Register,
+    ledger_counts: pd.DataFrame,
+    model: dict,
+    outputs: dict[str, Path],
+    timings: dict[str, float],
+    started: dt.datetime,
+    folder: Path,
+) -> dict:
     """The manifest as a JSON-ready dict. Output files are named relative to the run's `folder`,
     so that the manifest stays true wherever the folder is moved."""
     return {
@@ -71,14 +92,24 @@ def build_manifest(*, period: str, as_of: dt.date, checked: CheckedFeeds, regist
         "run_by": {"user": getpass.getuser(), "host": socket.gethostname()},
         "started": started.isoformat(timespec="seconds"),
         "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "inputs": [{"feed": raw.feed, "file": str(raw.path), "sha256": sha256_of(raw.path), "bytes": raw.path.stat().st_size,
-                    "rows": raw.rows_read} for raw in checked.raw],
+        "inputs": [
+            {
+                "feed": raw.feed,
+                "file": str(raw.path),
+                "sha256": sha256_of(raw.path),
+                "bytes": raw.path.stat().st_size,
+                "rows": raw.rows_read,
+            }
+            for raw in checked.raw
+        ],
         "rows": stage_rows(checked, register, ledger_counts),
         "model": model,
         "packages": package_versions(),
         "timings_seconds": {k: round(v, 2) for k, v in timings.items()},
-        "outputs": {name: {"file": Path(path).relative_to(folder).as_posix(), "sha256": sha256_of(path)}
-                    for name, path in sorted(outputs.items())},
+        "outputs": {
+            name: {"file": Path(path).relative_to(folder).as_posix(), "sha256": sha256_of(path)}
+            for name, path in sorted(outputs.items())
+        },
     }
 
 

@@ -14,14 +14,35 @@ from splink.internals.html_utils import json_for_html, load_chart_libraries
 from linkage.config import Config
 from linkage.ingest.checked import CheckedFeeds
 from linkage.publish.masking import masked
+from linkage.publish.report_charts import (
+    bar_spec,
+    m_u_spec,
+    match_weights_spec,
+    threshold_effect,
+    waterfall_spec,
+    weight_histogram,
+)
 from linkage.register.assemble import Register
-from linkage.publish.report_charts import (bar_spec, m_u_spec, match_weights_spec, threshold_effect, waterfall_spec,
-                                   weight_histogram)
 
 BORDERLINE_SAMPLE = 12
-PAIR_VIEW = ["unique_id_l", "unique_id_r", "match_weight", "match_probability", "name_l", "name_r",
-             "birth_date_l", "birth_date_r", "id_text_l", "id_text_r", "guardian_phone_l", "guardian_phone_r",
-             "household_county_l", "household_county_r", "residence_county_l", "residence_county_r"]
+PAIR_VIEW = [
+    "unique_id_l",
+    "unique_id_r",
+    "match_weight",
+    "match_probability",
+    "name_l",
+    "name_r",
+    "birth_date_l",
+    "birth_date_r",
+    "id_text_l",
+    "id_text_r",
+    "guardian_phone_l",
+    "guardian_phone_r",
+    "household_county_l",
+    "household_county_r",
+    "residence_county_l",
+    "residence_county_r",
+]
 
 STYLE = """
 body { font-family: system-ui, "Noto Sans CJK SC", sans-serif; margin: 2em; max-width: 1200px; color: #222; }
@@ -58,13 +79,26 @@ def feed_overlap(register: pd.DataFrame) -> pd.DataFrame:
 def validation_table(checked: CheckedFeeds) -> pd.DataFrame:
     """Every expectation's outcome, per feed and for the standardised table."""
     outcomes = [o for p in checked.prepared for o in p.outcomes] + list(checked.standardised_outcomes)
-    return pd.DataFrame([{
-        "suite": o.suite, "column": o.column, "expectation": o.expectation, "success": o.success,
-        "unexpected": o.unexpected_count, "rows": o.element_count, "on failure": o.action, "meaning": o.reason,
-    } for o in outcomes])
+    return pd.DataFrame(
+        [
+            {
+                "suite": o.suite,
+                "column": o.column,
+                "expectation": o.expectation,
+                "success": o.success,
+                "unexpected": o.unexpected_count,
+                "rows": o.element_count,
+                "on failure": o.action,
+                "meaning": o.reason,
+            }
+            for o in outcomes
+        ]
+    )
 
 
-def report_sections(checked: CheckedFeeds, register: Register, config: Config, as_of: dt.date) -> tuple[list[str], list[dict]]:
+def report_sections(
+    checked: CheckedFeeds, register: Register, config: Config, as_of: dt.date
+) -> tuple[list[str], list[dict]]:
     """The report's HTML sections, and the chart specs they place (chart N goes in div chart-N)."""
     reg, pairs, threshold = register.register, register.pairs, config.model.match_threshold
     charts: list[dict] = []
@@ -74,8 +108,11 @@ def report_sections(checked: CheckedFeeds, register: Register, config: Config, a
         return f"<div class='chart' id='chart-{len(charts) - 1}'></div>"
 
     quarantine = checked.quarantine.groupby(["feed", "reason"]).size().rename("rows").reset_index()
-    issues = checked.issues.groupby(["feed", "field", "reason"]).size().rename("rows").reset_index() \
-        if len(checked.issues) else pd.DataFrame()
+    issues = (
+        checked.issues.groupby(["feed", "field", "reason"]).size().rename("rows").reset_index()
+        if len(checked.issues)
+        else pd.DataFrame()
+    )
     statuses = reg["status"].value_counts().rename_axis("status").reset_index(name="children")
     sizes = reg["n_records"].value_counts().sort_index().rename_axis("records").reset_index(name="children")
     effect = threshold_effect(pairs, register.records["unique_id"])
@@ -93,11 +130,18 @@ def report_sections(checked: CheckedFeeds, register: Register, config: Config, a
         "<h2>Quarantine by reason</h2>" + _table(quarantine),
         "<h2>Fields set to blank</h2>" + _table(issues),
         "<h2>Validation results (Great Expectations)</h2>"
-        + (f"<p class='fail'>{len(failed)} expectations failed; see 'on failure' for what was done.</p>" if len(failed) else "")
+        + (
+            f"<p class='fail'>{len(failed)} expectations failed; see 'on failure' for what was done.</p>"
+            if len(failed)
+            else ""
+        )
         + _table(validation),
-        "<h2>How the feeds overlap</h2><p class='note'>Children by the feeds that hold them.</p>" + _table(feed_overlap(reg)),
+        "<h2>How the feeds overlap</h2><p class='note'>Children by the feeds that hold them.</p>"
+        + _table(feed_overlap(reg)),
         "<h2>Status</h2>" + _table(statuses),
-        "<h2>Cluster sizes</h2>" + chart(bar_spec(sizes, "records", "children", "Children by number of records")) + _table(sizes),
+        "<h2>Cluster sizes</h2>"
+        + chart(bar_spec(sizes, "records", "children", "Children by number of records"))
+        + _table(sizes),
         "<h2>Model: match weights</h2>" + chart(match_weights_spec(register.settings)),
         "<h2>Model: m and u probabilities</h2>" + chart(m_u_spec(register.settings)),
         "<h2>Scored pairs and the threshold</h2>" + chart(weight_histogram(pairs, _weight(threshold))),
@@ -123,13 +167,19 @@ const specs = {specs};
 let rendered = 0;
 Promise.all(specs.map((spec, i) => vegaEmbed('#chart-' + i, spec, {{actions: false}}).then(() => {{ rendered += 1; }})))
   .then(() => {{ document.body.dataset.chartsRendered = String(rendered); }})
-  .catch(err => {{ document.getElementById('script-errors').textContent += 'chart: ' + (err.message || err) + '\\n'; }});
+  .catch(err => {{
+    document.getElementById('script-errors').textContent += 'chart: ' + (err.message || err) + '\\n';
+  }});
 </script>"""
-    catcher = ("<script>window.addEventListener('error', e => { document.getElementById('script-errors')"
-               ".textContent += (e.message || 'error') + '\\n'; });</script>")
-    return ("<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>Match report</title>"
-            f"<style>{STYLE}</style>{catcher}{scripts}</head><body data-charts-expected='{len(charts)}'>"
-            "<pre id='script-errors'></pre>" + "\n".join(sections) + runner + "</body></html>")
+    catcher = (
+        "<script>window.addEventListener('error', e => { document.getElementById('script-errors')"
+        ".textContent += (e.message || 'error') + '\\n'; });</script>"
+    )
+    return (
+        "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>Match report</title>"
+        f"<style>{STYLE}</style>{catcher}{scripts}</head><body data-charts-expected='{len(charts)}'>"
+        "<pre id='script-errors'></pre>" + "\n".join(sections) + runner + "</body></html>"
+    )
 
 
 class _Encoder(json.JSONEncoder):

@@ -35,7 +35,9 @@ def bar_spec(data: pd.DataFrame, x: str, y: str, title: str, x_type: str = "ordi
     """A plain bar chart of `y` by `x`."""
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "title": title, "width": 500, "height": 220,
+        "title": title,
+        "width": 500,
+        "height": 220,
         "data": {"values": data[[x, y]].to_dict("records")},
         "mark": {"type": "bar", "tooltip": True},
         "encoding": {"x": {"field": x, "type": x_type}, "y": {"field": y, "type": "quantitative"}},
@@ -47,10 +49,20 @@ def weight_histogram(pairs: pd.DataFrame, threshold_weight: float) -> dict:
     bins = pairs["match_weight"].clip(-20, 40).round().value_counts().sort_index()
     data = pd.DataFrame({"match_weight": bins.index.astype(float), "pairs": bins.values})
     spec = bar_spec(data, "match_weight", "pairs", "Scored pairs by match weight", "quantitative")
-    return {"$schema": spec["$schema"], "title": spec["title"], "width": 500, "height": 220,
-            "layer": [{k: v for k, v in spec.items() if k not in ("$schema", "title", "width", "height")},
-                      {"data": {"values": [{"t": threshold_weight}]}, "mark": {"type": "rule", "color": "red"},
-                       "encoding": {"x": {"field": "t", "type": "quantitative"}}}]}
+    return {
+        "$schema": spec["$schema"],
+        "title": spec["title"],
+        "width": 500,
+        "height": 220,
+        "layer": [
+            {k: v for k, v in spec.items() if k not in ("$schema", "title", "width", "height")},
+            {
+                "data": {"values": [{"t": threshold_weight}]},
+                "mark": {"type": "rule", "color": "red"},
+                "encoding": {"x": {"field": "t", "type": "quantitative"}},
+            },
+        ],
+    }
 
 
 def threshold_effect(pairs: pd.DataFrame, record_ids: pd.Series) -> pd.DataFrame:
@@ -65,9 +77,10 @@ def threshold_effect(pairs: pd.DataFrame, record_ids: pd.Series) -> pd.DataFrame
             parent[i] = parent[parent[i]]
             i = parent[i]
         return i
+
     ordered = pairs.sort_values("match_probability", ascending=False)
     probabilities = ordered["match_probability"].to_numpy()
-    edges = list(zip(ordered["unique_id_l"], ordered["unique_id_r"]))
+    edges = list(zip(ordered["unique_id_l"], ordered["unique_id_r"], strict=True))
     rows, done = [], 0
     for t in sorted(THRESHOLDS, reverse=True):
         while done < len(edges) and probabilities[done] >= t:

@@ -8,8 +8,8 @@ import pandas as pd
 
 from linkage.ingest.checked import CheckedFeeds
 from linkage.link.model import model_json
-from linkage.publish.outputs import write_duckdb, write_parquet, write_text
 from linkage.publish.masking import masked
+from linkage.publish.outputs import write_duckdb, write_parquet, write_text
 from linkage.register.assemble import Register
 
 

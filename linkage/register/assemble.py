@@ -8,12 +8,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from linkage.config import Config
-from linkage.standardise.divisions import division_table
+from linkage.link.linkage_input import record_ref
+from linkage.link.prediction import ScoredRecords
 from linkage.register.eligibility import decide_statuses
 from linkage.register.golden_record import golden_records
-from linkage.link.linkage_input import record_ref
 from linkage.register.master_ids import assign_master_ids
-from linkage.link.prediction import ScoredRecords
+from linkage.standardise.divisions import division_table
 
 
 @dataclass
@@ -27,23 +27,42 @@ class Register:
     records: pd.DataFrame
 
 
-def assemble_register(standardised: pd.DataFrame, scored: ScoredRecords, clusters: pd.DataFrame, config: Config,
-                      as_of: dt.date, previous_members: pd.DataFrame | None = None) -> Register:
+def assemble_register(
+    standardised: pd.DataFrame,
+    scored: ScoredRecords,
+    clusters: pd.DataFrame,
+    config: Config,
+    as_of: dt.date,
+    previous_members: pd.DataFrame | None = None,
+) -> Register:
     """Master IDs (kept from `previous_members`), golden records and each child's status."""
     records = scored.records
     masters = assign_master_ids(clusters, records, previous_members)
     clusters = clusters.merge(masters, on="cluster_key")
     std = standardised.assign(unique_id=record_ref(standardised))
-    members = records[["unique_id", "feed", "record_key"]].merge(clusters, on="unique_id").merge(
-        std[["unique_id", "row_number"]], on="unique_id")
+    members = (
+        records[["unique_id", "feed", "record_key"]]
+        .merge(clusters, on="unique_id")
+        .merge(std[["unique_id", "row_number"]], on="unique_id")
+    )
     joined = std.merge(members[["unique_id", "master_id"]], on="unique_id")
-    register = decide_statuses(golden_records(joined, config.policy), as_of, config.policy,
-                               division_table(config).full_name)
+    register = decide_statuses(
+        golden_records(joined, config.policy), as_of, config.policy, division_table(config).full_name
+    )
     verification = members.dropna(subset=["verification"])
     uncertain = members[members["link_probability"] < config.model.uncertain_below].groupby("master_id").size()
-    register["records_to_verify"] = register["master_id"].map(verification.groupby("master_id").size()).fillna(0).astype(int)
+    register["records_to_verify"] = (
+        register["master_id"].map(verification.groupby("master_id").size()).fillna(0).astype(int)
+    )
     register["uncertain_links"] = register["master_id"].map(uncertain).fillna(0).astype(int)
-    members = members[["master_id", "feed", "record_key", "row_number", "unique_id", "link_probability", "verification"]]
+    members = members[
+        ["master_id", "feed", "record_key", "row_number", "unique_id", "link_probability", "verification"]
+    ]
     members = members.rename(columns={"link_probability": "match_probability"})
-    return Register(register, members.sort_values(["master_id", "feed", "record_key"], ignore_index=True),
-                    scored.pairs, scored.settings, records)
+    return Register(
+        register,
+        members.sort_values(["master_id", "feed", "record_key"], ignore_index=True),
+        scored.pairs,
+        scored.settings,
+        records,
+    )

@@ -24,8 +24,11 @@ def care_gaps(register: pd.DataFrame, rules: CareRules) -> pd.DataFrame:
     parts = []
     for gap in rules.gaps:
         lacking = _in_age(register["age_years"], gap.min_age, gap.max_age) & ~_held_by(register, gap.missing_feed)
-        parts.append(pd.DataFrame({"master_id": register.loc[lacking, "master_id"], "gap": gap.label,
-                                   "follow_up": gap.follow_up}))
+        parts.append(
+            pd.DataFrame(
+                {"master_id": register.loc[lacking, "master_id"], "gap": gap.label, "follow_up": gap.follow_up}
+            )
+        )
     if not parts:
         return pd.DataFrame(columns=GAP_COLUMNS)
     return pd.concat(parts, ignore_index=True)

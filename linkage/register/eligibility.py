@@ -15,8 +15,14 @@ import pandas as pd
 
 from linkage.config import Policy
 
-STATUS_FACTS = ("birth_date", "household_county", "residence_county", "residence_legal_county",
-                "earliest_local_date", "away_since")
+STATUS_FACTS = (
+    "birth_date",
+    "household_county",
+    "residence_county",
+    "residence_legal_county",
+    "earliest_local_date",
+    "away_since",
+)
 STATUS_LABELS = {
     "migrant": "流动儿童",
     "aged_16_or_over": "已满16周岁",
@@ -41,54 +47,59 @@ def sixteenth_birthday(birth: dt.date, years: int) -> dt.date:
         return dt.date(birth.year + years, 3, 1)
 
 
-def decide_status(child: dict, as_of: dt.date, policy: Policy,
-                  place_name: Callable[[str], str | None] | None = None) -> tuple[str, str]:
+def decide_status(
+    child: dict, as_of: dt.date, policy: Policy, place_name: Callable[[str], str | None] | None = None
+) -> tuple[str, str]:
     """(status, reason) for one golden record with birth_date, household_county,
     residence_county, residence_legal_county and earliest_local_date (or away_since, the
     earliest evidence of living outside the household county, where known). `place_name` names a
     county code anywhere in China for the reason (the city's own units are named regardless)."""
+
     def named(code: str) -> str:
         return policy.counties.get(code) or (place_name(code) if place_name else None) or code
 
     birth = child.get("birth_date")
-    if not _present(birth):
+    if birth is None or not _present(birth):
         return "undecided", "无出生日期，无法判断年龄 (no date of birth)"
     if as_of >= sixteenth_birthday(birth, policy.max_age_years):
         return "aged_16_or_over", f"{birth:%Y-%m-%d}出生，参考日已满{policy.max_age_years}周岁"
     home = child.get("household_county")
-    if not _present(home):
+    if home is None or not _present(home):
         return "undecided", "户籍地无法确定 (household county unknown in every record)"
     county, legal = child.get("residence_county"), child.get("residence_legal_county")
-    if not _present(county):
+    if county is None or not _present(county):
         return "undecided", "居住地无法确定 (no county of residence)"
     legal = legal if _present(legal) else None
     if home == legal or home == county:
         return "local_household", f"户籍地与居住地同为{named(home)}"
     if home in policy.exempt_group and (county in policy.exempt_group or (legal or "") in policy.exempt_group):
-        return "exempt_move", (f"户籍{named(home)}，居住{named(county)}，"
-                               "同属市区免计范围")
+        return "exempt_move", (f"户籍{named(home)}，居住{named(county)}，同属市区免计范围")
     # A zone township whose legal county is not configured: undecidable only if that county
     # could be the household's own.
     if county in policy.zones and legal is None and home in policy.zone_legal_counties:
-        return "undecided", (f"居住乡镇属{policy.counties[county]}，其法定所属县区未配置 "
-                             "(zone township's legal county not in config/divisions.toml)")
+        return "undecided", (
+            f"居住乡镇属{policy.counties[county]}，其法定所属县区未配置 "
+            "(zone township's legal county not in config/divisions.toml)"
+        )
     earliest = child.get("away_since")
     earliest = earliest if _present(earliest) else child.get("earliest_local_date")
-    if not _present(earliest):
+    if earliest is None or not _present(earliest):
         return "undecided", "无本地居住起始日期 (no local date in any feed)"
     cutoff = months_before(as_of, policy.min_months_resident)
     if earliest > cutoff:
         return "under_six_months", f"最早本地记录{earliest:%Y-%m-%d}，不满{policy.min_months_resident}个月"
-    return "migrant", (f"户籍{named(home)}，居住{named(county)}，"
-                       f"自{earliest:%Y-%m-%d}起在本地居住满{policy.min_months_resident}个月")
+    return "migrant", (
+        f"户籍{named(home)}，居住{named(county)}，自{earliest:%Y-%m-%d}起在本地居住满{policy.min_months_resident}个月"
+    )
 
 
 def _present(value: object) -> bool:
     return value is not None and value == value and value is not pd.NaT
 
 
-def decide_statuses(register: pd.DataFrame, as_of: dt.date, policy: Policy,
-                    place_name: Callable[[str], str | None] | None = None) -> pd.DataFrame:
+def decide_statuses(
+    register: pd.DataFrame, as_of: dt.date, policy: Policy, place_name: Callable[[str], str | None] | None = None
+) -> pd.DataFrame:
     """`register` with status, status_reason, is_migrant and age_years added (a new frame)."""
     facts = register[[c for c in STATUS_FACTS if c in register.columns]]
     decided = [decide_status(row, as_of, policy, place_name) for row in facts.to_dict("records")]

@@ -41,17 +41,23 @@ def _most_common(members: pd.DataFrame, column: str, extra_rank: str | None = No
 
 
 def _most_recent(members: pd.DataFrame, columns: list[str], where: pd.Series, label: str) -> pd.DataFrame:
-    chosen = members[where].sort_values(["master_id", "local_date", "feed_rank"], ascending=[True, False, True],
-                                        na_position="last").drop_duplicates("master_id")
+    chosen = (
+        members[where]
+        .sort_values(["master_id", "local_date", "feed_rank"], ascending=[True, False, True], na_position="last")
+        .drop_duplicates("master_id")
+    )
     return chosen.set_index("master_id")[columns + ["ref"]].rename(columns={"ref": f"{label}_source"})
 
 
 def golden_records(members: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     """`members`: standardised records with master_id. Returns one row per master_id."""
-    m = members.assign(ref=record_ref(members), feed_rank=members["feed"].map(FEED_RANK),
-                       real_name=members["name"].where(~members["name_is_placeholder"].astype(bool)),
-                       source_rank=members["household_county_source"].map(SOURCE_RANK),
-                       local_date=pd.to_datetime(members["local_date"]))
+    m = members.assign(
+        ref=record_ref(members),
+        feed_rank=members["feed"].map(FEED_RANK),
+        real_name=members["name"].where(~members["name_is_placeholder"].astype(bool)),
+        source_rank=members["household_county_source"].map(SOURCE_RANK),
+        local_date=pd.to_datetime(members["local_date"]),
+    )
     out = pd.DataFrame(index=pd.Index(sorted(m["master_id"].unique()), name="master_id"))
     ids = _most_common(m, "id_number")
     out = out.join(ids.rename(columns={"id_number_distinct": "ids_distinct"}))
@@ -65,7 +71,9 @@ def golden_records(members: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     out["name_source"] = out["name_source"].fillna(placeholder["name_source"])
     births = _most_common(m, "birth_date")
     out = out.join(births)
-    id_facts = m[m["id_number"].notna()].drop_duplicates(["master_id", "id_number"]).set_index(["master_id", "id_number"])
+    id_facts = (
+        m[m["id_number"].notna()].drop_duplicates(["master_id", "id_number"]).set_index(["master_id", "id_number"])
+    )
     lookup = out.reset_index()[["master_id", "id_number"]].dropna()
     facts = id_facts.reindex(pd.MultiIndex.from_frame(lookup))[["id_birth_date", "id_sex"]]
     facts.index = lookup["master_id"]
@@ -76,21 +84,50 @@ def golden_records(members: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     out["sex"] = out["id_sex"].where(out["id_sex"].notna(), out["sex"])
     household = _most_common(m, "household_county", extra_rank="source_rank")
     out = out.join(household)
-    source = m.dropna(subset=["household_county"]).sort_values("source_rank").drop_duplicates("master_id").set_index("master_id")
+    source = (
+        m.dropna(subset=["household_county"])
+        .sort_values("source_rank")
+        .drop_duplicates("master_id")
+        .set_index("master_id")
+    )
     out["household_county_source_kind"] = source["household_county_source"]
-    residence = _most_recent(m, ["residence_county", "residence_legal_county", "residence_township",
-                                 "residence_township_name", "residence_address"], m["residence_county"].notna(), "residence")
+    residence = _most_recent(
+        m,
+        [
+            "residence_county",
+            "residence_legal_county",
+            "residence_township",
+            "residence_township_name",
+            "residence_address",
+        ],
+        m["residence_county"].notna(),
+        "residence",
+    )
     out = out.join(residence)
     out = _prefer_zone_coding(out, m, policy.zones)
     # A township known only by its code is named from the records of this run that give both.
     both = m.dropna(subset=["residence_township", "residence_township_name"])
-    code_names = (both.groupby(["residence_township", "residence_township_name"]).size().rename("n").reset_index()
-                  .sort_values(["n", "residence_township_name"], ascending=[False, True])
-                  .drop_duplicates("residence_township").set_index("residence_township")["residence_township_name"])
+    code_names = (
+        both.groupby(["residence_township", "residence_township_name"])
+        .size()
+        .rename("n")
+        .reset_index()
+        .sort_values(["n", "residence_township_name"], ascending=[False, True])
+        .drop_duplicates("residence_township")
+        .set_index("residence_township")["residence_township_name"]
+    )
     out["residence_township_name"] = out["residence_township_name"].fillna(out["residence_township"].map(code_names))
-    townships = m.dropna(subset=["residence_township_name"]).sort_values("local_date", ascending=False).drop_duplicates("master_id")
-    out["residence_township_name"] = out["residence_township_name"].fillna(townships.set_index("master_id")["residence_township_name"])
-    guardian = _most_recent(m, ["guardian_name", "guardian_phone"], m["guardian_phone"].notna() | m["guardian_name"].notna(), "guardian")
+    townships = (
+        m.dropna(subset=["residence_township_name"])
+        .sort_values("local_date", ascending=False)
+        .drop_duplicates("master_id")
+    )
+    out["residence_township_name"] = out["residence_township_name"].fillna(
+        townships.set_index("master_id")["residence_township_name"]
+    )
+    guardian = _most_recent(
+        m, ["guardian_name", "guardian_phone"], m["guardian_phone"].notna() | m["guardian_name"].notna(), "guardian"
+    )
     out = out.join(guardian)
     school = _most_recent(m, ["school_name", "grade"], m["feed"] == "education", "school")
     out = out.join(school)
@@ -119,7 +156,11 @@ def _away_since(m: pd.DataFrame, household: pd.Series, policy: Policy) -> pd.Ser
     A zone township of unknown legal county is no evidence for a household in a county it may belong to."""
     home = m["master_id"].map(household)
     residence = m["residence_legal_county"].fillna(m["residence_county"])
-    unsure = m["residence_county"].isin(policy.zones) & m["residence_legal_county"].isna() & home.isin(policy.zone_legal_counties)
+    unsure = (
+        m["residence_county"].isin(policy.zones)
+        & m["residence_legal_county"].isna()
+        & home.isin(policy.zone_legal_counties)
+    )
     away = m[residence.notna() & (residence != home) & ~unsure]
     return away.groupby("master_id")["local_date"].min().dt.date.reindex(household.index)
 
@@ -133,10 +174,13 @@ def _prefer_zone_coding(out: pd.DataFrame, m: pd.DataFrame, zones: frozenset[str
     same = out.index.isin(zoned.index)
     candidates = out[same]
     fits = (~candidates["residence_county"].isin(zones)) & (
-        candidates["residence_county"] == zoned.loc[candidates.index, "residence_legal_county"])
+        candidates["residence_county"] == zoned.loc[candidates.index, "residence_legal_county"]
+    )
     chosen = candidates.index[fits]
     for column in ("residence_county", "residence_township", "residence_township_name"):
-        out.loc[chosen, column] = zoned.loc[chosen, column].where(zoned.loc[chosen, column].notna(), out.loc[chosen, column])
+        out.loc[chosen, column] = zoned.loc[chosen, column].where(
+            zoned.loc[chosen, column].notna(), out.loc[chosen, column]
+        )
     return out
 
 

@@ -18,17 +18,27 @@ def mint_master_id(anchor: str) -> str:
     return "M" + hashlib.sha256(anchor.encode("utf-8")).hexdigest()[:12].upper()
 
 
-def assign_master_ids(clusters: pd.DataFrame, records: pd.DataFrame, previous: pd.DataFrame | None = None) -> pd.DataFrame:
+def assign_master_ids(
+    clusters: pd.DataFrame, records: pd.DataFrame, previous: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """`clusters` (unique_id, cluster_key) and `records` (unique_id, id_number) -> (cluster_key,
     master_id). `previous` is the last run's members (unique_id, master_id), if there is one."""
     merged = clusters.merge(records[["unique_id", "id_number"]], on="unique_id", how="left")
     if previous is not None and len(previous):
-        merged = merged.merge(previous[["unique_id", "master_id"]].rename(columns={"master_id": "previous_id"}),
-                              on="unique_id", how="left")
+        merged = merged.merge(
+            previous[["unique_id", "master_id"]].rename(columns={"master_id": "previous_id"}),
+            on="unique_id",
+            how="left",
+        )
     else:
         merged["previous_id"] = None
-    votes = (merged.dropna(subset=["previous_id"]).groupby(["cluster_key", "previous_id"]).size()
-             .reset_index(name="votes").sort_values(["votes", "previous_id"], ascending=[False, True]))
+    votes = (
+        merged.dropna(subset=["previous_id"])
+        .groupby(["cluster_key", "previous_id"])
+        .size()
+        .reset_index(name="votes")
+        .sort_values(["votes", "previous_id"], ascending=[False, True])
+    )
     sizes = merged.groupby("cluster_key").size()
     wanted = {key: list(group["previous_id"]) for key, group in votes.groupby("cluster_key", sort=False)}
     inherited: dict[str, str] = {}
@@ -41,8 +51,12 @@ def assign_master_ids(clusters: pd.DataFrame, records: pd.DataFrame, previous: p
                 taken.add(previous_id)
                 break
     anchors = merged.assign(anchor=merged["id_number"].where(merged["id_number"].notna(), None))
-    id_anchor = (anchors.dropna(subset=["anchor"]).sort_values(["cluster_key", "anchor"])
-                 .drop_duplicates("cluster_key").set_index("cluster_key")["anchor"])
+    id_anchor = (
+        anchors.dropna(subset=["anchor"])
+        .sort_values(["cluster_key", "anchor"])
+        .drop_duplicates("cluster_key")
+        .set_index("cluster_key")["anchor"]
+    )
     out = []
     for key in sizes.index:
         if key in inherited:

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from linkage.config import Config, FeedMapping
-from linkage.standardise.divisions import DivisionTable
 from linkage.standardise.contacts import standardise_column, standardise_phone, standardise_sex
 from linkage.standardise.dates import parse_dates
+from linkage.standardise.divisions import DivisionTable
 from linkage.standardise.ids import classify_id, standardise_ids
 from linkage.standardise.names import clean_person_names, standardise_names
 from linkage.standardise.places import standardise_places
@@ -24,16 +24,44 @@ EARLIEST_DATE = dt.date(1990, 1, 1)
 ISSUE_COLUMNS = ["feed", "record_key", "row_number", "field", "reason"]
 
 STANDARD_COLUMNS = [
-    "feed", "record_key", "row_number",
-    "name", "name_is_placeholder", "placeholder_parent", "surname", "given_name",
-    "name_pinyin", "given_pinyin", "surname_pinyin",
-    "sex", "birth_date", "id_number", "id_status", "id_text", "id_birth_date", "id_sex",
-    "birth_date_conflicts_id", "sex_conflicts_id",
-    "student_number", "birth_certificate", "ethnicity",
-    "guardian_name", "guardian_phone", "mother_name", "father_name",
-    "household_county", "household_county_source",
-    "residence_county", "residence_township", "residence_township_name", "residence_legal_county",
-    "residence_address", "local_date", "school_name", "grade", "clinic_name",
+    "feed",
+    "record_key",
+    "row_number",
+    "name",
+    "name_is_placeholder",
+    "placeholder_parent",
+    "surname",
+    "given_name",
+    "name_pinyin",
+    "given_pinyin",
+    "surname_pinyin",
+    "sex",
+    "birth_date",
+    "id_number",
+    "id_status",
+    "id_text",
+    "id_birth_date",
+    "id_sex",
+    "birth_date_conflicts_id",
+    "sex_conflicts_id",
+    "student_number",
+    "birth_certificate",
+    "ethnicity",
+    "guardian_name",
+    "guardian_phone",
+    "mother_name",
+    "father_name",
+    "household_county",
+    "household_county_source",
+    "residence_county",
+    "residence_township",
+    "residence_township_name",
+    "residence_legal_county",
+    "residence_address",
+    "local_date",
+    "school_name",
+    "grade",
+    "clinic_name",
 ]
 
 
@@ -68,19 +96,26 @@ def _placeholder_parent(name: str | None) -> str | None:
     return match.group(1) if match else None
 
 
-def standardise_feed(raw: pd.DataFrame, mapping: FeedMapping, config: Config, table: DivisionTable,
-                     reference_date: dt.date) -> Standardised:
+def standardise_feed(
+    raw: pd.DataFrame, mapping: FeedMapping, config: Config, table: DivisionTable, reference_date: dt.date
+) -> Standardised:
     """Standardise one feed's raw canonical table (see `read_feeds`). Does not modify `raw`."""
     issues: list[pd.DataFrame] = []
 
     def record(field: str, problems: pd.Series) -> None:
         mask = problems.notna()
         if mask.any():
-            issues.append(pd.DataFrame({
-                "feed": mapping.feed, "record_key": raw.loc[mask, "record_key"].values,
-                "row_number": raw.loc[mask, "row_number"].values, "field": field,
-                "reason": problems[mask].values,
-            }))
+            issues.append(
+                pd.DataFrame(
+                    {
+                        "feed": mapping.feed,
+                        "record_key": raw.loc[mask, "record_key"].values,
+                        "row_number": raw.loc[mask, "row_number"].values,
+                        "field": field,
+                        "reason": problems[mask].values,
+                    }
+                )
+            )
 
     out = pd.DataFrame({"feed": raw["feed"], "record_key": raw["record_key"], "row_number": raw["row_number"]})
     names = standardise_names(_column(raw, "name"), config.names)
@@ -105,10 +140,13 @@ def standardise_feed(raw: pd.DataFrame, mapping: FeedMapping, config: Config, ta
         ids.loc[use_student, derived.columns] = derived
         ids = ids.astype(object).where(ids.notna(), None)
     id_problem = ids["id_status"].map(
-        lambda s: None if s in ("valid", "blank", "upgraded_15", "from_student_number") else f"ID not usable: {s}")
+        lambda s: None if s in ("valid", "blank", "upgraded_15", "from_student_number") else f"ID not usable: {s}"
+    )
     record("id_number", id_problem)
     out = out.join(ids)
-    out["birth_date_conflicts_id"] = out["id_birth_date"].notna() & out["birth_date"].notna() & (out["id_birth_date"] != out["birth_date"])
+    out["birth_date_conflicts_id"] = (
+        out["id_birth_date"].notna() & out["birth_date"].notna() & (out["id_birth_date"] != out["birth_date"])
+    )
     out["sex_conflicts_id"] = out["id_sex"].notna() & out["sex"].notna() & (out["id_sex"] != out["sex"])
 
     for field in ("student_number", "birth_certificate", "ethnicity", "school_name", "grade", "clinic_name"):
@@ -120,8 +158,9 @@ def standardise_feed(raw: pd.DataFrame, mapping: FeedMapping, config: Config, ta
     record("guardian_phone", phone_problems)
     out["guardian_phone"] = phone
 
-    places, place_problems = standardise_places(raw, out["id_number"], table, config.policy, config.divisions,
-                                                mapping.township_from_key)
+    places, place_problems = standardise_places(
+        raw, out["id_number"], table, config.policy, config.divisions, mapping.township_from_key
+    )
     for field in place_problems.columns:
         record(field, place_problems[field])
     out = out.join(places)

@@ -31,8 +31,10 @@ def parse_dates(raw: pd.Series, earliest: dt.date, latest: dt.date) -> tuple[pd.
     distinct = pd.Series(pd.unique(values), dtype=object)
     dates, problems = _parse_distinct(distinct, earliest, latest)
     positions = pd.Index(distinct).get_indexer(values)
-    return (pd.Series(dates.to_numpy()[positions], index=raw.index, dtype=object),
-            pd.Series(problems.to_numpy()[positions], index=raw.index, dtype=object))
+    return (
+        pd.Series(dates.to_numpy()[positions], index=raw.index, dtype=object),
+        pd.Series(problems.to_numpy()[positions], index=raw.index, dtype=object),
+    )
 
 
 def _parse_distinct(values: pd.Series, earliest: dt.date, latest: dt.date) -> tuple[pd.Series, pd.Series]:
@@ -46,12 +48,8 @@ def _parse_distinct(values: pd.Series, earliest: dt.date, latest: dt.date) -> tu
     days = pd.to_numeric(parts["d"], errors="coerce")
     swapped = (months > 12) & (days <= 12)
     months, days = months.where(~swapped, days), days.where(~swapped, months)
-    dates = pd.to_datetime(
-        pd.DataFrame({"year": years, "month": months, "day": days}), errors="coerce"
-    )
-    from_serial = pd.to_datetime(
-        pd.Timestamp(_EXCEL_EPOCH) + pd.to_timedelta(serial, unit="D"), errors="coerce"
-    )
+    dates = pd.to_datetime(pd.DataFrame({"year": years, "month": months, "day": days}), errors="coerce")
+    from_serial = pd.to_datetime(pd.Timestamp(_EXCEL_EPOCH) + pd.to_timedelta(serial, unit="D"), errors="coerce")
     dates = dates.fillna(from_serial)
     in_range = (dates >= pd.Timestamp(earliest)) & (dates <= pd.Timestamp(latest))
     present = text.notna() & (text != "")

@@ -1,8 +1,9 @@
 """The national table of county-level divisions, offline.
 
 Built from the national division table shipped in `linkage/reference/county_divisions.csv`
-(source and licence in the README beside it), plus the additions in `config/divisions.toml`: the two Pingdingshan statistical zones and historic codes found in older
-ID numbers. Finds a county from a code or from free text such as 河南省南阳市宛城区.
+(source and licence in the README beside it), plus the additions in `config/divisions.toml`:
+the two Pingdingshan statistical zones and historic codes found in older ID numbers. Finds a
+county from a code or from free text such as 河南省南阳市宛城区.
 """
 
 from __future__ import annotations
@@ -16,8 +17,22 @@ import pandas as pd
 from linkage.config import Config, DivisionRules
 
 DIVISIONS_FILE = "county_divisions.csv"
-_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "新区", "林区",
-             "省", "市", "区", "县", "旗", "盟")
+_SUFFIXES = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "地区",
+    "新区",
+    "林区",
+    "省",
+    "市",
+    "区",
+    "县",
+    "旗",
+    "盟",
+)
 
 
 def _short(name: str) -> str:
@@ -31,9 +46,9 @@ def _short(name: str) -> str:
 class DivisionTable:
     """County-level units by code, with the lookups that text matching needs."""
 
-    names: dict[str, str]                      # 6-digit code -> name, all levels
+    names: dict[str, str]  # 6-digit code -> name, all levels
     historic: dict[str, str]
-    home_prefixes: tuple[str, ...]             # preferred when a county name is ambiguous
+    home_prefixes: tuple[str, ...]  # preferred when a county name is ambiguous
     _county_by_name: dict[str, list[str]] = field(default_factory=dict)
     _parent_by_name: dict[str, set[str]] = field(default_factory=dict)
     _pattern: re.Pattern | None = None
@@ -85,6 +100,8 @@ class DivisionTable:
         return self._text_cache[text]
 
     def _county_from_text(self, text: str) -> str | None:
+        if self._pattern is None:
+            return None
         found = self._pattern.findall(text)
         options = [(word, self._county_by_name[word]) for word in found if word in self._county_by_name]
         if not options:
@@ -111,7 +128,7 @@ def load_division_table(rules: DivisionRules, home_prefixes: tuple[str, ...]) ->
     """The national table shipped with the package, with the configured additions."""
     with resources.files("linkage.reference").joinpath(DIVISIONS_FILE).open(encoding="utf-8") as fh:
         table = pd.read_csv(fh, dtype=str)
-    names = dict(zip(table["code"], table["name"]))
+    names = dict(zip(table["code"], table["name"], strict=True))
     names.update(rules.extra)
     return DivisionTable(names=names, historic=dict(rules.historic), home_prefixes=home_prefixes)
 

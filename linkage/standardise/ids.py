@@ -20,7 +20,7 @@ ID_STATUSES = ("valid", "upgraded_15", "blank", "excel_destroyed", "bad_check_di
 
 def check_digit(first17: str) -> str:
     """The GB 11643 check character for the first 17 digits of an ID."""
-    total = sum(int(c) * w for c, w in zip(first17, _WEIGHTS))
+    total = sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True))
     return _CHECK_CHARS[total % 11]
 
 
@@ -97,21 +97,26 @@ def _classify_18(texts: list[str]) -> pd.DataFrame:
     births = pd.to_datetime(text.str[6:14], format="%Y%m%d", errors="coerce")
     date_ok = births.notna().to_numpy()
     destroyed = text.str.endswith("000").to_numpy()
-    status = np.where(~date_ok, "bad_date", np.where(check_ok, "valid", np.where(destroyed, "excel_destroyed",
-                                                                                   "bad_check_digit")))
+    status = np.where(
+        ~date_ok, "bad_date", np.where(check_ok, "valid", np.where(destroyed, "excel_destroyed", "bad_check_digit"))
+    )
     valid = status == "valid"
-    keep_text = (status != "excel_destroyed")
+    keep_text = status != "excel_destroyed"
     sex = np.where((chars[:, 16] - 48) % 2 == 1, "M", "F")
-    return pd.DataFrame({
-        "id_number": np.where(valid, text, None),
-        "id_status": status,
-        "id_text": np.where(keep_text, text, None),
-        "id_birth_date": pd.Series(births.dt.date, dtype=object).where(valid, None).to_numpy(),
-        "id_sex": np.where(valid, sex, None),
-    }, dtype=object)
+    return pd.DataFrame(
+        {
+            "id_number": np.where(valid, text, _NONE),
+            "id_status": status,
+            "id_text": np.where(keep_text, text, _NONE),
+            "id_birth_date": pd.Series(births.dt.date, dtype=object).where(valid, None).to_numpy(),
+            "id_sex": np.where(valid, sex, _NONE),
+        },
+        dtype=object,
+    )
 
 
 _ID18 = re.compile(r"\d{17}[\dX]")
+_NONE = np.array(None, dtype=object)  # a blank, broadcast by np.where
 
 
 def standardise_ids(raw: pd.Series, was_number: pd.Series | None = None) -> pd.DataFrame:
@@ -119,14 +124,21 @@ def standardise_ids(raw: pd.Series, was_number: pd.Series | None = None) -> pd.D
     Well-formed 18-character IDs (nearly all) are classified in bulk, the rest one by one."""
     flags = (was_number if was_number is not None else pd.Series(False, index=raw.index)).fillna(False).astype(bool)
     texts = [clean_id_text(v) for v in raw.tolist()]
-    bulk = np.array([t is not None and len(t) == 18 and _ID18.fullmatch(t) is not None and not f
-                     for t, f in zip(texts, flags.tolist())], dtype=bool)
+    bulk = np.array(
+        [
+            t is not None and len(t) == 18 and _ID18.fullmatch(t) is not None and not f
+            for t, f in zip(texts, flags.tolist(), strict=True)
+        ],
+        dtype=bool,
+    )
     columns = ["id_number", "id_status", "id_text", "id_birth_date", "id_sex"]
     frame = pd.DataFrame(None, index=raw.index, columns=columns, dtype=object)
     if bulk.any():
-        frame.loc[bulk, columns] = _classify_18([t for t, b in zip(texts, bulk) if b]).to_numpy()
+        frame.loc[bulk, columns] = _classify_18(
+            [t for t, b in zip(texts, bulk, strict=True) if b and t is not None]
+        ).to_numpy()
     rest = []
-    for value, flag in zip(raw[~bulk].tolist(), flags[~bulk].tolist()):
+    for value, flag in zip(raw[~bulk].tolist(), flags[~bulk].tolist(), strict=True):
         usable, status, text = classify_id(value, flag)
         rest.append((usable, status, text, id_birth_date(usable), id_sex(usable)))
     if rest:

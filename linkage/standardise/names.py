@@ -60,7 +60,7 @@ def split_name(name: str | None, compound_surnames: tuple[str, ...]) -> tuple[st
         return None, name
     for surname in _by_length(compound_surnames):
         if name.startswith(surname) and len(name) > len(surname):
-            return surname, name[len(surname):]
+            return surname, name[len(surname) :]
     if len(name) == 1:
         return name, None
     return name[0], name[1:]
@@ -94,11 +94,25 @@ def standardise_name(raw: str | None, rules: NameRules) -> tuple:
         return name, False, surname, given, None, None, None
     syllables = [p for p in map(_char_pinyin, name) if p]
     if len(syllables) != len(name) or "·" in name:
-        return name, False, surname, given, to_pinyin(name), to_pinyin(given) if given else None, \
-            to_pinyin(surname) if surname else None
+        return (
+            name,
+            False,
+            surname,
+            given,
+            to_pinyin(name),
+            to_pinyin(given) if given else None,
+            to_pinyin(surname) if surname else None,
+        )
     cut = len(surname or "")
-    return (name, False, surname, given, " ".join(syllables),
-            " ".join(syllables[cut:]) if given else None, " ".join(syllables[:cut]) if surname else None)
+    return (
+        name,
+        False,
+        surname,
+        given,
+        " ".join(syllables),
+        " ".join(syllables[cut:]) if given else None,
+        " ".join(syllables[:cut]) if surname else None,
+    )
 
 
 def standardise_names(raw: pd.Series, rules: NameRules) -> pd.DataFrame:

@@ -7,7 +7,7 @@ import unicodedata
 
 import pandas as pd
 
-from linkage.config import Policy, DivisionRules
+from linkage.config import DivisionRules, Policy
 from linkage.standardise.divisions import DivisionTable
 from linkage.standardise.values import is_missing, map_distinct
 
@@ -27,7 +27,7 @@ def normalise_address(raw: str | None, prefixes: tuple[str, ...] = ()) -> str | 
         changed = False
         for prefix in prefixes:
             if text.startswith(prefix) and len(text) > len(prefix):
-                text, changed = text[len(prefix):], True
+                text, changed = text[len(prefix) :], True
     for word, replacement in _BUILDING_WORDS:
         text = text.replace(word, replacement)
     if text.endswith(("室", "户")):
@@ -105,38 +105,63 @@ def _residence_county(code: str | None, school_county: str | None, policy: Polic
     return found, problem
 
 
-def standardise_places(raw: pd.DataFrame, ids: pd.Series, table: DivisionTable, policy: Policy,
-                       rules: DivisionRules, township_from_key: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+def standardise_places(
+    raw: pd.DataFrame,
+    ids: pd.Series,
+    table: DivisionTable,
+    policy: Policy,
+    rules: DivisionRules,
+    township_from_key: bool,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Place columns for one feed's raw table. Returns (places, problems by field)."""
     n = len(raw)
     col = lambda name: raw[name] if name in raw else pd.Series([None] * n, index=raw.index, dtype=object)  # noqa: E731
     township_code = col("residence_township_code").astype(object)
     if township_from_key:
-        township_code = col("record_key").map(lambda k: k[:9] if isinstance(k, str) and re.fullmatch(r"\d{9,}", k) else None)
+        township_code = col("record_key").map(
+            lambda k: k[:9] if isinstance(k, str) and re.fullmatch(r"\d{9,}", k) else None
+        )
     residence = map_distinct(
         [township_code, col("residence_county_code"), col("residence_county_name")],
-        lambda tcode, ccode, cname: _residence_county(tcode or ccode, cname, policy))
+        lambda tcode, ccode, cname: _residence_county(tcode or ccode, cname, policy),
+    )
     county = [r[0] for r in residence]
     problems_residence = [r[1] for r in residence]
-    townships = [t if isinstance(t, str) and len(t) >= 9 and c and t.startswith(c) else None
-                 for t, c in zip(township_code, county)]
+    townships = [
+        t if isinstance(t, str) and len(t) >= 9 and c and t.startswith(c) else None
+        for t, c in zip(township_code, county, strict=True)
+    ]
     # Code and text decide the household county for most rows; the ID's prefix is the last resort.
-    household = map_distinct([col("household_code"), col("household_text")],
-                             lambda code, text: household_county(code, text, None, table, policy))
-    household = [h if h[0] is not None or not isinstance(i, str) else household_county(None, None, i, table, policy)[:2] + (h[2],)
-                 for h, i in zip(household, ids)]
+    household = map_distinct(
+        [col("household_code"), col("household_text")],
+        lambda code, text: household_county(code, text, None, table, policy),
+    )
+    household = [
+        h
+        if h[0] is not None or not isinstance(i, str)
+        else household_county(None, None, i, table, policy)[:2] + (h[2],)
+        for h, i in zip(household, ids, strict=True)
+    ]
     prefixes = ("河南省", "河南", policy.city, policy.city.removesuffix("市"))
-    places = pd.DataFrame({
-        "residence_county": county,
-        "residence_township": townships,
-        "residence_township_name": map_distinct([col("residence_township_name")], normalise_address),
-        "residence_legal_county": [legal_county(c, t, policy, rules) for c, t in zip(county, townships)],
-        "residence_address": map_distinct([col("residence_address")], lambda a: normalise_address(a, prefixes)),
-        "household_county": [h[0] for h in household],
-        "household_county_source": [h[1] for h in household],
-    }, index=raw.index)
-    problems = pd.DataFrame({
-        "residence_county": problems_residence,
-        "household_county": [h[2] for h in household],
-    }, index=raw.index)
+    places = pd.DataFrame(
+        {
+            "residence_county": county,
+            "residence_township": townships,
+            "residence_township_name": map_distinct([col("residence_township_name")], normalise_address),
+            "residence_legal_county": [
+                legal_county(c, t, policy, rules) for c, t in zip(county, townships, strict=True)
+            ],
+            "residence_address": map_distinct([col("residence_address")], lambda a: normalise_address(a, prefixes)),
+            "household_county": [h[0] for h in household],
+            "household_county_source": [h[1] for h in household],
+        },
+        index=raw.index,
+    )
+    problems = pd.DataFrame(
+        {
+            "residence_county": problems_residence,
+            "household_county": [h[2] for h in household],
+        },
+        index=raw.index,
+    )
     return places, problems

@@ -24,7 +24,7 @@ def map_distinct(columns: Iterable[Iterable], fn: Callable) -> list:
     feeds repeat names, places and codes endlessly."""
     cache: dict[tuple, object] = {}
     out = []
-    for key in zip(*columns):
+    for key in zip(*columns, strict=True):
         if key not in cache:
             cache[key] = fn(*key)
         out.append(cache[key])

@@ -17,14 +17,70 @@ from linkage.synth import vocabulary as V
 from linkage.synth.settings import NoiseSettings
 from linkage.synth.world import Child, Place, World
 
-POLICE_HEADER = ["记录编号", "姓名", "性别", "民族", "出生日期", "公民身份号码", "户籍地区划代码", "户籍地址",
-                 "居住地区划代码", "居住地址", "居住登记日期", "监护人姓名", "监护人公民身份号码", "监护人联系电话"]
-EDUCATION_HEADER = ["记录编号", "学籍号", "姓名", "性别", "出生日期", "身份证件号", "户口所在地", "现住址", "学校名称",
-                    "学校所在区县", "年级", "转入日期", "监护人姓名", "监护人电话"]
-HEALTH_HEADER = ["档案编号", "儿童姓名", "性别", "出生日期", "身份证号", "出生医学证明编号", "母亲姓名", "母亲身份证号",
-                 "父亲姓名", "联系电话", "户籍地址", "现住址", "现住址乡镇街道", "管理机构区划代码", "建档日期"]
-VACCINATION_HEADER = ["儿童编码", "姓名", "性别", "出生日期", "身份证号", "监护人姓名", "联系电话", "户籍县区", "户籍县区编码",
-                      "居住地址", "接种单位", "接种单位区划代码", "首次本地接种日期"]
+POLICE_HEADER = [
+    "记录编号",
+    "姓名",
+    "性别",
+    "民族",
+    "出生日期",
+    "公民身份号码",
+    "户籍地区划代码",
+    "户籍地址",
+    "居住地区划代码",
+    "居住地址",
+    "居住登记日期",
+    "监护人姓名",
+    "监护人公民身份号码",
+    "监护人联系电话",
+]
+EDUCATION_HEADER = [
+    "记录编号",
+    "学籍号",
+    "姓名",
+    "性别",
+    "出生日期",
+    "身份证件号",
+    "户口所在地",
+    "现住址",
+    "学校名称",
+    "学校所在区县",
+    "年级",
+    "转入日期",
+    "监护人姓名",
+    "监护人电话",
+]
+HEALTH_HEADER = [
+    "档案编号",
+    "儿童姓名",
+    "性别",
+    "出生日期",
+    "身份证号",
+    "出生医学证明编号",
+    "母亲姓名",
+    "母亲身份证号",
+    "父亲姓名",
+    "联系电话",
+    "户籍地址",
+    "现住址",
+    "现住址乡镇街道",
+    "管理机构区划代码",
+    "建档日期",
+]
+VACCINATION_HEADER = [
+    "儿童编码",
+    "姓名",
+    "性别",
+    "出生日期",
+    "身份证号",
+    "监护人姓名",
+    "联系电话",
+    "户籍县区",
+    "户籍县区编码",
+    "居住地址",
+    "接种单位",
+    "接种单位区划代码",
+    "首次本地接种日期",
+]
 RECORDS_PER_CHILD = 1.9  # what the default coverage gives, used to size a run by records
 
 
@@ -36,7 +92,7 @@ class Record:
     child: Child
     local_date: dt.date
     place: Place
-    guardian: str          # "mother" or "father"
+    guardian: str  # "mother" or "father"
 
 
 def _age(child: Child, on: dt.date) -> float:
@@ -56,10 +112,20 @@ class Renderer:
     def name(self, rec: Record) -> str:
         child, rng, noise = rec.child, self.rng, self.noise
         name = child.renamed_to if child.renamed_to and self._chance(0.5) else child.name
-        if rec.feed in ("health", "vaccination") and _age(child, rec.local_date) < 1 and self._chance(noise.infant_placeholder):
+        if (
+            rec.feed in ("health", "vaccination")
+            and _age(child, rec.local_date) < 1
+            and self._chance(noise.infant_placeholder)
+        ):
             mother = child.family.mother
-            return rng.choice([f"{mother}之{'子' if child.sex == 'M' else '女'}", "婴儿", rng.choice(V.NICKNAMES),
-                               f"{child.surname}{'男' if child.sex == 'M' else '女'}婴"])
+            return rng.choice(
+                [
+                    f"{mother}之{'子' if child.sex == 'M' else '女'}",
+                    "婴儿",
+                    rng.choice(V.NICKNAMES),
+                    f"{child.surname}{'男' if child.sex == 'M' else '女'}婴",
+                ]
+            )
         if self._chance(noise.homophone):
             name = N.homophone(name, rng)
         if self._chance(noise.lookalike):
@@ -81,7 +147,9 @@ class Renderer:
         return date
 
     def id_number(self, feed: str, child: Child) -> str | float:
-        if self._chance(self.noise.id_missing[feed]) or (feed != "police" and _age(child, self.world.as_of) < 0.5 and self._chance(0.5)):
+        if self._chance(self.noise.id_missing[feed]) or (
+            feed != "police" and _age(child, self.world.as_of) < 0.5 and self._chance(0.5)
+        ):
             return ""
         value = child.id_number
         if self._chance(self.noise.id_typo):
@@ -143,7 +211,7 @@ def draw_records(world: World, noise: NoiseSettings, rng: random.Random) -> list
                     # The department has the new address: police re-register and schools enrol
                     # after the move; health and vaccination records keep their first date.
                     place = fam.moved_to
-                    if feed in ("police", "education"):
+                    if feed in ("police", "education") and fam.moved_on:
                         date = min(world.as_of, max(date, fam.moved_on + dt.timedelta(days=rng.randint(0, 20))))
                 records.append(Record(feed, child, date, place, rng.choice(["mother", "father"])))
         own = records[first:]
@@ -152,7 +220,7 @@ def draw_records(world: World, noise: NoiseSettings, rng: random.Random) -> list
             # The move shows in the feeds: the latest record has the new address.
             latest = max(own, key=lambda r: r.local_date)
             latest.place = fam.moved_to
-            if latest.feed in ("police", "education"):
+            if latest.feed in ("police", "education") and fam.moved_on:
                 latest.local_date = min(world.as_of, max(latest.local_date, fam.moved_on))
     return records
 
@@ -160,10 +228,22 @@ def draw_records(world: World, noise: NoiseSettings, rng: random.Random) -> list
 def _police_row(r: Renderer, rec: Record, key: int) -> list:
     c, fam = rec.child, rec.child.family
     guardian = fam.mother if rec.guardian == "mother" else fam.father
-    return [f"GA{key:010d}", r.name(rec), "男" if c.sex == "M" else "女", c.ethnicity, r.birth_date(c).isoformat(),
-            r.id_number("police", c), fam.household[0], r.household_text(c, "full"), rec.place.township,
-            rec.place.address, rec.local_date.strftime("%Y%m%d"), guardian, _adult_id(fam.household[0], rec.guardian, r.rng),
-            r.phone(rec)]
+    return [
+        f"GA{key:010d}",
+        r.name(rec),
+        "男" if c.sex == "M" else "女",
+        c.ethnicity,
+        r.birth_date(c).isoformat(),
+        r.id_number("police", c),
+        fam.household[0],
+        r.household_text(c, "full"),
+        rec.place.township,
+        rec.place.address,
+        rec.local_date.strftime("%Y%m%d"),
+        guardian,
+        _adult_id(fam.household[0], rec.guardian, r.rng),
+        r.phone(rec),
+    ]
 
 
 def _adult_id(region: str, role: str, rng: random.Random) -> str:
@@ -178,16 +258,36 @@ def _education_row(r: Renderer, rec: Record, key: int, world: World) -> list:
     grade = min(8, max(0, int(_age(c, world.as_of)) - 6))
     birth = r.birth_date(c)
     id_value = r.id_number("education", c)
-    student = f"G{c.id_number}" if rng.random() < 0.8 else f"{rng.choice('JL')}{fam.household[0]}{c.birth_date:%Y%m%d}{rng.randint(0, 9999):04d}"
-    county_name = world.config.policy.counties[rec.place.legal_county] if rec.place.legal_county in world.config.policy.counties else "高新区"
+    student = (
+        f"G{c.id_number}"
+        if rng.random() < 0.8
+        else f"{rng.choice('JL')}{fam.household[0]}{c.birth_date:%Y%m%d}{rng.randint(0, 9999):04d}"
+    )
+    county_name = (
+        world.config.policy.counties[rec.place.legal_county]
+        if rec.place.legal_county in world.config.policy.counties
+        else "高新区"
+    )
     if rec.place.county in ("410471", "410472") and rng.random() < 0.5:
         county_name = {"410471": "高新区", "410472": "示范区"}[rec.place.county]
     guardian = fam.mother if rec.guardian == "mother" else fam.father
     birth_cell = birth if rng.random() < 0.5 else birth.strftime("%Y.%m.%d")
-    return [f"JY{key:09d}", student, r.name(rec), "男" if c.sex == "M" else "女", birth_cell, id_value,
-            r.household_text(c, "full"), rec.place.address,
-            f"平顶山市{county_name}{rng.choice(V.SCHOOL_WORDS)}", county_name, V.GRADES[grade],
-            rec.local_date, guardian, r.phone(rec)]
+    return [
+        f"JY{key:09d}",
+        student,
+        r.name(rec),
+        "男" if c.sex == "M" else "女",
+        birth_cell,
+        id_value,
+        r.household_text(c, "full"),
+        rec.place.address,
+        f"平顶山市{county_name}{rng.choice(V.SCHOOL_WORDS)}",
+        county_name,
+        V.GRADES[grade],
+        rec.local_date,
+        guardian,
+        r.phone(rec),
+    ]
 
 
 def _health_row(r: Renderer, rec: Record, key: int) -> list:
@@ -196,9 +296,23 @@ def _health_row(r: Renderer, rec: Record, key: int) -> list:
     sex = ("1" if c.sex == "M" else "2") if rng.random() > 0.01 else rng.choice(["0", "9"])
     cert = f"{rng.choice('NOPQ')}{rng.randint(0, 999_999_999):09d}" if rng.random() < 0.7 else ""
     record_key = f"{rec.place.township}{(key // 100000) % 1000:03d}{key % 100000:05d}"
-    return [record_key, r.name(rec), sex, f"{birth.year}/{birth.month}/{birth.day}", r.id_number("health", c), cert,
-            fam.mother, "", fam.father, r.phone(rec), r.household_text(c, "full"), rec.place.address,
-            rec.place.township_name, rec.place.county, f"{rec.local_date.year}/{rec.local_date.month}/{rec.local_date.day}"]
+    return [
+        record_key,
+        r.name(rec),
+        sex,
+        f"{birth.year}/{birth.month}/{birth.day}",
+        r.id_number("health", c),
+        cert,
+        fam.mother,
+        "",
+        fam.father,
+        r.phone(rec),
+        r.household_text(c, "full"),
+        rec.place.address,
+        rec.place.township_name,
+        rec.place.county,
+        f"{rec.local_date.year}/{rec.local_date.month}/{rec.local_date.day}",
+    ]
 
 
 def _vaccination_row(r: Renderer, rec: Record, key: int) -> list:
@@ -206,14 +320,32 @@ def _vaccination_row(r: Renderer, rec: Record, key: int) -> list:
     code = "" if rng.random() < r.noise.household_code_blank else fam.household[0]
     guardian = fam.mother if rec.guardian == "mother" else fam.father
     site = f"{rec.place.county}{(key // 10000) % 10000:04d}"
-    return [f"{site}{c.birth_date.year}{key % 10000:04d}", r.name(rec), "男" if c.sex == "M" else "女",
-            r.birth_date(c).strftime("%Y%m%d"), r.id_number("vaccination", c), guardian, r.phone(rec),
-            r.household_text(c, "county"), code, rec.place.address,
-            f"{rec.place.township_name}{rng.choice(V.CLINIC_WORDS)}", rec.place.county, rec.local_date.isoformat()]
+    return [
+        f"{site}{c.birth_date.year}{key % 10000:04d}",
+        r.name(rec),
+        "男" if c.sex == "M" else "女",
+        r.birth_date(c).strftime("%Y%m%d"),
+        r.id_number("vaccination", c),
+        guardian,
+        r.phone(rec),
+        r.household_text(c, "county"),
+        code,
+        rec.place.address,
+        f"{rec.place.township_name}{rng.choice(V.CLINIC_WORDS)}",
+        rec.place.county,
+        rec.local_date.isoformat(),
+    ]
 
 
-def _spoil(rows: list[list], keyed: list[str | None], rate: float, rng: random.Random, name_col: int,
-           birth_col: int, id_col: int) -> list[str]:
+def _spoil(
+    rows: list[list],
+    keyed: list[str | None],
+    rate: float,
+    rng: random.Random,
+    name_col: int,
+    birth_col: int,
+    id_col: int,
+) -> list[str]:
     """Make some rows unusable, as real exports do: blank key, repeated key, nothing identifying.
     Returns each row's truth note ('' for a clean row)."""
     notes = [""] * len(rows)
@@ -234,8 +366,15 @@ def _spoil(rows: list[list], keyed: list[str | None], rate: float, rng: random.R
     return notes
 
 
-def generate_feeds(out_dir: Path | str, n_children: int, *, seed: int = 0, noise: NoiseSettings | None = None,
-                   as_of: dt.date = dt.date(2026, 6, 30), config: Config | None = None) -> dict[str, int]:
+def generate_feeds(
+    out_dir: Path | str,
+    n_children: int,
+    *,
+    seed: int = 0,
+    noise: NoiseSettings | None = None,
+    as_of: dt.date = dt.date(2026, 6, 30),
+    config: Config | None = None,
+) -> dict[str, int]:
     """Write police.csv, education.xlsx, health.csv, vaccination.csv and truth/ to `out_dir`.
 
     truth/records.csv maps every row (feed, record_key, row_number) to its child; truth/children.csv
@@ -259,8 +398,12 @@ def generate_feeds(out_dir: Path | str, n_children: int, *, seed: int = 0, noise
             rec.child.away_dates.append(rec.local_date)
     truth_rows: list[tuple] = []
     counts: dict[str, int] = {}
-    layout = {"police": (POLICE_HEADER, 1, 4, 5), "education": (EDUCATION_HEADER, 2, 4, 5),
-              "health": (HEALTH_HEADER, 1, 3, 4), "vaccination": (VACCINATION_HEADER, 1, 3, 4)}
+    layout = {
+        "police": (POLICE_HEADER, 1, 4, 5),
+        "education": (EDUCATION_HEADER, 2, 4, 5),
+        "health": (HEALTH_HEADER, 1, 3, 4),
+        "vaccination": (VACCINATION_HEADER, 1, 3, 4),
+    }
     for feed, recs in by_feed.items():
         header, name_col, birth_col, id_col = layout[feed]
         rows = []
@@ -275,7 +418,7 @@ def generate_feeds(out_dir: Path | str, n_children: int, *, seed: int = 0, noise
                 rows.append(_vaccination_row(renderer, rec, i))
         keys = [row[0] for row in rows]
         notes = _spoil(rows, keys, noise.bad_rows, rng, name_col, birth_col, id_col)
-        for i, (row, rec) in enumerate(zip(rows, recs)):
+        for i, (row, rec) in enumerate(zip(rows, recs, strict=True)):
             truth_rows.append((feed, row[0], i + 2, rec.child.child_id, notes[i]))
         _write(out, feed, header, rows)
         counts[feed] = len(rows)
@@ -317,9 +460,11 @@ def _write_excel(path: Path, header: list[str], rows: list[list]) -> None:
 def true_status(child: Child, as_of: dt.date, config: Config) -> str:
     """The policy applied to the child's true values (FEEDS.md), independently of the pipeline."""
     policy = config.policy
-    sixteenth = child.birth_date.replace(year=child.birth_date.year + policy.max_age_years) \
-        if not (child.birth_date.month == 2 and child.birth_date.day == 29) \
+    sixteenth = (
+        child.birth_date.replace(year=child.birth_date.year + policy.max_age_years)
+        if not (child.birth_date.month == 2 and child.birth_date.day == 29)
         else dt.date(child.birth_date.year + policy.max_age_years, 3, 1)
+    )
     if as_of >= sixteenth:
         return "aged_16_or_over"
     home = child.family.household[0]
@@ -334,7 +479,23 @@ def true_status(child: Child, as_of: dt.date, config: Config) -> str:
     month = as_of.month - policy.min_months_resident
     year = as_of.year + (month - 1) // 12
     month = (month - 1) % 12 + 1
-    day = min(as_of.day, [31, 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
+    day = min(
+        as_of.day,
+        [
+            31,
+            29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28,
+            31,
+            30,
+            31,
+            30,
+            31,
+            31,
+            30,
+            31,
+            30,
+            31,
+        ][month - 1],
+    )
     if earliest > dt.date(year, month, day):
         return "under_six_months"
     return "migrant"
@@ -347,13 +508,41 @@ def _write_truth(folder: Path, truth_rows: list[tuple], world: World, config: Co
         writer.writerows(truth_rows)
     with (folder / "children.csv").open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["child_id", "family_id", "twin_of", "name", "sex", "birth_date", "id_number",
-                         "household_county", "residence_county", "residence_legal_county", "earliest_local_date",
-                         "status", "is_migrant"])
+        writer.writerow(
+            [
+                "child_id",
+                "family_id",
+                "twin_of",
+                "name",
+                "sex",
+                "birth_date",
+                "id_number",
+                "household_county",
+                "residence_county",
+                "residence_legal_county",
+                "earliest_local_date",
+                "status",
+                "is_migrant",
+            ]
+        )
         for c in world.children:
             if not c.local_dates:
                 continue
             status = true_status(c, world.as_of, config)
-            writer.writerow([c.child_id, c.family.family_id, c.twin_of or "", c.name, c.sex, c.birth_date.isoformat(),
-                             c.id_number, c.family.household[0], c.family.current_place.county, c.family.current_place.legal_county,
-                             min(c.local_dates).isoformat(), status, status == "migrant"])
+            writer.writerow(
+                [
+                    c.child_id,
+                    c.family.family_id,
+                    c.twin_of or "",
+                    c.name,
+                    c.sex,
+                    c.birth_date.isoformat(),
+                    c.id_number,
+                    c.family.household[0],
+                    c.family.current_place.county,
+                    c.family.current_place.legal_county,
+                    min(c.local_dates).isoformat(),
+                    status,
+                    status == "migrant",
+                ]
+            )

@@ -14,7 +14,7 @@ def homophone(name: str, rng: random.Random) -> str:
     if not spots:
         return name
     i = rng.choice(spots)
-    return name[:i] + rng.choice(HOMOPHONE_OF[name[i]]) + name[i + 1:]
+    return name[:i] + rng.choice(HOMOPHONE_OF[name[i]]) + name[i + 1 :]
 
 
 def traditional(name: str, rng: random.Random) -> str:
@@ -43,14 +43,14 @@ def lookalike(name: str, rng: random.Random) -> str:
     if not spots:
         return name
     i = rng.choice(spots)
-    return name[:i] + LOOKALIKES[name[i]] + name[i + 1:]
+    return name[:i] + LOOKALIKES[name[i]] + name[i + 1 :]
 
 
 def id_typo(id18: str, rng: random.Random) -> str:
     """Mistype one digit of the first 17 (the check digit then fails)."""
     i = rng.randrange(17)
     digit = rng.choice([d for d in "0123456789" if d != id18[i]])
-    return id18[:i] + digit + id18[i + 1:]
+    return id18[:i] + digit + id18[i + 1 :]
 
 
 def swap_day_month(date: dt.date, rng: random.Random) -> dt.date:

@@ -10,10 +10,12 @@ class NoiseSettings:
     """Rates for every kind of mess. `default()` is the everyday export; `hard()` far more of it."""
 
     # IDs, per feed: blank, mistyped (bad check digit), stored by Excel as a number (education only)
-    id_missing: dict[str, float] = field(default_factory=lambda: {"police": 0.02, "education": 0.15, "health": 0.5, "vaccination": 0.6})
+    id_missing: dict[str, float] = field(
+        default_factory=lambda: {"police": 0.02, "education": 0.15, "health": 0.5, "vaccination": 0.6}
+    )
     id_typo: float = 0.02
     id_excel_number: float = 0.05
-    historic_id_prefix: float = 0.3       # of children born where a historic code applies
+    historic_id_prefix: float = 0.3  # of children born where a historic code applies
     # names
     homophone: float = 0.05
     traditional: float = 0.02
@@ -21,7 +23,7 @@ class NoiseSettings:
     swapped_given: float = 0.01
     lookalike: float = 0.01
     renamed: float = 0.0
-    infant_placeholder: float = 0.3       # of health/vaccination records of children under one
+    infant_placeholder: float = 0.3  # of health/vaccination records of children under one
     minority_name: float = 0.01
     # dates
     day_month_swap: float = 0.01
@@ -30,12 +32,16 @@ class NoiseSettings:
     phone_format: float = 0.2
     phone_changed: float = 0.05
     household_moved: float = 0.05
-    household_code_blank: float = 0.3     # vaccination's 户籍县区编码
+    household_code_blank: float = 0.3  # vaccination's 户籍县区编码
     # families and populations
     twins: float = 0.02
     siblings: float = 0.15
-    within_feed_duplicate: dict[str, float] = field(default_factory=lambda: {"police": 0.02, "education": 0.05, "health": 0.05, "vaccination": 0.01})
-    coverage: dict[str, float] = field(default_factory=lambda: {"police": 0.7, "education": 0.9, "health": 0.85, "vaccination": 0.8})
+    within_feed_duplicate: dict[str, float] = field(
+        default_factory=lambda: {"police": 0.02, "education": 0.05, "health": 0.05, "vaccination": 0.01}
+    )
+    coverage: dict[str, float] = field(
+        default_factory=lambda: {"police": 0.7, "education": 0.9, "health": 0.85, "vaccination": 0.8}
+    )
     local_household: float = 0.2
     exempt_move: float = 0.1
     aged_16_plus: float = 0.06
@@ -55,12 +61,22 @@ class NoiseSettings:
         return replace(
             cls(),
             id_missing={"police": 0.08, "education": 0.5, "health": 0.9, "vaccination": 0.9},
-            id_typo=0.06, id_excel_number=0.12,
-            homophone=0.2, traditional=0.06, stray_space=0.1, swapped_given=0.05, lookalike=0.05,
-            renamed=0.03, infant_placeholder=0.6,
-            day_month_swap=0.04, digit_off=0.04,
-            phone_format=0.5, phone_changed=0.25, household_moved=0.2,
-            twins=0.06, siblings=0.25,
+            id_typo=0.06,
+            id_excel_number=0.12,
+            homophone=0.2,
+            traditional=0.06,
+            stray_space=0.1,
+            swapped_given=0.05,
+            lookalike=0.05,
+            renamed=0.03,
+            infant_placeholder=0.6,
+            day_month_swap=0.04,
+            digit_off=0.04,
+            phone_format=0.5,
+            phone_changed=0.25,
+            household_moved=0.2,
+            twins=0.06,
+            siblings=0.25,
             within_feed_duplicate={"police": 0.05, "education": 0.1, "health": 0.1, "vaccination": 0.03},
             bad_rows=0.005,
         )

@@ -13,10 +13,10 @@ from linkage.synth import vocabulary as V
 
 @dataclass
 class Place:
-    county: str           # the code of the unit of residence (may be a statistical zone)
-    township: str         # 9-digit township code
+    county: str  # the code of the unit of residence (may be a statistical zone)
+    township: str  # 9-digit township code
     township_name: str
-    legal_county: str     # the legal county (a zone township belongs to a real county)
+    legal_county: str  # the legal county (a zone township belongs to a real county)
     address: str
 
 
@@ -29,7 +29,7 @@ class Family:
     mother_phone: str
     father_phone: str
     new_phone: str | None
-    household: tuple[str, str, str, str]   # code, province, prefecture, county name
+    household: tuple[str, str, str, str]  # code, province, prefecture, county name
     household_street: str
     place: Place
     moved_to: Place | None
@@ -90,7 +90,9 @@ class World:
 
     def _households(self) -> list[tuple[str, str, str, str]]:
         counties = self.config.policy.counties
-        local = [(code, "河南省", "平顶山市", name) for code, name in counties.items() if code not in ("410471", "410472")]
+        local = [
+            (code, "河南省", "平顶山市", name) for code, name in counties.items() if code not in ("410471", "410472")
+        ]
         return local + list(V.ELSEWHERE)
 
     def _phone(self) -> str:
@@ -108,7 +110,9 @@ class World:
         rng = self.rng
         county = county or rng.choices(list(self.townships), [len(v) or 0 for v in self.townships.values()])[0]
         code, name, legal = rng.choice(self.townships[county])
-        address = f"{rng.choice(V.STREETS)}{rng.randint(1, 300)}号{rng.choice(V.COMMUNITIES)}{rng.randint(1, 30)}号楼{rng.randint(1, 6)}单元{rng.randint(1, 28)}0{rng.randint(1, 4)}"
+        street, community = rng.choice(V.STREETS), rng.choice(V.COMMUNITIES)
+        flat = f"{rng.randint(1, 30)}号楼{rng.randint(1, 6)}单元{rng.randint(1, 28)}0{rng.randint(1, 4)}"
+        address = f"{street}{rng.randint(1, 300)}号{community}{flat}"
         return Place(county, code, name, legal, address)
 
     def _id(self, region: str, birth: dt.date, sex: str) -> str:
@@ -137,23 +141,42 @@ class World:
             choices = [h for h in self.households if h[0] in exempt and h[0] != place.legal_county]
             household = rng.choice(choices)
         else:
-            pool = [h for h in self.households if h[0] != place.legal_county
-                    and not (h[0] in self.config.policy.exempt_group and place.county in self.config.policy.exempt_group)]
+            pool = [
+                h
+                for h in self.households
+                if h[0] != place.legal_county
+                and not (h[0] in self.config.policy.exempt_group and place.county in self.config.policy.exempt_group)
+            ]
             elsewhere = [h for h in pool if not h[0].startswith("4104")]
             household = rng.choice(elsewhere) if rng.random() < 0.8 else rng.choice(pool)
-        surname = rng.choices(V.SURNAMES, V.SURNAME_WEIGHTS)[0] if rng.random() > 0.01 else rng.choice(V.COMPOUND_SURNAMES)
+        surname = (
+            rng.choices(V.SURNAMES, V.SURNAME_WEIGHTS)[0] if rng.random() > 0.01 else rng.choice(V.COMPOUND_SURNAMES)
+        )
         moved = self._place() if rng.random() < noise.household_moved else None
         if rng.random() < noise.recent_arrival:
             arrival = self.as_of - dt.timedelta(days=rng.randint(10, 175))
         else:
             arrival = self.as_of - dt.timedelta(days=rng.randint(200, 16 * 365))
-        street = f"{rng.choice(['城关镇', '新华街道', '东关街道', '王集乡', '李庄镇'])}{rng.choice(['前进村', '红星村', '建设路'])}{rng.randint(1, 99)}号"
+        town = rng.choice(["城关镇", "新华街道", "东关街道", "王集乡", "李庄镇"])
+        street = f"{town}{rng.choice(['前进村', '红星村', '建设路'])}{rng.randint(1, 99)}号"
         # A move within the city during the half-year, after the family arrived.
-        moved_on = max(arrival + dt.timedelta(days=1), self.as_of - dt.timedelta(days=rng.randint(20, 170))) if moved else None
+        moved_on = (
+            max(arrival + dt.timedelta(days=1), self.as_of - dt.timedelta(days=rng.randint(20, 170))) if moved else None
+        )
         return Family(
-            family_id, surname, self._adult(), self._adult(surname), self._phone(), self._phone(),
+            family_id,
+            surname,
+            self._adult(),
+            self._adult(surname),
+            self._phone(),
+            self._phone(),
             self._phone() if rng.random() < noise.phone_changed else None,
-            household, street, place, moved, arrival, moved_on,
+            household,
+            street,
+            place,
+            moved,
+            arrival,
+            moved_on,
         )
 
     def _child(self, family: Family, birth: dt.date | None = None, sex: str | None = None) -> Child:
@@ -172,9 +195,15 @@ class World:
         if region in historic and rng.random() < noise.historic_id_prefix:
             region = historic[region]
         child = Child(
-            child_id=f"C{len(self.children) + 1:07d}", family=family, name=name, surname=surname, sex=sex,
-            birth_date=birth, id_number=self._id(region, birth, sex),
-            ethnicity=rng.choice(V.ETHNICITIES), arrival=max(family.arrival, birth),
+            child_id=f"C{len(self.children) + 1:07d}",
+            family=family,
+            name=name,
+            surname=surname,
+            sex=sex,
+            birth_date=birth,
+            id_number=self._id(region, birth, sex),
+            ethnicity=rng.choice(V.ETHNICITIES),
+            arrival=max(family.arrival, birth),
         )
         if rng.random() < noise.renamed and surname:
             child.renamed_to = surname + self._given(sex)

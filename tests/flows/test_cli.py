@@ -22,6 +22,7 @@ def test_bad_folder_is_a_one_line_error(tmp_path, capsys):
 
 def test_run_writes_register_members_pairs_and_duckdb(run_dir):
     import duckdb
+
     register = pd.read_parquet(run_dir / "register.parquet")
     members = pd.read_parquet(run_dir / "members.parquet")
     assert register["master_id"].is_unique and register["is_migrant"].dtype == bool

@@ -2,6 +2,8 @@
 
 import hashlib
 import json
+import re
+import shutil
 
 import openpyxl
 import pandas as pd
@@ -14,8 +16,9 @@ STAGES = [stage.name for stage in pipeline.STAGES]
 
 
 def _truth(feeds_dir):
-    records = pd.read_csv(feeds_dir / "truth" / "records.csv", dtype={"row_number": int, "record_key": str},
-                          keep_default_na=False)
+    records = pd.read_csv(
+        feeds_dir / "truth" / "records.csv", dtype={"row_number": int, "record_key": str}, keep_default_na=False
+    )
     children = pd.read_csv(feeds_dir / "truth" / "children.csv", dtype=str)
     return records, children
 
@@ -49,8 +52,8 @@ def test_ledgers_hold_the_right_children_in_the_right_county(run_dir, feeds_dir,
     listed = sum(ledger["migrant_children"] for ledger in manifest["rows"]["ledgers"])
     migrants = set(children.loc[children["is_migrant"] == "True", "child_id"])
     assert knowable >= 0.95 * listed and wrong <= 0.01 * knowable, (wrong, knowable)
-    assert len(found) / listed >= 0.97                      # listed children are migrant children
-    assert len(found & migrants) / len(migrants) >= 0.97    # migrant children are listed
+    assert len(found) / listed >= 0.97  # listed children are migrant children
+    assert len(found & migrants) / len(migrants) >= 0.97  # migrant children are listed
 
 
 def test_manifest_accounts_for_inputs_stages_and_software(run_dir, feeds_dir):
@@ -70,6 +73,7 @@ def test_manifest_accounts_for_inputs_stages_and_software(run_dir, feeds_dir):
 
 def test_run_publishes_summary_and_report_artifacts(run_dir):
     from prefect.client.orchestration import get_client
+
     with get_client(sync_client=True) as client:
         keys = {a.key for a in client.read_artifacts()}
     assert {"childreg-2026h1-summary", "childreg-2026h1-report"} <= keys
@@ -77,8 +81,23 @@ def test_run_publishes_summary_and_report_artifacts(run_dir):
 
 def test_rerun_with_saved_model_and_previous_run_keeps_master_ids(run_dir, feeds_dir, tmp_path):
     out = tmp_path / "again"
-    assert main(["run", str(feeds_dir), "--as-of", AS_OF.isoformat(), "--out", str(out),
-                 "--model", str(run_dir / "model.json"), "--previous", str(run_dir)]) == 0
+    assert (
+        main(
+            [
+                "run",
+                str(feeds_dir),
+                "--as-of",
+                AS_OF.isoformat(),
+                "--out",
+                str(out),
+                "--model",
+                str(run_dir / "model.json"),
+                "--previous",
+                str(run_dir),
+            ]
+        )
+        == 0
+    )
     first = pd.read_parquet(run_dir / "members.parquet")[["unique_id", "master_id"]]
     second = pd.read_parquet(out / "members.parquet")[["unique_id", "master_id"]]
     both = first.merge(second, on="unique_id", suffixes=("_1", "_2"))
@@ -98,8 +117,38 @@ class _FailedState:
 def test_io_tasks_retry_io_errors_but_not_bad_input():
     from flows.half_yearly import _transient, stage_task
     from linkage.errors import FeedError
+
     assert stage_task(pipeline.READ).retries == 2 and stage_task(pipeline.WRITE_LEDGERS).retries == 2
     assert stage_task(pipeline.LINK).retries == 0
     assert _transient(None, None, _FailedState(OSError("share not mounted"))) is True
     assert _transient(None, None, _FailedState(FeedError("police.csv", "file not found"))) is False
     assert _transient(None, None, _FailedState(PermissionError(13, "Permission denied"))) is False
+
+
+def test_rerun_replaces_earlier_outputs_whole_and_keeps_the_console_quiet(run_dir, feeds_dir, tmp_path, capsys):
+    out = tmp_path / "rerun"
+    shutil.copytree(run_dir, out)
+    stale = out / "ledgers" / "410499_旧县_流动儿童台账.xlsx"
+    stale.write_bytes(b"from an earlier run")
+    capsys.readouterr()
+    assert main(["run", str(feeds_dir), "--as-of", AS_OF.isoformat(), "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert not stale.exists()
+    assert f"replaced the earlier results in {out}" in captured.out
+    assert [p.name for p in tmp_path.iterdir()] == ["rerun"]  # no staging folder left behind
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert all((out / item["file"]).exists() for item in manifest["outputs"].values())
+    stage_lines = [line.strip() for line in captured.err.splitlines() if line.strip()]
+    for stage in pipeline.STAGES:
+        assert sum(line.startswith(f"{stage.name}: ") for line in stage_lines) == 1, stage.name
+    assert len(stage_lines) == len(pipeline.STAGES), stage_lines  # nothing but one line per stage
+    log = (out / "run.log").read_text(encoding="utf-8")
+    assert "unable to train m value" in log and "[link" in log  # Splink's warnings are in the log file
+    assert re.search(r"\d{17}[\dX]", log) is None  # and no ID number is
+
+
+def test_run_log_holds_stage_counts_and_no_personal_data(run_dir):
+    log = (run_dir / "run.log").read_text(encoding="utf-8")
+    for stage in pipeline.STAGES:
+        assert f"{stage.name}: " in log
+    assert re.search(r"\d{17}[\dX]|1[3-9]\d{9}", log) is None

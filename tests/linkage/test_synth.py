@@ -1,5 +1,3 @@
-import csv
-
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
@@ -18,7 +16,9 @@ def test_truth_covers_every_row_and_every_status(feeds_dir):
     records = pd.read_csv(feeds_dir / "truth" / "records.csv", dtype=str)
     children = pd.read_csv(feeds_dir / "truth" / "children.csv", dtype=str)
     assert set(records["child_id"]) <= set(children["child_id"])
-    assert {"migrant", "local_household", "exempt_move", "aged_16_or_over", "under_six_months"} <= set(children["status"])
+    assert {"migrant", "local_household", "exempt_move", "aged_16_or_over", "under_six_months"} <= set(
+        children["status"]
+    )
     assert children["twin_of"].notna().any()
 
 

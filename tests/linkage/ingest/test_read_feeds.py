@@ -1,13 +1,16 @@
-import shutil
-
 import pytest
 import xlsxwriter
 
 from linkage.errors import FeedError
 from linkage.ingest.read_feeds import read_feed
 
-HEALTH_HEADER = "档案编号,儿童姓名,性别,出生日期,身份证号,出生医学证明编号,母亲姓名,母亲身份证号,父亲姓名,联系电话,户籍地址,现住址,现住址乡镇街道,管理机构区划代码,建档日期"
-HEALTH_ROW = "41040200100100001,李梓涵,2,2021/3/5,,,王芳,,李强,13800001111,南阳市宛城区,建设路1号,东安街道,410402,2021/4/1"
+HEALTH_HEADER = (
+    "档案编号,儿童姓名,性别,出生日期,身份证号,出生医学证明编号,母亲姓名,母亲身份证号,父亲姓名,联系电话,"
+    "户籍地址,现住址,现住址乡镇街道,管理机构区划代码,建档日期"
+)
+HEALTH_ROW = (
+    "41040200100100001,李梓涵,2,2021/3/5,,,王芳,,李强,13800001111,南阳市宛城区,建设路1号,东安街道,410402,2021/4/1"
+)
 
 
 def _write(path, text, encoding):
@@ -16,7 +19,9 @@ def _write(path, text, encoding):
 
 
 def test_gb18030_csv_reads_with_row_numbers_and_canonical_fields(tmp_path, config):
-    _write(tmp_path / "health.csv", f"{HEALTH_HEADER}\n{HEALTH_ROW}\n{HEALTH_ROW.replace('00001,', '00002,')}\n", "gb18030")
+    _write(
+        tmp_path / "health.csv", f"{HEALTH_HEADER}\n{HEALTH_ROW}\n{HEALTH_ROW.replace('00001,', '00002,')}\n", "gb18030"
+    )
     raw = read_feed(config.feeds["health"], tmp_path)
     assert raw.rows_read == 2
     assert list(raw.table["row_number"]) == [2, 3]
@@ -69,20 +74,39 @@ def test_a_county_is_onboarded_by_mapping_only(tmp_path, config):
     header = HEALTH_HEADER.replace("儿童姓名", "姓名").replace("管理机构区划代码", " 管理机构 区划代码 ")
     _write(tmp_path / "卫健导出.csv", f"{header}\n{HEALTH_ROW}\n", "utf-8")
     columns = dict(config.feeds["health"].columns, name=("儿童姓名", "姓名"))
-    mapping = config.feeds["health"].model_copy(update={"file": "卫健导出.csv", "encoding": "utf-8", "columns": columns})
+    mapping = config.feeds["health"].model_copy(
+        update={"file": "卫健导出.csv", "encoding": "utf-8", "columns": columns}
+    )
     raw = read_feed(mapping, tmp_path)
     assert raw.table.loc[0, "name"] == "李梓涵" and raw.table.loc[0, "residence_county_code"] == "410402"
 
 
 def test_excel_number_ids_are_flagged_and_dates_are_read(tmp_path, config):
     import datetime as dt
+
     path = tmp_path / "education.xlsx"
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet("随迁子女")
-    header = ["记录编号", "学籍号", "姓名", "性别", "出生日期", "身份证件号", "户口所在地", "现住址", "学校名称",
-              "学校所在区县", "年级", "转入日期", "监护人姓名", "监护人电话"]
+    header = [
+        "记录编号",
+        "学籍号",
+        "姓名",
+        "性别",
+        "出生日期",
+        "身份证件号",
+        "户口所在地",
+        "现住址",
+        "学校名称",
+        "学校所在区县",
+        "年级",
+        "转入日期",
+        "监护人姓名",
+        "监护人电话",
+    ]
     sheet.write_row(0, 0, header)
-    sheet.write_row(1, 0, ["JY1", "", "李梓涵", "女", "2014.03.05", "", "南阳市宛城区", "", "", "卫东区", "三年级", "", "", ""])
+    sheet.write_row(
+        1, 0, ["JY1", "", "李梓涵", "女", "2014.03.05", "", "南阳市宛城区", "", "", "卫东区", "三年级", "", "", ""]
+    )
     sheet.write_number(1, 5, 411302201403050000.0)
     sheet.write_datetime(1, 11, dt.datetime(2023, 9, 1), book.add_format({"num_format": "yyyy-mm-dd"}))
     sheet.write_row(2, 0, ["JY2", "", "王浩", "男", "2013.01.02", "411302201301020011"])

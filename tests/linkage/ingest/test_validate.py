@@ -4,10 +4,17 @@ from linkage.ingest.validate import load_suite_config, quarantined_rows, run_sui
 
 
 def _police(keys):
-    return pd.DataFrame({
-        "feed": "police", "record_key": keys, "row_number": range(2, 2 + len(keys)),
-        "name": ["李梓涵"] * len(keys), "birth_date": ["2015-01-01"] * len(keys), "sex": ["男", "女", "x", "男"][: len(keys)],
-    }, dtype=object)
+    return pd.DataFrame(
+        {
+            "feed": "police",
+            "record_key": keys,
+            "row_number": range(2, 2 + len(keys)),
+            "name": ["李梓涵"] * len(keys),
+            "birth_date": ["2015-01-01"] * len(keys),
+            "sex": ["男", "女", "x", "男"][: len(keys)],
+        },
+        dtype=object,
+    )
 
 
 def test_missing_and_repeated_keys_are_quarantined_first_occurrence_kept():

@@ -2,14 +2,36 @@ import pandas as pd
 
 from linkage.link.clustering import can_be_one_child, cluster_records
 
-COLUMNS = ["unique_id", "id_number", "id_text", "name", "name_pinyin", "name_shape", "surname_pinyin",
-           "given_sorted", "birth_date", "is_placeholder", "sex"]
+COLUMNS = [
+    "unique_id",
+    "id_number",
+    "id_text",
+    "name",
+    "name_pinyin",
+    "name_shape",
+    "surname_pinyin",
+    "given_sorted",
+    "birth_date",
+    "is_placeholder",
+    "sex",
+]
 
 
 def _rec(uid, name=None, pinyin=None, id_number=None, birth="2020-01-01", placeholder=False, id_text=None, sex=None):
     given = "".join(sorted(name[1:])) if name else None
-    return [uid, id_number, id_text or id_number, name, pinyin, name, pinyin.split()[0] if pinyin else None,
-            given, birth, placeholder, sex]
+    return [
+        uid,
+        id_number,
+        id_text or id_number,
+        name,
+        pinyin,
+        name,
+        pinyin.split()[0] if pinyin else None,
+        given,
+        birth,
+        placeholder,
+        sex,
+    ]
 
 
 def _pairs(*rows):
@@ -19,11 +41,15 @@ def _pairs(*rows):
 def _cluster(records, pairs, margin=3.0):
     frame = pd.DataFrame(records, columns=COLUMNS)
     out = cluster_records(frame, pairs, 0.95, margin)
-    return dict(zip(out["unique_id"], out["cluster_key"])), dict(zip(out["unique_id"], out["verification"]))
+    keys = dict(zip(out["unique_id"], out["cluster_key"], strict=True))
+    return keys, dict(zip(out["unique_id"], out["verification"], strict=True))
 
 
 def test_twins_with_different_ids_stay_apart_however_high_the_score():
-    records = [_rec("a", "李子涵", "li zi han", "410402202001010011"), _rec("b", "李子轩", "li zi xuan", "410402202001010027")]
+    records = [
+        _rec("a", "李子涵", "li zi han", "410402202001010011"),
+        _rec("b", "李子轩", "li zi xuan", "410402202001010027"),
+    ]
     keys, _ = _cluster(records, _pairs(("a", "b", 30.0, 0.9999)))
     assert keys["a"] != keys["b"]
 
@@ -35,90 +61,120 @@ def test_twins_without_ids_stay_apart_by_name():
 
 
 def test_homophone_and_id_typo_join():
-    records = [_rec("a", "李子涵", "li zi han", "410402202001010011"),
-               _rec("b", "李梓涵", "li zi han", None, id_text="410402202001010012"),
-               _rec("c", "李子涵", "li zi han", None, id_text="410402202001010012")]
+    records = [
+        _rec("a", "李子涵", "li zi han", "410402202001010011"),
+        _rec("b", "李梓涵", "li zi han", None, id_text="410402202001010012"),
+        _rec("c", "李子涵", "li zi han", None, id_text="410402202001010012"),
+    ]
     keys, _ = _cluster(records, _pairs(("a", "b", 20.0, 0.999), ("b", "c", 20.0, 0.999)))
     assert keys["a"] == keys["b"] == keys["c"]
 
 
 def test_a_chain_cannot_smuggle_two_ids_into_one_child():
-    records = [_rec("a", "李子涵", "li zi han", "410402202001010011"), _rec("m", None, None, None, placeholder=True),
-               _rec("b", "李子涵", "li zi han", "410402202001010027")]
+    records = [
+        _rec("a", "李子涵", "li zi han", "410402202001010011"),
+        _rec("m", None, None, None, placeholder=True),
+        _rec("b", "李子涵", "li zi han", "410402202001010027"),
+    ]
     keys, _ = _cluster(records, _pairs(("a", "m", 20.0, 0.999), ("m", "b", 10.0, 0.99)))
     assert keys["a"] != keys["b"]
 
 
 def test_placeholder_fitting_two_twins_equally_joins_neither_and_is_listed():
-    records = [_rec("a", "李子涵", "li zi han"), _rec("b", "李浩然", "li hao ran"), _rec("m", None, None, placeholder=True)]
+    records = [
+        _rec("a", "李子涵", "li zi han"),
+        _rec("b", "李浩然", "li hao ran"),
+        _rec("m", None, None, placeholder=True),
+    ]
     keys, notes = _cluster(records, _pairs(("a", "m", 15.0, 0.999), ("b", "m", 14.5, 0.999)))
     assert keys["m"] not in (keys["a"], keys["b"])
     assert "equally" in notes["m"]
 
 
 def test_placeholder_with_a_clear_best_child_joins_it():
-    records = [_rec("a", "李子涵", "li zi han"), _rec("b", "李浩然", "li hao ran", birth="2021-05-05"),
-               _rec("m", None, None, placeholder=True)]
+    records = [
+        _rec("a", "李子涵", "li zi han"),
+        _rec("b", "李浩然", "li hao ran", birth="2021-05-05"),
+        _rec("m", None, None, placeholder=True),
+    ]
     keys, notes = _cluster(records, _pairs(("a", "m", 15.0, 0.999), ("b", "m", 5.0, 0.97)))
     assert keys["m"] == keys["a"] and notes["m"] is None
 
 
 def test_dates_of_birth_far_apart_cannot_be_one_child_without_id():
-    a = dict(zip(COLUMNS, _rec("a", None, None, birth="2016-05-28", placeholder=True)))
-    b = dict(zip(COLUMNS, _rec("b", None, None, birth="2026-05-08", placeholder=True)))
-    swapped = dict(zip(COLUMNS, _rec("c", None, None, birth="2016-28-05"[:5] + "05-28", placeholder=True)))
+    a = dict(zip(COLUMNS, _rec("a", None, None, birth="2016-05-28", placeholder=True), strict=True))
+    b = dict(zip(COLUMNS, _rec("b", None, None, birth="2026-05-08", placeholder=True), strict=True))
+    swapped = dict(zip(COLUMNS, _rec("c", None, None, birth="2016-28-05"[:5] + "05-28", placeholder=True), strict=True))
     assert not can_be_one_child(a, b)
     assert can_be_one_child(a, swapped)
 
 
 def test_placeholder_joins_the_twin_of_its_sex():
-    records = [_rec("a", "李子涵", "li zi han", sex="F"), _rec("b", "李浩然", "li hao ran", sex="M"),
-               _rec("m", None, None, placeholder=True, sex="M")]
+    records = [
+        _rec("a", "李子涵", "li zi han", sex="F"),
+        _rec("b", "李浩然", "li hao ran", sex="M"),
+        _rec("m", None, None, placeholder=True, sex="M"),
+    ]
     keys, notes = _cluster(records, _pairs(("a", "m", 15.0, 0.999), ("b", "m", 14.8, 0.999)))
     assert keys["m"] == keys["b"] and notes["m"] is None
 
 
 def test_same_sex_twins_are_ambiguous_for_a_placeholder_whatever_the_margin():
-    records = [_rec("a", "李子涵", "li zi han", sex="F"), _rec("b", "李欣然", "li xin ran", sex="F"),
-               _rec("m", None, None, placeholder=True, sex="F")]
+    records = [
+        _rec("a", "李子涵", "li zi han", sex="F"),
+        _rec("b", "李欣然", "li xin ran", sex="F"),
+        _rec("m", None, None, placeholder=True, sex="F"),
+    ]
     keys, notes = _cluster(records, _pairs(("a", "m", 20.0, 0.9999), ("b", "m", 9.0, 0.998)))
     assert keys["m"] not in (keys["a"], keys["b"]) and "equally" in notes["m"]
 
 
 def test_a_placeholder_carrying_a_twins_id_joins_that_twin():
-    records = [_rec("a", "李子涵", "li zi han", "410402202001010011", sex="F"), _rec("b", "李欣然", "li xin ran", sex="F"),
-               _rec("m", None, None, "410402202001010011", placeholder=True, sex="F")]
+    records = [
+        _rec("a", "李子涵", "li zi han", "410402202001010011", sex="F"),
+        _rec("b", "李欣然", "li xin ran", sex="F"),
+        _rec("m", None, None, "410402202001010011", placeholder=True, sex="F"),
+    ]
     keys, notes = _cluster(records, _pairs(("a", "m", 15.0, 0.999), ("b", "m", 15.0, 0.999)))
     assert keys["m"] == keys["a"] and notes["m"] is None
 
 
 def test_swapped_given_name_written_with_a_homophone_is_one_name():
     from linkage.link.clustering import same_name
-    a = dict(zip(COLUMNS, _rec("a", "黄萱晨", "huang xuan chen")))
-    b = dict(zip(COLUMNS, _rec("b", "黄晨轩", "huang chen xuan")))
-    c = dict(zip(COLUMNS, _rec("c", "黄晨浩", "huang chen hao")))
+
+    a = dict(zip(COLUMNS, _rec("a", "黄萱晨", "huang xuan chen"), strict=True))
+    b = dict(zip(COLUMNS, _rec("b", "黄晨轩", "huang chen xuan"), strict=True))
+    c = dict(zip(COLUMNS, _rec("c", "黄晨浩", "huang chen hao"), strict=True))
     assert same_name(a, b) and not same_name(a, c)
 
 
 def test_id_texts_far_apart_are_two_children_even_when_one_fails_its_check():
-    a = dict(zip(COLUMNS, _rec("a", None, None, "411602202109259066", placeholder=True)))
-    typo_of_twin = dict(zip(COLUMNS, _rec("b", None, None, None, placeholder=True, id_text="411602209109256180")))
-    typo_of_same = dict(zip(COLUMNS, _rec("c", None, None, None, placeholder=True, id_text="411602202109259067")))
+    a = dict(zip(COLUMNS, _rec("a", None, None, "411602202109259066", placeholder=True), strict=True))
+    typo_of_twin = dict(
+        zip(COLUMNS, _rec("b", None, None, None, placeholder=True, id_text="411602209109256180"), strict=True)
+    )
+    typo_of_same = dict(
+        zip(COLUMNS, _rec("c", None, None, None, placeholder=True, id_text="411602202109259067"), strict=True)
+    )
     assert not can_be_one_child(a, typo_of_twin)
     assert can_be_one_child(a, typo_of_same)
 
 
 def test_a_boy_and_a_girl_with_similar_names_are_two_children():
-    boy = dict(zip(COLUMNS, _rec("a", "田晶", "tian jing", sex="M")))
-    girl = dict(zip(COLUMNS, _rec("b", "田馨", "tian xin", sex="F")))
-    typo = dict(zip(COLUMNS, _rec("c", "田晶", "tian jing", sex="F")))
+    boy = dict(zip(COLUMNS, _rec("a", "田晶", "tian jing", sex="M"), strict=True))
+    girl = dict(zip(COLUMNS, _rec("b", "田馨", "tian xin", sex="F"), strict=True))
+    typo = dict(zip(COLUMNS, _rec("c", "田晶", "tian jing", sex="F"), strict=True))
     assert not can_be_one_child(boy, girl)
     assert can_be_one_child(boy, typo)
 
 
 def test_an_id_vouches_for_a_renamed_childs_records():
     # 罗龙涛 and 罗逸凯 carry one ID (renamed); 罗毅凯 is a homophone of 罗逸凯 without an ID.
-    records = [_rec("a", "罗龙涛", "luo long tao", "41130220191122517X"), _rec("b", "罗逸凯", "luo yi kai", "41130220191122517X"),
-               _rec("c", "罗毅凯", "luo yi kai"), _rec("d", "罗浩然", "luo hao ran")]
+    records = [
+        _rec("a", "罗龙涛", "luo long tao", "41130220191122517X"),
+        _rec("b", "罗逸凯", "luo yi kai", "41130220191122517X"),
+        _rec("c", "罗毅凯", "luo yi kai"),
+        _rec("d", "罗浩然", "luo hao ran"),
+    ]
     keys, _ = _cluster(records, _pairs(("a", "b", 30.0, 0.9999), ("b", "c", 25.0, 0.9999), ("c", "d", 20.0, 0.999)))
     assert keys["a"] == keys["b"] == keys["c"] and keys["d"] != keys["a"]

@@ -4,9 +4,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from linkage.standardise.divisions import division_table
 from linkage.publish.ledger_workbook import write_ledgers
-from linkage.publish.ledgers import MEANINGS
+from linkage.standardise.divisions import division_table
 from tests.conftest import AS_OF
 
 SHEETS = ["流动儿童台账", "待核实儿童", "非流动儿童", "关爱服务缺口", "汇总", "字段说明"]
@@ -40,14 +39,14 @@ def test_sheets_in_order_with_frozen_headers_and_filters(ledgers):
 
 
 def test_a_county_holds_only_its_own_children(ledgers, built):
-    residence = dict(zip(built.register["master_id"], built.register["residence_county"]))
+    residence = dict(zip(built.register["master_id"], built.register["residence_county"], strict=True))
     seen = 0
     for row in ledgers.itertuples():
         for sheet in ("流动儿童台账", "待核实儿童", "非流动儿童"):
             ids = _rows(row.file, sheet)["主索引号"].dropna()
             assert all(residence[m] == row.code for m in ids), (row.code, sheet)
             seen += len(ids) if sheet != "待核实儿童" else 0
-    assert seen == len(built.register)     # every child is in exactly one county's ledger
+    assert seen == len(built.register)  # every child is in exactly one county's ledger
 
 
 def test_migrant_sheet_ids_are_text_and_dates_are_dates(ledgers, built):
@@ -81,9 +80,29 @@ def test_gaps_sheet_lists_what_is_missing(ledgers, built):
         assert gap["跟进事项"]
 
 
-def test_every_column_is_explained(ledgers):
+def test_every_column_is_explained(ledgers, config):
     explained = _rows(ledgers.iloc[0]["file"], "字段说明")
     for sheet in SHEETS[:-1]:
         header = _rows(ledgers.iloc[0]["file"], sheet).columns
         assert set(header) <= set(explained.loc[explained["表名"] == sheet, "字段"])
-    assert set(explained["字段"]) <= set(MEANINGS)
+    meanings = config.ledger.column_meanings
+    assert (explained["含义"] == explained["字段"].map(meanings)).all()  # the texts of config/ledger.toml
+    assert not explained["含义"].str.contains("config/").any()  # no engineers' paths for staff
+
+
+def test_a_column_without_a_meaning_names_it(built, config, tmp_path):
+    import pytest
+
+    from linkage.errors import ConfigError
+
+    meanings = {k: v for k, v in config.ledger.column_meanings.items() if k != "监护人电话"}
+    ledger = config.ledger.model_copy(update={"column_meanings": meanings})
+    with pytest.raises(ConfigError, match="监护人电话"):
+        write_ledgers(
+            built.register,
+            built.members,
+            config.model_copy(update={"ledger": ledger}),
+            division_table(config),
+            AS_OF,
+            tmp_path,
+        )

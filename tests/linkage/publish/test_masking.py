@@ -14,8 +14,14 @@ def test_phone_keeps_first_three_and_last_four():
 
 
 def test_masked_covers_plain_and_pair_columns():
-    frame = pd.DataFrame({"id_number_l": ["41040220150101123X"], "id_text_r": ["411302201001011234"],
-                          "guardian_phone": ["13812345678"], "name_l": ["李梓涵"]})
+    frame = pd.DataFrame(
+        {
+            "id_number_l": ["41040220150101123X"],
+            "id_text_r": ["411302201001011234"],
+            "guardian_phone": ["13812345678"],
+            "name_l": ["李梓涵"],
+        }
+    )
     out = masked(frame)
     assert out.loc[0, "id_number_l"] == "410402********123X"
     assert out.loc[0, "id_text_r"].count("*") == 8

@@ -30,8 +30,17 @@ def test_report_is_self_contained(report):
 
 
 def test_report_has_every_section(report):
-    for heading in ("Rows per feed", "Quarantine by reason", "Validation results", "How the feeds overlap",
-                    "Cluster sizes", "match weights", "m and u", "Effect of the threshold", "Borderline pairs"):
+    for heading in (
+        "Rows per feed",
+        "Quarantine by reason",
+        "Validation results",
+        "How the feeds overlap",
+        "Cluster sizes",
+        "match weights",
+        "m and u",
+        "Effect of the threshold",
+        "Borderline pairs",
+    ):
         assert heading in report
 
 
@@ -40,6 +49,7 @@ def test_borderline_pairs_are_those_nearest_the_threshold(built, config):
     assert len(pairs) == 5
     others = built.pairs.drop(pairs.index)
     import math
+
     w = math.log2(config.model.match_threshold / (1 - config.model.match_threshold))
     assert (pairs["match_weight"] - w).abs().max() <= (others["match_weight"] - w).abs().min()
 
@@ -52,10 +62,24 @@ def test_report_renders_in_headless_chromium_without_script_errors(report, tmp_p
     page = tmp_path / "report.html"
     page.write_text(report, encoding="utf-8")
     result = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=20000", "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120,
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--virtual-time-budget=20000",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     dom = result.stdout
     expected = re.search(r'data-charts-expected="(\d+)"', dom).group(1)

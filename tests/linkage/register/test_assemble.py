@@ -1,4 +1,3 @@
-import datetime as dt
 import json
 
 import pandas as pd
@@ -45,10 +44,13 @@ def test_statuses_have_reasons(built):
 
 def test_saved_and_reloaded_model_gives_the_same_clusters(built, checked, config, tmp_path):
     from linkage.link.model import model_json, parse_model_json
+
     path = tmp_path / "model.json"
     path.write_text(model_json(built.settings, config.model.version), encoding="utf-8")
     assert json.loads(path.read_text())["linker_uid"] == "childreg-model-v1"
-    again = build_register(checked.standardised, config, AS_OF, settings=parse_model_json(path.read_text(encoding="utf-8"), str(path)))
+    again = build_register(
+        checked.standardised, config, AS_OF, settings=parse_model_json(path.read_text(encoding="utf-8"), str(path))
+    )
     a = built.members.set_index("unique_id")["master_id"]
     b = again.members.set_index("unique_id")["master_id"].reindex(a.index)
     assert (a == b).all()

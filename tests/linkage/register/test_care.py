@@ -1,30 +1,31 @@
+import pandas as pd
 from pydantic import ValidationError
 
-import pandas as pd
-
-from linkage.register.care import care_gaps, service_categories
 from linkage.config import ServiceCategory, load_care_rules
+from linkage.register.care import care_gaps, service_categories
 
 
 def _register():
-    return pd.DataFrame({
-        "master_id": ["A", "B", "C", "D"],
-        "age_years": [8, 3, 15, 1],
-        "feeds": ["police", "health,vaccination", "education", "police,health"],
-        "grade": [None, None, "九年级", None],
-    })
+    return pd.DataFrame(
+        {
+            "master_id": ["A", "B", "C", "D"],
+            "age_years": [8, 3, 15, 1],
+            "feeds": ["police", "health,vaccination", "education", "police,health"],
+            "grade": [None, None, "九年级", None],
+        }
+    )
 
 
 def test_school_age_child_on_no_roster_is_a_gap(config):
     gaps = care_gaps(_register(), config.care)
     school = gaps[gaps["gap"].str.contains("义务教育")]
-    assert list(school["master_id"]) == ["A"]          # C is on a roster; B and D are too young
+    assert list(school["master_id"]) == ["A"]  # C is on a roster; B and D are too young
 
 
 def test_under_seven_without_health_or_vaccination_record(config):
     gaps = care_gaps(_register(), config.care)
-    assert set(gaps.loc[gaps["gap"].str.contains("健康"), "master_id"]) == set()          # B and D have health records
-    assert set(gaps.loc[gaps["gap"].str.contains("接种"), "master_id"]) == {"D"}           # B has one; A is 8
+    assert set(gaps.loc[gaps["gap"].str.contains("健康"), "master_id"]) == set()  # B and D have health records
+    assert set(gaps.loc[gaps["gap"].str.contains("接种"), "master_id"]) == {"D"}  # B has one; A is 8
     assert gaps["follow_up"].str.len().gt(0).all()
 
 
@@ -50,8 +51,10 @@ def test_a_gap_naming_an_unknown_feed_is_a_config_error(config, tmp_path):
     import pytest
 
     from linkage.errors import ConfigError
-    (tmp_path / "care.toml").write_text('[[gaps]]\nlabel="x"\nmin_age=0\nmax_age=1\nmissing_feed="school"\nfollow_up="y"\n',
-                                        encoding="utf-8")
+
+    (tmp_path / "care.toml").write_text(
+        '[[gaps]]\nlabel="x"\nmin_age=0\nmax_age=1\nmissing_feed="school"\nfollow_up="y"\n', encoding="utf-8"
+    )
     with pytest.raises(ConfigError, match="missing_feed"):
         load_care_rules(tmp_path / "care.toml")
     with pytest.raises(ValidationError):

@@ -8,8 +8,13 @@ AS_OF = dt.date(2026, 6, 30)
 
 
 def _child(**overrides):
-    child = {"birth_date": dt.date(2015, 1, 1), "household_county": "411302", "residence_county": "410402",
-             "residence_legal_county": "410402", "earliest_local_date": dt.date(2024, 1, 1)}
+    child = {
+        "birth_date": dt.date(2015, 1, 1),
+        "household_county": "411302",
+        "residence_county": "410402",
+        "residence_legal_county": "410402",
+        "earliest_local_date": dt.date(2024, 1, 1),
+    }
     child.update(overrides)
     return child
 
@@ -31,17 +36,20 @@ def test_month_end_arithmetic():
     assert months_before(dt.date(2026, 8, 31), 6) == dt.date(2026, 2, 28)
 
 
-@pytest.mark.parametrize("home, county, legal, status", [
-    ("410404", "410402", "410402", "migrant"),          # 石龙区 -> 新华区 counts
-    ("410403", "410402", "410402", "exempt_move"),      # 卫东区 -> 新华区 does not
-    ("410471", "410411", "410411", "exempt_move"),      # 高新区 -> 湛河区 does not
-    ("410402", "410402", "410402", "local_household"),  # local registration
-    ("410422", "410472", "410422", "local_household"),  # a 示范区 township legally in 叶县, 叶县 household
-    ("410422", "410472", None, "undecided"),            # zone township not configured
-    ("411302", "410472", None, "migrant"),              # from 南阳: migrant wherever in the zone
-    ("410425", "410471", None, "migrant"),              # 郏县 household: no zone township is in 郏县
-    ("410411", "410471", None, "exempt_move"),          # the zone itself is in the exempt group
-])
+@pytest.mark.parametrize(
+    "home, county, legal, status",
+    [
+        ("410404", "410402", "410402", "migrant"),  # 石龙区 -> 新华区 counts
+        ("410403", "410402", "410402", "exempt_move"),  # 卫东区 -> 新华区 does not
+        ("410471", "410411", "410411", "exempt_move"),  # 高新区 -> 湛河区 does not
+        ("410402", "410402", "410402", "local_household"),  # local registration
+        ("410422", "410472", "410422", "local_household"),  # a 示范区 township legally in 叶县, 叶县 household
+        ("410422", "410472", None, "undecided"),  # zone township not configured
+        ("411302", "410472", None, "migrant"),  # from 南阳: migrant wherever in the zone
+        ("410425", "410471", None, "migrant"),  # 郏县 household: no zone township is in 郏县
+        ("410411", "410471", None, "exempt_move"),  # the zone itself is in the exempt group
+    ],
+)
 def test_moves_and_the_exempt_group(config, home, county, legal, status):
     child = _child(household_county=home, residence_county=county, residence_legal_county=legal)
     assert decide_status(child, AS_OF, config.policy)[0] == status
@@ -55,6 +63,11 @@ def test_undecidable_cases_say_why(config):
 
 def test_six_months_count_from_leaving_the_household_county(config):
     # Lived in its own county since 2020, moved to another county in March: not yet six months away.
-    child = _child(household_county="410404", residence_county="410482", residence_legal_county="410482",
-                   earliest_local_date=dt.date(2020, 1, 1), away_since=dt.date(2026, 3, 1))
+    child = _child(
+        household_county="410404",
+        residence_county="410482",
+        residence_legal_county="410482",
+        earliest_local_date=dt.date(2020, 1, 1),
+        away_since=dt.date(2026, 3, 1),
+    )
     assert decide_status(child, AS_OF, config.policy)[0] == "under_six_months"

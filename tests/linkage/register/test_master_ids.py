@@ -9,12 +9,14 @@ def test_new_children_get_ids_from_their_anchor_and_keep_them_without_history():
     first = assign_master_ids(clusters, records)
     again = assign_master_ids(clusters, records)
     assert first.equals(again)
-    assert dict(zip(first["cluster_key"], first["master_id"]))["h:2"] == mint_master_id("id:410402201501010011")
+    assert dict(zip(first["cluster_key"], first["master_id"], strict=True))["h:2"] == mint_master_id(
+        "id:410402201501010011"
+    )
 
 
 def test_previous_ids_are_inherited_and_a_split_keeps_it_in_the_larger_part():
     clusters = pd.DataFrame({"unique_id": ["a", "b", "c", "d"], "cluster_key": ["a", "a", "a", "d"]})
     records = pd.DataFrame({"unique_id": list("abcd"), "id_number": [None] * 4})
     previous = pd.DataFrame({"unique_id": list("abcd"), "master_id": ["M1"] * 4})
-    out = dict(zip(*assign_master_ids(clusters, records, previous).T.values))
+    out = dict(zip(*assign_master_ids(clusters, records, previous).T.values, strict=True))
     assert out["a"] == "M1" and out["d"] != "M1"

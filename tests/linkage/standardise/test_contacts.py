@@ -3,7 +3,9 @@ import pytest
 from linkage.standardise.contacts import standardise_phone, standardise_sex
 
 
-@pytest.mark.parametrize("raw", ["+86 138-0013-8000", "138 0013 8000", "8613800138000", "0086 13800138000", "13800138000"])
+@pytest.mark.parametrize(
+    "raw", ["+86 138-0013-8000", "138 0013 8000", "8613800138000", "0086 13800138000", "13800138000"]
+)
 def test_mobiles(raw):
     assert standardise_phone(raw) == ("13800138000", None)
 

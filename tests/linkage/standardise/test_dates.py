@@ -1,7 +1,8 @@
 import datetime as dt
 
 import pandas as pd
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from linkage.standardise.dates import excel_serial_to_date, parse_dates
 

@@ -1,7 +1,7 @@
 import pytest
 
 from linkage.standardise.divisions import division_table
-from linkage.standardise.places import household_county, legal_county, normalise_address, county_code_from_name
+from linkage.standardise.places import county_code_from_name, household_county, legal_county, normalise_address
 
 
 @pytest.fixture(scope="module")
@@ -9,11 +9,22 @@ def table(config):
     return division_table(config)
 
 
-@pytest.mark.parametrize("text, code", [
-    ("河南省南阳市宛城区", "411302"), ("南阳市宛城区", "411302"), ("河南省南阳市宛城区仲景街道建设路12号", "411302"),
-    ("石家庄市新华区", "130105"), ("河北省石家庄市新华区", "130105"), ("河北省沧州市新华区", "130902"), ("新华区", "410402"),
-    ("河北石家庄市新华区", "130105"), ("郑州市金水区新华路8号", "410105"), ("天津市河北区", "120105"), ("安徽省阜阳市临泉县", "341221"),
-])
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("河南省南阳市宛城区", "411302"),
+        ("南阳市宛城区", "411302"),
+        ("河南省南阳市宛城区仲景街道建设路12号", "411302"),
+        ("石家庄市新华区", "130105"),
+        ("河北省石家庄市新华区", "130105"),
+        ("河北省沧州市新华区", "130902"),
+        ("新华区", "410402"),
+        ("河北石家庄市新华区", "130105"),
+        ("郑州市金水区新华路8号", "410105"),
+        ("天津市河北区", "120105"),
+        ("安徽省阜阳市临泉县", "341221"),
+    ],
+)
 def test_county_from_text(table, text, code):
     assert table.county_from_text(text) == code
 

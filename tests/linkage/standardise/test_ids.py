@@ -1,7 +1,8 @@
-from hypothesis import given, strategies as st
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
 
 from linkage.standardise.ids import check_digit, classify_id, id_sex, standardise_ids, upgrade_15_to_18
-import pandas as pd
 
 VALID = "11010519491231002X"  # the GB 11643 example
 
@@ -20,7 +21,7 @@ def test_any_body_with_its_check_digit_is_accepted_or_fails_only_on_date(body):
 @given(st.integers(0, 16), st.integers(1, 9))
 def test_one_mistyped_digit_is_caught(position, shift):
     digit = str((int(VALID[position]) + shift) % 10)
-    typo = VALID[:position] + digit + VALID[position + 1:]
+    typo = VALID[:position] + digit + VALID[position + 1 :]
     usable, status, text = classify_id(typo)
     assert usable is None
     assert status in ("bad_check_digit", "bad_date")
@@ -61,14 +62,23 @@ def test_sex_and_birth_date_from_id():
 _ID_CHARS = st.sampled_from(list("0123456789X x-１２０"))
 
 
-@given(st.lists(st.one_of(st.none(), st.text(_ID_CHARS, min_size=0, max_size=20),
-                          st.text(alphabet="0123456789", min_size=17, max_size=17).map(lambda b: b + check_digit(b))),
-                min_size=1, max_size=30),
-       st.lists(st.booleans(), min_size=30, max_size=30))
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.text(_ID_CHARS, min_size=0, max_size=20),
+            st.text(alphabet="0123456789", min_size=17, max_size=17).map(lambda b: b + check_digit(b)),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    st.lists(st.booleans(), min_size=30, max_size=30),
+)
 def test_bulk_classification_agrees_with_classify_id_row_by_row(values, flags):
     from linkage.standardise.ids import id_birth_date
+
     raw = pd.Series(values, dtype=object)
-    was_number = pd.Series(flags[:len(values)])
+    was_number = pd.Series(flags[: len(values)])
     frame = standardise_ids(raw, was_number)
     for i, value in enumerate(values):
         usable, status, text = classify_id(value, flags[i])
