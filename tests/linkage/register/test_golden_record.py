@@ -1,0 +1,159 @@
+"""The golden-record rules, each on a handful of hand-written records of one child."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from linkage.register.golden_record import golden_records
+
+ID_A, ID_B = "410402202003050011", "410402201807090027"
+
+
+def _record(feed: str, key: str, **values) -> dict:
+    row = {
+        "master_id": "C1",
+        "feed": feed,
+        "record_key": key,
+        "name": "李子涵",
+        "name_is_placeholder": False,
+        "name_pinyin": "li zi han",
+        "id_number": None,
+        "id_birth_date": None,
+        "id_sex": None,
+        "birth_date": dt.date(2020, 3, 5),
+        "sex": "M",
+        "household_county": "411302",
+        "household_county_source": "text",
+        "residence_county": "410402",
+        "residence_legal_county": None,
+        "residence_township": None,
+        "residence_township_name": None,
+        "residence_address": "建设路1号",
+        "guardian_name": "李强",
+        "guardian_phone": "13800001111",
+        "mother_name": None,
+        "father_name": None,
+        "school_name": None,
+        "grade": None,
+        "local_date": dt.date(2025, 1, 1),
+    }
+    row.update(values)
+    if row["id_number"] == ID_A:
+        row.update(id_birth_date=dt.date(2020, 3, 5), id_sex="M")
+    if row["id_number"] == ID_B:
+        row.update(id_birth_date=dt.date(2018, 7, 9), id_sex="F")
+    return row
+
+
+def golden(records: list[dict], config) -> pd.Series:
+    out = golden_records(pd.DataFrame(records), config.policy)
+    assert len(out) == 1
+    return out.iloc[0]
+
+
+CASES = [
+    # (what the rule says, records, field, expected)
+    (
+        "the valid ID most records carry",
+        [_record("police", "1", id_number=ID_A), _record("health", "2", id_number=ID_A), _record("education", "3")],
+        "id_number",
+        ID_A,
+    ),
+    (
+        "the date of birth the ID encodes, over the stated ones",
+        [
+            _record("police", "1", id_number=ID_A, birth_date=dt.date(2020, 5, 3)),
+            _record("health", "2", birth_date=dt.date(2020, 5, 3)),
+        ],
+        "birth_date",
+        dt.date(2020, 3, 5),
+    ),
+    (
+        "without an ID, the most common stated date of birth",
+        [_record("police", "1", birth_date=dt.date(2020, 3, 6)), _record("health", "2"), _record("vaccination", "3")],
+        "birth_date",
+        dt.date(2020, 3, 5),
+    ),
+    (
+        "a real name over a placeholder, whatever the count",
+        [
+            _record("health", "1", name="李丽之子", name_is_placeholder=True, name_pinyin=None),
+            _record("vaccination", "2", name="李丽之子", name_is_placeholder=True, name_pinyin=None),
+            _record("police", "3"),
+        ],
+        "name",
+        "李子涵",
+    ),
+    (
+        "a placeholder only when no record has a real name",
+        [_record("health", "1", name="婴儿", name_is_placeholder=True, name_pinyin=None)],
+        "name_is_placeholder",
+        True,
+    ),
+    (
+        "residence from the record with the most recent local date",
+        [
+            _record("police", "1", residence_address="旧址", local_date=dt.date(2024, 1, 1)),
+            _record(
+                "education", "2", residence_address="新址", residence_county="410421", local_date=dt.date(2026, 3, 1)
+            ),
+        ],
+        "residence_county",
+        "410421",
+    ),
+    (
+        "household county: a code over text",
+        [
+            _record("police", "1", household_county="411302", household_county_source="text"),
+            _record("health", "2", household_county="411303", household_county_source="code"),
+        ],
+        "household_county",
+        "411303",
+    ),
+    (
+        "guardian and phone from the most recent record",
+        [
+            _record("police", "1", guardian_phone="13800001111", local_date=dt.date(2024, 1, 1)),
+            _record("vaccination", "2", guardian_phone="13900002222", local_date=dt.date(2026, 1, 1)),
+        ],
+        "guardian_phone",
+        "13900002222",
+    ),
+    (
+        "the earliest local date of any record",
+        [
+            _record("police", "1", local_date=dt.date(2025, 6, 1)),
+            _record("health", "2", local_date=dt.date(2023, 2, 1)),
+        ],
+        "earliest_local_date",
+        dt.date(2023, 2, 1),
+    ),
+    (
+        "two different valid IDs are a conflict",
+        [_record("police", "1", id_number=ID_A), _record("health", "2", id_number=ID_B)],
+        "conflicts",
+        "two valid IDs",
+    ),
+    (
+        "the departments that hold the child, in feed order",
+        [_record("vaccination", "1"), _record("police", "2"), _record("vaccination", "3")],
+        "feeds",
+        "police,vaccination",
+    ),
+]
+
+
+@pytest.mark.parametrize("rule, records, field, expected", CASES, ids=[c[0] for c in CASES])
+def test_golden_record_rule(config, rule, records, field, expected):
+    value = golden(records, config)[field]
+    assert value == expected, rule
+
+
+def test_ties_are_broken_by_feed_order(config):
+    child = golden(
+        [_record("vaccination", "1", name="李梓涵", name_pinyin="li zi han"), _record("police", "2")], config
+    )
+    assert child["name"] == "李子涵" and child["name_source"] == "police:2"
