@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 
 from linkage.config import load_config
-from linkage.ingest.prepare import combine, prepare_feed
 from linkage.ingest.read_feeds import read_feed
 from linkage.standardise.divisions import division_table
+from linkage.standardise.prepare import combine, prepare_feed
 from linkage.synth import generate_feeds
 from linkage.synth.feeds import RECORDS_PER_CHILD
 

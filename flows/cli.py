@@ -96,10 +96,10 @@ def _synth(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from flows.console import stage_display
     from linkage.config import load_config
-    from linkage.ingest.checked import format_check_report
     from linkage.pipeline import StageRunner, check_feeds
     from linkage.publish.outputs import write_parquet
     from linkage.run_layout import check_feeds_folder, check_output_folder
+    from linkage.standardise.checked import format_check_report
 
     check_feeds_folder(args.feeds)
     if args.out:

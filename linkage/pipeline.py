@@ -21,8 +21,6 @@ import pandas as pd
 
 from linkage.config import FEEDS, Config, FeedMapping
 from linkage.errors import FeedError, FeedsUnusable
-from linkage.ingest.checked import CheckedFeeds, combine_checked
-from linkage.ingest.prepare import PreparedFeed, prepare_feed
 from linkage.ingest.read_feeds import RawFeed, read_feed
 from linkage.link.clustering import cluster_records
 from linkage.link.prediction import ScoredRecords, link_records
@@ -31,7 +29,9 @@ from linkage.publish.match_report import render_report
 from linkage.publish.outputs import write_text
 from linkage.publish.run_outputs import write_run_outputs
 from linkage.register.assemble import Register, assemble_register
+from linkage.standardise.checked import CheckedFeeds, combine_checked
 from linkage.standardise.divisions import DivisionTable, division_table
+from linkage.standardise.prepare import PreparedFeed, prepare_feed
 
 Progress = Callable[[int, int], None]
 

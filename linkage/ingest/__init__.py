@@ -1,2 +1,2 @@
-"""Stage 1, ingest: read the departments' exports, validate them against their contracts, quarantine
-what cannot be used, and account for every row."""
+"""Stage 1, ingest: read the departments' exports as they arrive (any encoding, CSV or Excel) and
+validate them against their contracts (the Great Expectations suites in expectations/)."""

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from linkage.ingest.checked import CheckedFeeds
 from linkage.publish.outputs import write_text
 from linkage.register.assemble import Register
+from linkage.standardise.checked import CheckedFeeds
 
 PACKAGES = (
     "childreg",

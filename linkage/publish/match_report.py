@@ -12,7 +12,6 @@ import pandas as pd
 from splink.internals.html_utils import json_for_html, load_chart_libraries
 
 from linkage.config import Config
-from linkage.ingest.checked import CheckedFeeds
 from linkage.publish.masking import masked
 from linkage.publish.report_charts import (
     bar_spec,
@@ -23,6 +22,7 @@ from linkage.publish.report_charts import (
     weight_histogram,
 )
 from linkage.register.assemble import Register
+from linkage.standardise.checked import CheckedFeeds
 
 BORDERLINE_SAMPLE = 12
 PAIR_VIEW = [

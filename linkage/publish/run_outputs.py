@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from linkage.ingest.checked import CheckedFeeds
 from linkage.link.model import model_json
 from linkage.publish.masking import masked
 from linkage.publish.outputs import write_duckdb, write_parquet, write_text
 from linkage.register.assemble import Register
+from linkage.standardise.checked import CheckedFeeds
 
 
 def output_tables(checked: CheckedFeeds, register: Register) -> dict[str, pd.DataFrame]:

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from linkage.ingest.prepare import PreparedFeed, combine, reconciliation
 from linkage.ingest.read_feeds import RawFeed
 from linkage.ingest.validate import ExpectationOutcome
+from linkage.standardise.prepare import PreparedFeed, combine, reconciliation
 
 
 @dataclass

@@ -1,7 +1,7 @@
 import pandas as pd
 
-from linkage.ingest.checked import format_check_report
 from linkage.pipeline import check_feeds
+from linkage.standardise.checked import format_check_report
 from tests.conftest import AS_OF
 
 

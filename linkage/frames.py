@@ -1,0 +1,210 @@
+"""The tables passed between stages: for each, its grain (one row per what), its key and the
+columns later stages rely on. One place to read what a frame holds; `conforms` checks a frame
+against its contract, and the tests check every stage's output with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class FrameContract:
+    """What a table between stages holds: made by `stage`, one row per `grain`, unique on `key`."""
+
+    name: str
+    stage: str
+    grain: str
+    key: tuple[str, ...]
+    columns: tuple[str, ...]
+
+
+RAW_FEED = FrameContract(
+    "raw feed",
+    "ingest.read_feeds",
+    "one row per data line of one feed file that splits into the header's fields",
+    ("feed", "row_number"),
+    ("feed", "row_number", "record_key"),  # then every canonical field the feed's mapping names, as text
+)
+QUARANTINE = FrameContract(
+    "quarantine",
+    "ingest.prepare",
+    "one row per input row that could not be used, with the reason",
+    ("feed", "row_number"),
+    ("feed", "record_key", "row_number", "field", "reason"),
+)
+FIELD_ISSUES = FrameContract(
+    "field issues",
+    "standardise.assemble",
+    "one row per field of a kept row that was set to blank, with the reason",
+    ("feed", "row_number", "field"),
+    ("feed", "record_key", "row_number", "field", "reason"),
+)
+RECONCILIATION = FrameContract(
+    "reconciliation",
+    "ingest.prepare",
+    "one row per feed: rows read = rows kept + rows quarantined",
+    ("feed",),
+    ("feed", "rows_read", "rows_kept", "rows_quarantined", "balanced"),
+)
+STANDARDISED = FrameContract(
+    "standardised records",
+    "standardise.assemble",
+    "one row per kept input row (record), every feed together",
+    ("feed", "row_number"),
+    (
+        "feed",
+        "record_key",
+        "row_number",
+        "name",
+        "name_is_placeholder",
+        "placeholder_parent",
+        "surname",
+        "given_name",
+        "name_pinyin",
+        "surname_pinyin",
+        "sex",
+        "birth_date",
+        "id_number",
+        "id_status",
+        "id_text",
+        "id_birth_date",
+        "id_sex",
+        "guardian_name",
+        "guardian_phone",
+        "mother_name",
+        "father_name",
+        "household_county",
+        "household_county_source",
+        "residence_county",
+        "residence_township",
+        "residence_township_name",
+        "residence_legal_county",
+        "residence_address",
+        "local_date",
+        "school_name",
+        "grade",
+    ),
+)
+LINKAGE_RECORDS = FrameContract(
+    "linkage input",
+    "link.linkage_input",
+    "one row per record, with what the model compares",
+    ("unique_id",),
+    (
+        "unique_id",
+        "source_dataset",
+        "feed",
+        "record_key",
+        "id_number",
+        "id_text",
+        "name",
+        "name_pinyin",
+        "name_shape",
+        "surname_pinyin",
+        "given_sorted",
+        "birth_date",
+        "birth_year",
+        "sex",
+        "guardian_phone",
+        "family_names",
+        "household_county",
+        "residence_county",
+        "residence_township",
+        "residence_address",
+        "is_placeholder",
+        "local_date",
+    ),
+)
+SCORED_PAIRS = FrameContract(
+    "scored pairs",
+    "link.prediction",
+    "one row per pair of records compared, above the probability floor",
+    ("unique_id_l", "unique_id_r"),
+    ("unique_id_l", "unique_id_r", "match_weight", "match_probability", "gamma_id", "gamma_name", "gamma_birth_date"),
+)
+CLUSTERS = FrameContract(
+    "clusters",
+    "link.clustering",
+    "one row per record: the cluster (child) it joined",
+    ("unique_id",),
+    ("unique_id", "cluster_key", "link_probability", "verification"),
+)
+MEMBERS = FrameContract(
+    "members",
+    "register.assemble",
+    "one row per record: its child's master ID and where it came from",
+    ("unique_id",),
+    ("master_id", "feed", "record_key", "row_number", "unique_id", "match_probability", "verification"),
+)
+REGISTER = FrameContract(
+    "register",
+    "register.assemble",
+    "one row per child (master ID): the golden record and the status",
+    ("master_id",),
+    (
+        "master_id",
+        "id_number",
+        "name",
+        "name_is_placeholder",
+        "birth_date",
+        "sex",
+        "household_county",
+        "residence_county",
+        "residence_legal_county",
+        "residence_township",
+        "residence_township_name",
+        "residence_address",
+        "guardian_name",
+        "guardian_phone",
+        "school_name",
+        "grade",
+        "feeds",
+        "n_records",
+        "earliest_local_date",
+        "away_since",
+        "conflicts",
+        "status",
+        "status_label",
+        "status_reason",
+        "is_migrant",
+        "age_years",
+        "records_to_verify",
+        "uncertain_links",
+    ),
+)
+LEDGER_INDEX = FrameContract(
+    "ledger index",
+    "publish.ledger_workbook",
+    "one row per county workbook written, with its sheets' rows",
+    ("code",),
+    ("code", "name", "file", "migrant_children", "to_verify", "not_migrant", "care_gaps"),
+)
+
+CONTRACTS: tuple[FrameContract, ...] = (
+    RAW_FEED,
+    QUARANTINE,
+    FIELD_ISSUES,
+    RECONCILIATION,
+    STANDARDISED,
+    LINKAGE_RECORDS,
+    SCORED_PAIRS,
+    CLUSTERS,
+    MEMBERS,
+    REGISTER,
+    LEDGER_INDEX,
+)
+
+
+def conforms(frame: pd.DataFrame, contract: FrameContract) -> list[str]:
+    """What is wrong with `frame` as `contract` describes it: missing columns, or a key that is not
+    unique (more than one row per grain). Empty when it conforms."""
+    problems = []
+    missing = [c for c in contract.columns if c not in frame.columns]
+    if missing:
+        problems.append(f"{contract.name}: missing columns {', '.join(missing)}")
+    elif len(frame) and frame.duplicated(list(contract.key)).any():
+        problems.append(f"{contract.name}: more than one row per {' + '.join(contract.key)} ({contract.grain})")
+    return problems
