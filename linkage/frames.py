@@ -64,6 +64,7 @@ STANDARDISED = FrameContract(
         "surname",
         "given_name",
         "name_pinyin",
+        "given_pinyin",
         "surname_pinyin",
         "sex",
         "birth_date",
@@ -72,6 +73,11 @@ STANDARDISED = FrameContract(
         "id_text",
         "id_birth_date",
         "id_sex",
+        "birth_date_conflicts_id",
+        "sex_conflicts_id",
+        "student_number",
+        "birth_certificate",
+        "ethnicity",
         "guardian_name",
         "guardian_phone",
         "mother_name",
@@ -86,8 +92,10 @@ STANDARDISED = FrameContract(
         "local_date",
         "school_name",
         "grade",
+        "clinic_name",
     ),
 )
+
 LINKAGE_RECORDS = FrameContract(
     "linkage input",
     "link.linkage_input",

@@ -21,9 +21,10 @@ from pathlib import Path
 import pandas as pd
 
 from linkage.config import PROJECT_ROOT
+from linkage.frames import QUARANTINE
 
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
-QUARANTINE_COLUMNS = ["feed", "record_key", "row_number", "field", "reason"]
+QUARANTINE_COLUMNS = list(QUARANTINE.columns)
 
 
 @dataclass(frozen=True)

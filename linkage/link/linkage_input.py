@@ -4,30 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-LINKAGE_COLUMNS = [
-    "unique_id",
-    "source_dataset",
-    "feed",
-    "record_key",
-    "id_number",
-    "id_text",
-    "name",
-    "name_pinyin",
-    "name_shape",
-    "surname_pinyin",
-    "given_sorted",
-    "birth_date",
-    "birth_year",
-    "sex",
-    "guardian_phone",
-    "family_names",
-    "household_county",
-    "residence_county",
-    "residence_township",
-    "residence_address",
-    "is_placeholder",
-    "local_date",
-]
+from linkage.frames import LINKAGE_RECORDS
+
+LINKAGE_COLUMNS = list(LINKAGE_RECORDS.columns)
 
 
 def record_ref(frame: pd.DataFrame) -> pd.Series:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from linkage.config import Config, FeedMapping
+from linkage.frames import FIELD_ISSUES, STANDARDISED
 from linkage.standardise.contacts import standardise_column, standardise_phone, standardise_sex
 from linkage.standardise.dates import parse_dates
 from linkage.standardise.divisions import DivisionTable
@@ -21,48 +22,9 @@ from linkage.standardise.names import clean_person_names, standardise_names
 from linkage.standardise.places import standardise_places
 
 EARLIEST_DATE = dt.date(1990, 1, 1)
-ISSUE_COLUMNS = ["feed", "record_key", "row_number", "field", "reason"]
+ISSUE_COLUMNS = list(FIELD_ISSUES.columns)
 
-STANDARD_COLUMNS = [
-    "feed",
-    "record_key",
-    "row_number",
-    "name",
-    "name_is_placeholder",
-    "placeholder_parent",
-    "surname",
-    "given_name",
-    "name_pinyin",
-    "given_pinyin",
-    "surname_pinyin",
-    "sex",
-    "birth_date",
-    "id_number",
-    "id_status",
-    "id_text",
-    "id_birth_date",
-    "id_sex",
-    "birth_date_conflicts_id",
-    "sex_conflicts_id",
-    "student_number",
-    "birth_certificate",
-    "ethnicity",
-    "guardian_name",
-    "guardian_phone",
-    "mother_name",
-    "father_name",
-    "household_county",
-    "household_county_source",
-    "residence_county",
-    "residence_township",
-    "residence_township_name",
-    "residence_legal_county",
-    "residence_address",
-    "local_date",
-    "school_name",
-    "grade",
-    "clinic_name",
-]
+STANDARD_COLUMNS = list(STANDARDISED.columns)
 
 
 @dataclass
