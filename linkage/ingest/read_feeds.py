@@ -189,12 +189,60 @@ def read_feed(mapping: FeedMapping, folder: Path | str) -> RawFeed:
     missing required column. Rows that cannot be split into fields are returned in `malformed`.
     """
     path = Path(folder) / mapping.file
-    if not path.exists():
+    check_feed_file(path, Path(folder), mapping)
+    try:
+        if mapping.format == "excel":
+            return _read_excel(mapping, path)
+        return _read_csv(mapping, path)
+    except PermissionError:
+        raise FeedError(str(path), "cannot be read: permission denied (ask for the file to be made readable)") from None
+
+
+# What a file really is, by its first bytes, when it is not what its mapping expects.
+_SIGNATURES = (
+    (b"PK\x03\x04", "an Excel workbook (.xlsx) or another zip file"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls); save it as .xlsx"),
+    (b"\xff\xfe", "UTF-16 text; save it as UTF-8 (CSV UTF-8 in Excel)"),
+    (b"\xfe\xff", "UTF-16 text; save it as UTF-8 (CSV UTF-8 in Excel)"),
+    (b"%PDF", "a PDF document"),
+)
+_NOT_CSV = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF")
+_UTF16 = (b"\xff\xfe", b"\xfe\xff")
+
+
+def check_feed_file(path: Path, folder: Path, mapping: FeedMapping) -> None:
+    """The feed's file exists, is a regular file inside the feeds folder (a link out of it is not
+    followed) and is of the format its mapping names. Raises FeedError saying what it is instead;
+    never quotes the file's content."""
+    where = f"config/feeds/{mapping.feed}.toml"
+    if not path.exists() and not path.is_symlink():
         raise FeedError(
-            str(path),
-            f"file not found (the {mapping.feed} feed is expected here; "
-            f"its name is set in config/feeds/{mapping.feed}.toml)",
+            str(path), f"file not found (the {mapping.feed} feed is expected here; its name is set in {where})"
         )
-    if mapping.format == "excel":
-        return _read_excel(mapping, path)
-    return _read_csv(mapping, path)
+    if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
+        raise FeedError(
+            str(path), "is a link to a file outside the feeds folder, which is not followed; copy the file itself in"
+        )
+    if path.is_dir():
+        raise FeedError(str(path), "is a folder, not a file; put the department's file itself here")
+    if not path.is_file():
+        raise FeedError(str(path), "is not a regular file (a pipe or a device?); put the department's file here")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except PermissionError:
+        raise FeedError(str(path), "cannot be read: permission denied (ask for the file to be made readable)") from None
+    if mapping.format == "excel" and head and not head.startswith(b"PK\x03\x04"):
+        raise FeedError(str(path), f"is not an Excel workbook (.xlsx){_what_it_is(head)}; {where} says format excel")
+    utf16 = head.startswith(_UTF16) and "16" not in mapping.encoding
+    if mapping.format == "csv" and (head.startswith(_NOT_CSV) or utf16):
+        raise FeedError(
+            str(path), f"is not CSV text in {mapping.encoding}{_what_it_is(head)}; export it as CSV or set {where}"
+        )
+
+
+def _what_it_is(head: bytes) -> str:
+    for signature, what in _SIGNATURES:
+        if head.startswith(signature):
+            return f": it is {what}"
+    return ""

@@ -42,7 +42,7 @@ def _months_between(start: dt.date | None, end: dt.date) -> int | None:
 def _age_band(age: float | None) -> str | None:
     if age is None or age != age:
         return None
-    return next(label for low, high, label in AGE_BANDS if low <= age <= high)
+    return next((label for low, high, label in AGE_BANDS if low <= age <= high), None)
 
 
 def _departments(feeds: str | None) -> str:

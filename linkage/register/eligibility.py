@@ -30,6 +30,7 @@ STATUS_LABELS = {
     "exempt_move": "在新华区、卫东区、湛河区、高新区、示范区之间流动，不计入",
     "under_six_months": "在本地居住不满6个月",
     "undecided": "无法判定",
+    "born_after_reference_date": "参考日后出生，本期不计入",
 }
 
 
@@ -61,6 +62,9 @@ def decide_status(
     birth = child.get("birth_date")
     if birth is None or not _present(birth):
         return "undecided", "无出生日期，无法判断年龄 (no date of birth)"
+    if birth > as_of:
+        # A feed exported after the reference date holds the babies born since: not yet in scope.
+        return "born_after_reference_date", f"{birth:%Y-%m-%d}出生，晚于本期参考日{as_of:%Y-%m-%d}，下期再计"
     if as_of >= sixteenth_birthday(birth, policy.max_age_years):
         return "aged_16_or_over", f"{birth:%Y-%m-%d}出生，参考日已满{policy.max_age_years}周岁"
     home = child.get("household_county")

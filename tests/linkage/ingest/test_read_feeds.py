@@ -1,3 +1,6 @@
+import os
+import shutil
+
 import pytest
 import xlsxwriter
 
@@ -58,6 +61,9 @@ def test_missing_file(tmp_path, config):
 
 def test_unreadable_excel(tmp_path, config):
     (tmp_path / "education.xlsx").write_bytes(b"this is not a workbook")
+    with pytest.raises(FeedError, match="is not an Excel workbook"):
+        read_feed(config.feeds["education"], tmp_path)
+    (tmp_path / "education.xlsx").write_bytes(b"PK\x03\x04 a damaged zip")
     with pytest.raises(FeedError, match="not a readable Excel workbook"):
         read_feed(config.feeds["education"], tmp_path)
 
@@ -115,3 +121,63 @@ def test_excel_number_ids_are_flagged_and_dates_are_read(tmp_path, config):
     assert list(raw.table["id_number_was_number"]) == [True, False]
     assert raw.table.loc[0, "local_date"] == "2023-09-01"
     assert raw.table.loc[1, "id_number"] == "411302201301020011"
+
+
+def _police_csv(folder):
+    text = "记录编号,姓名,性别,出生日期,公民身份号码,居住地区划代码\nGA1,张三,男,2019-01-02,,410402001\n"
+    (folder / "police.csv").write_text(text, encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize(
+    "make, expected",
+    [
+        (lambda d: (d / "police.csv").mkdir(), "is a folder, not a file"),
+        (lambda d: os.mkfifo(d / "police.csv"), "is not a regular file"),
+        (lambda d: (d / "police.csv").write_text("记录编号,姓名\nGA1,张三\n", encoding="utf-16"), "it is UTF-16 text"),
+        (lambda d: shutil.copy(d.parent / "book.xlsx", d / "police.csv"), "it is an Excel workbook"),
+    ],
+)
+def test_a_file_that_is_not_a_feed_says_what_it_is(tmp_path, config, make, expected):
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    xlsxwriter.Workbook(str(tmp_path / "book.xlsx")).close()
+    make(feeds)
+    with pytest.raises(FeedError, match=expected) as caught:
+        read_feed(config.feeds["police"], feeds)
+    assert "police.csv" in str(caught.value)
+
+
+def test_a_csv_named_as_the_excel_feed_is_refused(tmp_path, config):
+    (tmp_path / "education.xlsx").write_text("记录编号,姓名\nJY1,张三\n", encoding="utf-8")
+    with pytest.raises(FeedError, match="is not an Excel workbook"):
+        read_feed(config.feeds["education"], tmp_path)
+
+
+def test_a_link_out_of_the_feeds_folder_is_not_followed_nor_echoed(tmp_path, config):
+    secret = tmp_path / "elsewhere.csv"
+    secret.write_text("410402201901020011,13800001111\n", encoding="utf-8")
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    (feeds / "police.csv").symlink_to(secret)
+    with pytest.raises(FeedError, match="link to a file outside the feeds folder") as caught:
+        read_feed(config.feeds["police"], feeds)
+    assert "410402201901020011" not in str(caught.value) and "1380000" not in str(caught.value)
+
+
+def test_a_link_inside_the_feeds_folder_is_read(tmp_path, config):
+    (tmp_path / "exports").mkdir()
+    _police_csv(tmp_path / "exports")
+    (tmp_path / "exports" / "police.csv").rename(tmp_path / "police_2026H1.csv")
+    (tmp_path / "police.csv").symlink_to(tmp_path / "police_2026H1.csv")
+    assert read_feed(config.feeds["police"], tmp_path).rows_read == 1
+
+
+def test_an_unreadable_file_is_a_feed_error_not_a_retry(tmp_path, config, monkeypatch):
+    _police_csv(tmp_path)
+
+    def refuse(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(type(tmp_path), "open", refuse)
+    with pytest.raises(FeedError, match="permission denied"):
+        read_feed(config.feeds["police"], tmp_path)

@@ -106,3 +106,19 @@ def test_a_column_without_a_meaning_names_it(built, config, tmp_path):
             AS_OF,
             tmp_path,
         )
+
+
+def test_a_child_born_after_the_reference_date_is_listed_as_not_yet_in_scope(built, config, tmp_path):
+    from linkage.register.eligibility import decide_statuses
+
+    register = built.register.copy()
+    register.loc[0, "birth_date"] = AS_OF + dt.timedelta(days=30)
+    register = decide_statuses(
+        register.drop(columns=["status", "status_label", "status_reason", "is_migrant", "age_years"]),
+        AS_OF,
+        config.policy,
+    )
+    ledgers = write_ledgers(register, built.members, config, division_table(config), AS_OF, tmp_path)
+    assert len(ledgers) >= 12
+    child = register.iloc[0]
+    assert child["status"] == "born_after_reference_date" and not child["is_migrant"]

@@ -71,3 +71,14 @@ def test_six_months_count_from_leaving_the_household_county(config):
         away_since=dt.date(2026, 3, 1),
     )
     assert decide_status(child, AS_OF, config.policy)[0] == "under_six_months"
+
+
+def test_a_child_born_after_the_reference_date_is_not_yet_in_scope(config):
+    child = {
+        "birth_date": dt.date(2026, 8, 1),
+        "household_county": "411302",
+        "residence_county": "410402",
+        "earliest_local_date": dt.date(2026, 8, 20),
+    }
+    status, reason = decide_status(child, dt.date(2026, 6, 30), config.policy)
+    assert status == "born_after_reference_date" and "2026-08-01" in reason and "2026-06-30" in reason
