@@ -15,6 +15,7 @@ import textwrap
 from pathlib import Path
 
 from linkage.errors import ConfigError, FeedError
+from linkage.privacy import mask_text
 
 # Set before Prefect is imported: nothing leaves the machine, and a busy machine gets time to
 # start the temporary local Prefect server (20 s by default, which a loaded machine can miss).
@@ -342,7 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _print_error(message: str) -> None:
-    for line in message.splitlines():
+    for line in mask_text(message).splitlines():
         print(f"error: {line}", file=sys.stderr)
 
 

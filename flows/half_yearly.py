@@ -20,6 +20,7 @@ from linkage.config import Config, load_config
 from linkage.errors import ConfigError, FeedError
 from linkage.link.model import parse_model_json
 from linkage.pipeline import Published, Stage, StageRunner, build_register, check_feeds, publish_run
+from linkage.privacy import mask_text
 from linkage.publish.manifest import build_manifest, sha256_of, write_manifest
 from linkage.publish.outputs import staged_folder
 from linkage.run_layout import RunPlan, check_plan, plan_run
@@ -112,6 +113,17 @@ class _InputErrorWithoutTraceback(logging.Filter):
         return True
 
 
+class _MaskNumbers(logging.Filter):
+    """No ID number or phone reaches the log in full, whatever a message quotes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_text(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
 class _NameTheTask(logging.Filter):
     """`prefect flow-run logs` prints flow and task lines alike: start each task line with the
     task run's name, so that every line says which task it comes from."""
@@ -135,6 +147,7 @@ def run_log(path: Path) -> Iterator[None]:
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s | %(levelname)-7s | %(name)s - %(message)s"))
     handler.addFilter(_InputErrorWithoutTraceback())
+    handler.addFilter(_MaskNumbers())
     root = logging.getLogger()
     root.addHandler(handler)
     try:

@@ -1,5 +1,7 @@
 """Errors that stop a run, each worded for the data engineer who has to act on it."""
 
+from linkage.privacy import mask_text
+
 
 class FeedError(Exception):
     """A feed cannot be used at all: names the file and, where known, the row and field."""
@@ -11,7 +13,8 @@ class FeedError(Exception):
             where += f", row {row}"
         if field is not None:
             where += f", field {field}"
-        super().__init__(f"{where}: {problem}")
+        # A message may quote what the file holds (its headers, say): never a child's number.
+        super().__init__(mask_text(f"{where}: {problem}"))
 
 
 class ConfigError(Exception):

@@ -14,6 +14,7 @@ import pandas as pd
 
 from linkage.config import Config, FeedMapping
 from linkage.frames import FIELD_ISSUES, STANDARDISED
+from linkage.privacy import mask_numbers
 from linkage.standardise.contacts import standardise_column, standardise_phone, standardise_sex
 from linkage.standardise.dates import parse_dates
 from linkage.standardise.divisions import DivisionTable
@@ -74,7 +75,7 @@ def standardise_feed(
                         "record_key": raw.loc[mask, "record_key"].values,
                         "row_number": raw.loc[mask, "row_number"].values,
                         "field": field,
-                        "reason": problems[mask].values,
+                        "reason": problems[mask].map(mask_numbers).values,
                     }
                 )
             )

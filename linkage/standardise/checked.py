@@ -8,6 +8,7 @@ import pandas as pd
 
 from linkage.ingest.read_feeds import RawFeed
 from linkage.ingest.validate import ExpectationOutcome
+from linkage.privacy import mask_text
 from linkage.standardise.prepare import PreparedFeed, combine, reconciliation
 
 
@@ -63,4 +64,4 @@ def format_check_report(checked: CheckedFeeds) -> str:
         f"all feeds: read {rec.rows_read.sum()}, kept {rec.rows_kept.sum()}, "
         f"quarantined {rec.rows_quarantined.sum()}; every row accounted for: {bool(rec.balanced.all())}"
     )
-    return "\n".join(lines)
+    return mask_text("\n".join(lines))

@@ -7,6 +7,7 @@ LINKAGE = Path(__file__).resolve().parents[2] / "linkage"
 # Foundations first, then the stages in the order they run, then what chains them.
 RANK = {
     "errors": 0,
+    "privacy": 0,
     "config": 0,
     "periods": 0,
     "frames": 0,

@@ -1,0 +1,53 @@
+"""Children's numbers kept out of what people read: ID numbers and phones masked wherever a
+value is quoted (messages, reasons, reports, analysts' tables), whatever column it came from."""
+
+from __future__ import annotations
+
+import re
+
+# An 18-character resident ID (or a 15-digit old one), a mobile number (with +86, spaces or
+# hyphens), a landline with its area code, or any other run of 11 or more digits.
+_NUMBER = re.compile(
+    r"(?<![0-9A-Za-z])(?:"
+    r"\d{17}[\dXx]|\d{15}"
+    r"|(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}"
+    r"|0\d{2,3}-\d{7,8}"
+    r"|\d{11,}"
+    r")(?![0-9A-Za-z])"
+)
+
+
+def mask_id(value: object) -> object:
+    """410402********123X: the area code and the last four characters only."""
+    if not isinstance(value, str) or len(value) < 10:
+        return value if not isinstance(value, str) else "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_phone(value: object) -> object:
+    """138****5678: the first three and last four digits only."""
+    if not isinstance(value, str) or len(value) < 7:
+        return value if not isinstance(value, str) else "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def _mask_match(match: re.Match[str]) -> str:
+    text = match.group(0)
+    digits = [i for i, ch in enumerate(text) if ch.isdigit() or ch in "Xx"]
+    keep = set(digits[:6] + digits[-4:]) if len(digits) >= 15 else set(digits[:3] + digits[-4:])
+    return "".join(ch if i in keep or i not in digits else "*" for i, ch in enumerate(text))
+
+
+def mask_text(text: str) -> str:
+    """`text` with every ID number and phone in it masked."""
+    return _NUMBER.sub(_mask_match, text)
+
+
+def mask_numbers(value: object) -> object:
+    """A string with every ID number and phone in it masked; anything else as it is."""
+    return mask_text(value) if isinstance(value, str) else value
+
+
+def has_unmasked_number(text: str) -> bool:
+    """Whether `text` quotes an ID number or a phone in full."""
+    return _NUMBER.search(text) is not None
