@@ -1,7 +1,8 @@
 """Reading the departments' exports into one canonical table per feed.
 
-Every row keeps its feed, record key, row number in the file (the header is row 1, as a
-spreadsheet shows it) and the raw values under canonical field names, so that anything
+Every row keeps its feed, record key, and its number as a person opening the file counts it:
+the line in a CSV file, the row on the sheet of a workbook (blank lines and title rows above the
+header counted) and the raw values under canonical field names, so that anything
 downstream can be traced to its source row. Nothing is parsed here beyond text: standardising
 is a later stage.
 """
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +20,7 @@ import pandas as pd
 
 from linkage.config import FeedMapping
 from linkage.errors import FeedError
+from linkage.ingest.csv_records import SourceRow, physical_lines, split_records, unaccounted_lines
 
 _ENCODINGS_TO_SUGGEST = ("utf-8-sig", "gb18030")
 
@@ -87,7 +88,18 @@ def _decode(path: Path, encoding: str) -> str:
         raise FeedError(str(path), f"cannot be read as {encoding} (bad bytes at line {line}){hint}", row=line) from None
 
 
+# Control characters (NUL and the like) never belong in a field; tab and line breaks are kept.
+_CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r") | {0x7F: None}
+# No field of these feeds is near this long; a longer one is a broken row, not a value.
+MAX_FIELD_CHARS = 1000
+# How far down a header may stand below a title or notes.
+HEADER_SEARCH_ROWS = 20
+
+
 def _cell_text(value: object) -> str | None:
+    if type(value) is str:  # nearly every cell: the fast path
+        text = value if value.isprintable() else value.translate(_CONTROL)
+        return text.strip() or None
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -96,7 +108,7 @@ def _cell_text(value: object) -> str | None:
         return value.isoformat()
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
-    text = str(value).strip()
+    text = str(value).translate(_CONTROL).strip()
     return text or None
 
 
@@ -104,35 +116,55 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _assemble(mapping: FeedMapping, path: Path, header: list, rows: list[list]) -> RawFeed:
-    positions, problems = _column_positions(mapping, [str(h) for h in header], path)
+def _row_problem(row: SourceRow, width: int, header: list[str]) -> str | None:
+    if row.problem:
+        return row.problem
+    cells = row.cells
+    if len(cells) > width and any(str(v).strip() for v in cells[width:] if v is not None):
+        return f"row has {len(cells)} fields but the header has {width} (a delimiter too many?)"
+    if len(cells) < width:
+        return f"row has {len(cells)} fields but the header has {width} (a delimiter lost, or the row cut short)"
+    try:
+        longest = max(map(len, cells), default=0)
+    except TypeError:  # Excel cells: numbers and dates besides text
+        longest = max((len(c) for c in cells if isinstance(c, str)), default=0)
+    if longest > MAX_FIELD_CHARS:
+        lengths = [len(c) if isinstance(c, str) else 0 for c in cells]
+        at = lengths.index(max(lengths))
+        name = clean_header(header[at]) if at < len(header) else f"column {at + 1}"
+        return f"field {name} is {lengths[at]} characters long: a broken row, not a value"
+    return None
+
+
+def _assemble(mapping: FeedMapping, path: Path, header: list, rows: list[SourceRow], problems: list[str]) -> RawFeed:
+    positions, mapping_problems = _column_positions(mapping, [str(h) for h in header], path)
     width = len(header)
     good: list[list] = []
     good_rows: list[int] = []
     malformed: list[dict] = []
     key_pos = positions["record_key"]
-    for offset, row in enumerate(rows):
-        row_number = offset + 2
-        if len(row) > width and any(str(v).strip() for v in row[width:]):
+    names = [str(h) for h in header]
+    for row in rows:
+        problem = _row_problem(row, width, names)
+        if problem:
+            key = _cell_text(row.cells[key_pos]) if key_pos < len(row.cells) else None
             malformed.append(
                 {
                     "feed": mapping.feed,
-                    "record_key": _cell_text(row[key_pos]) if key_pos < len(row) else None,
-                    "row_number": row_number,
+                    "record_key": key if key is None or len(key) <= 40 else None,
+                    "row_number": row.number,
                     "field": None,
-                    "reason": f"row has {len(row)} fields but the header has {width}",
+                    "reason": problem,
                 }
             )
             continue
-        good.append(row)
-        good_rows.append(row_number)
+        good.append(row.cells)
+        good_rows.append(row.number)
     columns: dict[str, list] = {}
     for canonical in mapping.columns:
         pos = positions.get(canonical)
         columns[canonical] = (
-            [_cell_text(r[pos]) if pos is not None and pos < len(r) else None for r in good]
-            if pos is not None
-            else [None] * len(good)
+            [_cell_text(r[pos]) if pos < len(r) else None for r in good] if pos is not None else [None] * len(good)
         )
     table = pd.DataFrame(columns, dtype=object)
     table.insert(0, "row_number", pd.array(good_rows, dtype="int64"))
@@ -142,20 +174,42 @@ def _assemble(mapping: FeedMapping, path: Path, header: list, rows: list[list]) 
         flags = [bool(pos is not None and pos < len(r) and _is_number(r[pos])) for r in good]
         table[f"{canonical}_was_number"] = flags
     malformed_df = pd.DataFrame(malformed, columns=["feed", "record_key", "row_number", "field", "reason"])
-    return RawFeed(mapping.feed, path, table, len(rows), malformed_df, problems)
+    return RawFeed(mapping.feed, path, table, len(rows), malformed_df, problems + mapping_problems)
+
+
+def _header_index(candidates: list[list], mapping: FeedMapping) -> int:
+    """The index of the header among the first rows: the first that names the record key."""
+    wanted = {clean_header(s) for s in mapping.columns["record_key"]}
+    for index, cells in enumerate(candidates[:HEADER_SEARCH_ROWS]):
+        if wanted & {clean_header(c) for c in cells if c is not None}:
+            return index
+    return 0
+
+
+def _header_note(path: Path, index: int, unit: str) -> list[str]:
+    if index == 0:
+        return []
+    return [f"{path.name}: the header is on {unit} {index + 1}; the {index} {unit}(s) above it are not data"]
 
 
 def _read_csv(mapping: FeedMapping, path: Path) -> RawFeed:
-    text = _decode(path, mapping.encoding)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    lines = physical_lines(_decode(path, mapping.encoding))
     try:
-        header = next(reader)
-        rows = [r for r in reader if any(cell.strip() for cell in r)]
-    except (csv.Error, StopIteration) as exc:
+        heads = [next(csv.reader([line]), []) for line in lines[:HEADER_SEARCH_ROWS]]
+    except csv.Error as exc:
         raise FeedError(str(path), f"not a readable CSV file: {exc}") from None
-    if not rows:
+    at = _header_index(heads, mapping)
+    header = heads[at] if at < len(heads) else []
+    try:
+        records = list(split_records(lines, at + 1, len(header)))
+    except csv.Error as exc:
+        raise FeedError(str(path), f"not a readable CSV file: {exc}") from None
+    lost = unaccounted_lines(lines, at + 1, records)
+    if lost:
+        raise FeedError(str(path), f"{len(lost)} lines could not be read as rows (first: line {lost[0]})", row=lost[0])
+    if not records:
         raise FeedError(str(path), "the file has a header but no rows")
-    return _assemble(mapping, path, header, rows)
+    return _assemble(mapping, path, header, records, _header_note(path, at, "line"))
 
 
 def _read_excel(mapping: FeedMapping, path: Path) -> RawFeed:
@@ -176,10 +230,16 @@ def _read_excel(mapping: FeedMapping, path: Path) -> RawFeed:
         )
     raw_values = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
     values: list[list[Any]] = [[None if v == "" else v for v in row] for row in raw_values]
-    rows = [r for r in values[1:] if any(v is not None and str(v).strip() for v in r)]
+    # With the empty area kept, values[0] is the sheet's row 1: rows numbered as the sheet shows them.
+    at = _header_index(values, mapping)
+    rows = [
+        SourceRow(n + 1, cells)
+        for n, cells in enumerate(values)
+        if n > at and any(v is not None and str(v).strip() for v in cells)
+    ]
     if not values or not rows:
         raise FeedError(str(path), f"sheet {sheet_name} has no rows")
-    return _assemble(mapping, path, values[0], rows)
+    return _assemble(mapping, path, values[at], rows, _header_note(path, at, "row"))
 
 
 def read_feed(mapping: FeedMapping, folder: Path | str) -> RawFeed:
