@@ -123,10 +123,12 @@ def _check_run_inputs(args: argparse.Namespace) -> None:
     from flows.half_yearly import read_model
     from flows.prefect_api import check_prefect_api
     from linkage.config import load_config
+    from linkage.publish.outputs import check_output_free
     from linkage.run_layout import check_feeds_folder, check_output_folder, check_previous_run
 
     check_feeds_folder(args.feeds)
     check_output_folder(args.out)
+    check_output_free(args.out)
     if args.previous:
         check_previous_run(args.previous)
     load_config(args.config)
@@ -347,6 +349,16 @@ def _print_error(message: str) -> None:
         print(f"error: {line}", file=sys.stderr)
 
 
+def _interrupted(exc: BaseException) -> bool:
+    """Whether a failure was a stop asked for (Ctrl-C, SIGTERM), however deep it surfaced."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt) or type(seen).__name__ in ("TerminationSignal", "InterruptException"):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: runs a subcommand; bad input ends with a one-line error, never a traceback."""
     args = build_parser().parse_args(argv)
@@ -361,6 +373,9 @@ def main(argv: list[str] | None = None) -> int:
         _print_error("interrupted; nothing was replaced in the output folder")
         return 130
     except Exception as exc:  # noqa: BLE001 - a bug: one line here, the traceback with --verbose
+        if _interrupted(exc):
+            _print_error("interrupted (terminated); nothing was replaced in the output folder")
+            return 143
         if args.verbose:
             raise
         detail = textwrap.shorten(str(exc), 300) or "no message"

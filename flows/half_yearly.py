@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import logging
+import os
+import socket
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,7 +25,7 @@ from linkage.link.model import parse_model_json
 from linkage.pipeline import Published, Stage, StageRunner, build_register, check_feeds, publish_run
 from linkage.privacy import mask_text
 from linkage.publish.manifest import build_manifest, sha256_of, write_manifest
-from linkage.publish.outputs import staged_folder
+from linkage.publish.outputs import output_lock, owner_only_files, staged_folder
 from linkage.run_layout import RunPlan, check_plan, plan_run
 from linkage.standardise.divisions import division_table
 
@@ -212,7 +215,13 @@ def half_yearly_run(
     logger.info("period %s, reference date %s, output %s", plan.period.label, plan.as_of, plan.out)
     divisions = division_table(config)
     runner = PrefectStages(LoggedStages())
-    with staged_folder(plan.out) as staging, run_log(staging.path / RUN_LOG):
+    holder = f"pid {os.getpid()}, {getpass.getuser()}@{socket.gethostname()}, since {started:%Y-%m-%d %H:%M:%S} UTC"
+    with (
+        owner_only_files(),
+        output_lock(plan.out, holder),
+        staged_folder(plan.out) as staging,
+        run_log(staging.path / RUN_LOG),
+    ):
         checked = check_feeds(plan.feeds, config, plan.as_of, runner, divisions)
         register = build_register(checked.standardised, config, plan.as_of, settings, _previous_members(plan), runner)
         published = publish_run(staging.path, checked, register, config, divisions, plan.as_of, runner)

@@ -36,3 +36,11 @@ class ModelError(ConfigError):
 
 class RunLayoutError(ConfigError):
     """A folder given to a run is missing or of the wrong kind (a file for a folder, not a run)."""
+
+
+class OutputBusy(RunLayoutError):
+    """Another run is writing the same output folder."""
+
+
+class RowsLost(FeedError):
+    """Rows read do not equal rows kept plus rows quarantined: a run stops rather than lose one."""

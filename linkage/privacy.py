@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 
 # An 18-character resident ID (or a 15-digit old one), a mobile number (with +86, spaces or
-# hyphens), a landline with its area code, or any other run of 11 or more digits.
+# hyphens), a landline with its area code, or any other run of 11 or more digits; not the
+# digits of a decimal fraction, nor a record reference (health:41040200100100001), which is
+# how analysts and `childreg decide` name a record.
 _NUMBER = re.compile(
-    r"(?<![0-9A-Za-z])(?:"
+    r"(?<![0-9A-Za-z.])(?<!police:)(?<!education:)(?<!health:)(?<!vaccination:)(?:"
     r"\d{17}[\dXx]|\d{15}"
     r"|(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}"
     r"|0\d{2,3}-\d{7,8}"

@@ -2,15 +2,37 @@
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pandas as pd
 
 from linkage.privacy import mask_id, mask_numbers, mask_phone
 
 __all__ = ["mask_id", "mask_phone", "masked"]
 
+_SEVEN_DIGITS = re.compile(r"\d{7}")
+
 # Columns holding an ID number or a phone, in the linkage input and (with _l/_r) in scored pairs.
 ID_COLUMNS = ("id_number", "id_text")
 PHONE_COLUMNS = ("guardian_phone",)
+
+
+def _mask_any(value: object) -> object:
+    """A text, or each text of a list (the family names of a record), with its numbers masked."""
+    if isinstance(value, str):
+        return mask_numbers(value)
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [mask_numbers(v) for v in value]
+    return value
+
+
+def _may_hold_numbers(values: pd.Series) -> bool:
+    if pd.api.types.is_string_dtype(values) and not (values.dtype == object):
+        return bool(values.str.contains(r"\d{7}", regex=True, na=False).any())
+    if values.dtype != object:
+        return False
+    return bool(values.map(lambda v: _SEVEN_DIGITS.search(str(v)) is not None if v is not None else False).any())
 
 
 def masked(frame: pd.DataFrame) -> pd.DataFrame:
@@ -24,9 +46,6 @@ def masked(frame: pd.DataFrame) -> pd.DataFrame:
                 out[column] = out[column].astype(object).map(mask)
                 done.add(column)
     for column in out.columns:
-        if column not in done and out[column].dtype == object:
-            values = out[column]
-            texts = values[values.map(lambda v: isinstance(v, str))]
-            if len(texts) and texts.str.contains(r"\d{7}", regex=True).any():
-                out[column] = values.map(mask_numbers)
+        if column not in done and _may_hold_numbers(out[column]):
+            out[column] = out[column].map(_mask_any)
     return out

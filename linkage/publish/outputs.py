@@ -5,6 +5,7 @@ run is built in a staging folder that replaces the output folder in one step, so
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import os
 import shutil
 from collections.abc import Iterator
@@ -16,6 +17,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from linkage.errors import OutputBusy
 
 
 @contextmanager
@@ -117,3 +120,52 @@ def staged_folder(out: Path) -> Iterator[StagedFolder]:
             shutil.rmtree(old, ignore_errors=True)
     finally:
         shutil.rmtree(staging.path, ignore_errors=True)
+
+
+def _lock_file(out: Path) -> Path:
+    return out.parent / f".{out.name}.lock"
+
+
+@contextmanager
+def output_lock(out: Path, holder: str) -> Iterator[None]:
+    """Hold the lock of the output folder `out` for the block (a file beside it, locked with
+    flock, so a killed run releases it). A second run into the same folder raises OutputBusy
+    naming the run that holds it (`holder`: who, where, since when)."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(_lock_file(out), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            held_by = os.pread(fd, 400, 0).decode("utf-8", errors="replace").strip() or "another run"
+            raise OutputBusy(
+                f"{out}: another run is writing this folder ({held_by}); wait for it to finish or stop it"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, holder.encode("utf-8"), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def check_output_free(out: Path) -> None:
+    """Raise OutputBusy now if another run holds `out`, before this one starts any work."""
+    if Path(out).parent.exists():
+        with output_lock(out, "a check"):
+            pass
+
+
+@contextmanager
+def owner_only_files() -> Iterator[None]:
+    """Files and folders created in the block are readable by their owner only (children's
+    data): the process's umask is 077 for the block."""
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from linkage.config import Config
+from linkage.errors import RowsLost
 from linkage.ingest.read_feeds import RawFeed
 from linkage.ingest.validate import (
     QUARANTINE_COLUMNS,
@@ -44,10 +45,6 @@ class PreparedFeed:
     @property
     def rows_quarantined(self) -> int:
         return len(self.quarantine)
-
-
-class RowsLost(Exception):
-    """Rows read do not equal rows kept plus rows quarantined."""
 
 
 def unusable_rows(standardised: pd.DataFrame) -> pd.Series:
@@ -84,8 +81,9 @@ def prepare_feed(raw: RawFeed, config: Config, divisions: DivisionTable, referen
     prepared = PreparedFeed(raw.feed, kept, all_quarantine, issues.reset_index(drop=True), outcomes, raw.rows_read)
     if prepared.rows_kept + prepared.rows_quarantined != prepared.rows_read:
         raise RowsLost(
-            f"{raw.path}: read {prepared.rows_read} rows but kept {prepared.rows_kept} "
-            f"and quarantined {prepared.rows_quarantined}"
+            str(raw.path),
+            f"read {prepared.rows_read} rows but kept {prepared.rows_kept} and quarantined "
+            f"{prepared.rows_quarantined}: the run stops rather than lose a row (please report this)",
         )
     return prepared
 

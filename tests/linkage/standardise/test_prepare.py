@@ -30,3 +30,20 @@ def test_report_lists_each_feed(feeds_dir, config):
     for feed in ("police", "education", "health", "vaccination"):
         assert report.count(f"{feed} (") == 1
     assert "every row accounted for: True" in report
+
+
+def test_a_run_whose_rows_do_not_add_up_stops_loudly(checked, config, monkeypatch):
+    """A stage that lost a row (here, standardising that drops one) fails the feed, named."""
+    import pytest
+
+    from linkage.errors import RowsLost
+    from linkage.standardise import prepare
+    from linkage.standardise.assemble import standardise_feed
+    from linkage.standardise.divisions import division_table
+    from tests.conftest import AS_OF
+
+    monkeypatch.setattr(prepare, "standardise_feed", lambda table, *args: standardise_feed(table.iloc[1:], *args))
+    raw = checked.raw[0]
+    with pytest.raises(RowsLost, match="the run stops rather than lose a row") as caught:
+        prepare.prepare_feed(raw, config, division_table(config), AS_OF)
+    assert str(raw.path) in str(caught.value)
