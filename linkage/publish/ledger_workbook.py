@@ -18,6 +18,7 @@ from linkage.standardise.divisions import DivisionTable
 from linkage.standardise.values import is_missing
 
 MAX_WIDTH = 60
+EXCEL_CELL_LIMIT = 32_767
 
 
 def _width(header: str, values: pd.Series) -> float:
@@ -52,7 +53,13 @@ def write_workbook(sheets: list[Sheet], path: Path) -> Path:
                     if column in sheet.dates and isinstance(value, dt.date):
                         ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), date)
                     elif column in sheet.texts or isinstance(value, str):
-                        ws.write_string(r, c, str(value), text if column in sheet.texts else None)
+                        value = str(value)
+                        if len(value) > EXCEL_CELL_LIMIT:  # Excel would cut it short without a word
+                            raise ValueError(
+                                f"{path.name}, sheet {sheet.name}, row {r + 1}, column {column}: "
+                                f"{len(value)} characters, more than an Excel cell holds ({EXCEL_CELL_LIMIT})"
+                            )
+                        ws.write_string(r, c, value, text if column in sheet.texts else None)
                     else:
                         ws.write_number(r, c, float(value))
             ws.freeze_panes(1, 0)

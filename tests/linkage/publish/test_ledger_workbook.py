@@ -122,3 +122,15 @@ def test_a_child_born_after_the_reference_date_is_listed_as_not_yet_in_scope(bui
     assert len(ledgers) >= 12
     child = register.iloc[0]
     assert child["status"] == "born_after_reference_date" and not child["is_migrant"]
+
+
+def test_a_cell_longer_than_excel_holds_is_an_error_not_cut_short(tmp_path):
+    import pytest
+
+    from linkage.publish.ledger_workbook import EXCEL_CELL_LIMIT, write_workbook
+    from linkage.publish.ledgers import Sheet
+
+    sheet = Sheet("流动儿童台账", pd.DataFrame({"来源记录": ["公安:GA1", "公" * (EXCEL_CELL_LIMIT + 1)]}))
+    with pytest.raises(ValueError, match="row 3, column 来源记录"):
+        write_workbook([sheet], tmp_path / "x.xlsx")
+    assert not (tmp_path / "x.xlsx").exists()
