@@ -147,6 +147,7 @@ class LedgerTexts(_Settings):
 
     column_meanings: dict[str, str]
     conflict_checks: dict[str, str]
+    fill_in: dict[str, tuple[str, ...]] = {}
 
 
 class Config(_Settings):

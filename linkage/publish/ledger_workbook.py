@@ -32,8 +32,38 @@ def _width(header: str, values: pd.Series) -> float:
     return min(MAX_WIDTH, longest + 2)
 
 
-def write_workbook(sheets: list[Sheet], path: Path) -> Path:
-    """Write `sheets` to one .xlsx file, atomically."""
+def _print_setup(ws, title: str) -> None:
+    """Landscape A4, one page wide, the header row on every page, the unit and period on top and
+    page numbers below: a ledger prints as it is, in Excel and in WPS."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.6)
+    ws.set_header(f"&C&12{title.replace('&', '&&')}")
+    ws.set_footer("&C第 &P 页，共 &N 页")
+
+
+def _drop_downs(ws, sheet: Sheet, rows: int) -> None:
+    """A list to choose from in each column staff fill in, down to well below the last row."""
+    for column, options in sheet.choices.items():
+        c = list(sheet.frame.columns).index(column)
+        ws.data_validation(
+            1,
+            c,
+            max(rows, 1) + 200,
+            c,
+            {
+                "validate": "list",
+                "source": list(options),
+                "error_title": column,
+                "error_message": "请从下拉列表中选择：" + "、".join(options),
+            },
+        )
+
+
+def write_workbook(sheets: list[Sheet], path: Path, title: str = "") -> Path:
+    """Write `sheets` to one .xlsx file, atomically. `title` heads every printed page."""
     with replaced_when_done(path) as tmp:
         book = xlsxwriter.Workbook(
             str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
@@ -64,6 +94,8 @@ def write_workbook(sheets: list[Sheet], path: Path) -> Path:
                         ws.write_number(r, c, float(value))
             ws.freeze_panes(1, 0)
             ws.autofilter(0, 0, max(len(frame), 1), max(len(frame.columns) - 1, 0))
+            _print_setup(ws, f"{title}　{sheet.name}" if title else sheet.name)
+            _drop_downs(ws, sheet, len(frame))
         book.close()
     return path
 
@@ -90,8 +122,9 @@ def write_ledgers(
     index = []
     units = county_units(config, base)
     for code, name in units:
-        sheets = county_ledger(base, gaps, code, config.ledger.column_meanings)
-        path = write_workbook(sheets, Path(folder) / ledger_file_name(code, name))
+        sheets = county_ledger(base, gaps, code, config.ledger.column_meanings, config.ledger.fill_in)
+        title = f"{name}流动儿童工作台账　参考日{as_of:%Y年%m月%d日}"
+        path = write_workbook(sheets, Path(folder) / ledger_file_name(code, name), title)
         rows = {sheet.name: len(sheet.frame) for sheet in sheets}
         index.append(
             {

@@ -8,7 +8,7 @@ A county's ledger holds only children whose county of residence is that unit.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -31,6 +31,7 @@ class Sheet:
     frame: pd.DataFrame
     dates: tuple[str, ...] = ()
     texts: tuple[str, ...] = ()
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)  # columns staff fill in
 
 
 def _months_between(start: dt.date | None, end: dt.date) -> int | None:
@@ -218,10 +219,17 @@ def _summary(children: pd.DataFrame, gaps: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["维度", "类别", "人数"])
 
 
-def county_ledger(base: pd.DataFrame, gaps: pd.DataFrame, county: str, meanings: dict[str, str]) -> list[Sheet]:
+def county_ledger(
+    base: pd.DataFrame,
+    gaps: pd.DataFrame,
+    county: str,
+    meanings: dict[str, str],
+    fill_in: dict[str, tuple[str, ...]] | None = None,
+) -> list[Sheet]:
     """The sheets of one county's workbook, first 流动儿童台账. `base` from `ledger_base`,
     `gaps` from `care_gaps` on the register, `meanings` the column meanings of the 字段说明 sheet
-    (`config/ledger.toml`)."""
+    and `fill_in` the columns staff fill in with their choices (both `config/ledger.toml`)."""
+    fill_in = fill_in or {}
     children = base[base["_county"] == county]
     migrants = children[children["_is_migrant"]]
     gap_rows = gaps.rename(columns={"master_id": "主索引号", "gap": "缺口", "follow_up": "跟进事项"}).merge(
@@ -229,9 +237,13 @@ def county_ledger(base: pd.DataFrame, gaps: pd.DataFrame, county: str, meanings:
     )
     sheets = [
         Sheet("流动儿童台账", _numbered(migrants, MIGRANT_COLUMNS)),
-        Sheet("待核实儿童", _numbered(children[children["_verify"]], VERIFY_COLUMNS)),
-        Sheet("非流动儿童", _numbered(children[~children["_is_migrant"]], NOT_MIGRANT_COLUMNS)),
-        Sheet("关爱服务缺口", _numbered(gap_rows, GAP_SHEET_COLUMNS)),
+        Sheet("待核实儿童", _with_blank(_numbered(children[children["_verify"]], VERIFY_COLUMNS), "核实结果")),
+        # A child whose status cannot be decided is to be verified, not listed as not migrant.
+        Sheet(
+            "非流动儿童",
+            _numbered(children[~children["_is_migrant"] & children["_status"].ne("undecided")], NOT_MIGRANT_COLUMNS),
+        ),
+        Sheet("关爱服务缺口", _with_blank(_numbered(gap_rows, GAP_SHEET_COLUMNS), "跟进情况")),
         Sheet("汇总", _summary(children, gap_rows)),
     ]
     unexplained = sorted({c for s in sheets for c in s.frame.columns} - set(meanings))
@@ -242,7 +254,13 @@ def county_ledger(base: pd.DataFrame, gaps: pd.DataFrame, county: str, meanings:
     for sheet in sheets:
         sheet.dates = tuple(c for c in DATE_COLUMNS if c in sheet.frame)
         sheet.texts = tuple(c for c in TEXT_COLUMNS if c in sheet.frame)
+        sheet.choices = {c: fill_in[c] for c in sheet.frame.columns if c in fill_in}
     return sheets
+
+
+def _with_blank(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """`frame` with an empty column for staff to fill in."""
+    return frame.assign(**{column: None})
 
 
 def county_units(config: Config, base: pd.DataFrame) -> list[tuple[str, str]]:

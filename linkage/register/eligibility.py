@@ -61,7 +61,7 @@ def decide_status(
 
     birth = child.get("birth_date")
     if birth is None or not _present(birth):
-        return "undecided", "无出生日期，无法判断年龄 (no date of birth)"
+        return "undecided", "无出生日期，无法判断年龄"
     if birth > as_of:
         # A feed exported after the reference date holds the babies born since: not yet in scope.
         return "born_after_reference_date", f"{birth:%Y-%m-%d}出生，晚于本期参考日{as_of:%Y-%m-%d}，下期再计"
@@ -69,10 +69,10 @@ def decide_status(
         return "aged_16_or_over", f"{birth:%Y-%m-%d}出生，参考日已满{policy.max_age_years}周岁"
     home = child.get("household_county")
     if home is None or not _present(home):
-        return "undecided", "户籍地无法确定 (household county unknown in every record)"
+        return "undecided", "各部门记录均无法确定户籍地"
     county, legal = child.get("residence_county"), child.get("residence_legal_county")
     if county is None or not _present(county):
-        return "undecided", "居住地无法确定 (no county of residence)"
+        return "undecided", "无法确定居住县区"
     legal = legal if _present(legal) else None
     if home == legal or home == county:
         return "local_household", f"户籍地与居住地同为{named(home)}"
@@ -81,14 +81,11 @@ def decide_status(
     # A zone township whose legal county is not configured: undecidable only if that county
     # could be the household's own.
     if county in policy.zones and legal is None and home in policy.zone_legal_counties:
-        return "undecided", (
-            f"居住乡镇属{policy.counties[county]}，其法定所属县区未配置 "
-            "(zone township's legal county not in config/divisions.toml)"
-        )
+        return "undecided", (f"居住乡镇属{policy.counties[county]}，尚不能确定其所属县区，可能与户籍地同属一县")
     earliest = child.get("away_since")
     earliest = earliest if _present(earliest) else child.get("earliest_local_date")
     if earliest is None or not _present(earliest):
-        return "undecided", "无本地居住起始日期 (no local date in any feed)"
+        return "undecided", "各部门记录均无本地居住起始日期"
     cutoff = months_before(as_of, policy.min_months_resident)
     if earliest > cutoff:
         return "under_six_months", f"最早本地记录{earliest:%Y-%m-%d}，不满{policy.min_months_resident}个月"

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import openpyxl
 import pandas as pd
@@ -45,8 +46,10 @@ def test_a_county_holds_only_its_own_children(ledgers, built):
         for sheet in ("流动儿童台账", "待核实儿童", "非流动儿童"):
             ids = _rows(row.file, sheet)["主索引号"].dropna()
             assert all(residence[m] == row.code for m in ids), (row.code, sheet)
-            seen += len(ids) if sheet != "待核实儿童" else 0
-    assert seen == len(built.register)  # every child is in exactly one county's ledger
+            if sheet == "待核实儿童":  # undecided children are listed here, and only here
+                ids = _rows(row.file, sheet).query("状态 == '无法判定'")["主索引号"]
+            seen += len(ids)
+    assert seen == len(built.register)  # every child is in exactly one county's ledger, on one sheet
 
 
 def test_migrant_sheet_ids_are_text_and_dates_are_dates(ledgers, built):
@@ -66,8 +69,9 @@ def test_migrant_sheet_ids_are_text_and_dates_are_dates(ledgers, built):
 def test_non_migrant_sheet_gives_each_reason(ledgers, built):
     frames = [_rows(f, "非流动儿童") for f in ledgers["file"]]
     rows = pd.concat(frames)
-    assert len(rows) == int((~built.register["is_migrant"]).sum())
-    assert rows["原因"].notna().all() and rows["状态"].notna().all()
+    register = built.register
+    assert len(rows) == int((~register["is_migrant"] & register["status"].ne("undecided")).sum())
+    assert rows["原因"].notna().all() and rows["状态"].notna().all() and not rows["状态"].eq("无法判定").any()
 
 
 def test_gaps_sheet_lists_what_is_missing(ledgers, built):
@@ -134,3 +138,39 @@ def test_a_cell_longer_than_excel_holds_is_an_error_not_cut_short(tmp_path):
     with pytest.raises(ValueError, match="row 3, column 来源记录"):
         write_workbook([sheet], tmp_path / "x.xlsx")
     assert not (tmp_path / "x.xlsx").exists()
+
+
+ENGLISH_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{3,}(?![A-Za-z0-9])")
+
+
+def test_ledgers_print_as_they_are(ledgers, config):
+    row = ledgers.iloc[0]
+    book = openpyxl.load_workbook(row["file"])
+    for ws in book.worksheets:
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+        # fitToWidth left out means 1, the file format's default
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1)
+        assert ws.page_setup.fitToHeight == 0 and ws.print_title_rows == "$1:$1"
+        assert row["name"] in ws.oddHeader.center.text and "参考日2026年06月30日" in ws.oddHeader.center.text
+        assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+
+
+def test_columns_staff_fill_in_have_drop_down_lists(ledgers, config):
+    book = openpyxl.load_workbook(ledgers.iloc[0]["file"])
+    for sheet, column in (("待核实儿童", "核实结果"), ("关爱服务缺口", "跟进情况")):
+        ws = book[sheet]
+        header = [c.value for c in ws[1]]
+        letter = openpyxl.utils.get_column_letter(header.index(column) + 1)
+        (rule,) = [v for v in ws.data_validations.dataValidation if str(v.sqref).startswith(f"{letter}2:")]
+        assert rule.type == "list"
+        assert rule.formula1.strip('"').split(",") == list(config.ledger.fill_in[column])
+
+
+def test_no_english_in_cells_staff_read(ledgers):
+    for file in ledgers["file"]:
+        book = openpyxl.load_workbook(file, read_only=True)
+        for ws in book.worksheets:
+            for row in ws.iter_rows(values_only=True):
+                for value in row:
+                    if isinstance(value, str):
+                        assert not ENGLISH_WORD.search(value), (ws.title, value)
