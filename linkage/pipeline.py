@@ -24,6 +24,7 @@ from linkage.errors import FeedError, FeedsUnusable
 from linkage.ingest.read_feeds import RawFeed, read_feed
 from linkage.link.clustering import cluster_records
 from linkage.link.prediction import ScoredRecords, link_records
+from linkage.publish.city_summary import CITY_FILE
 from linkage.publish.ledger_workbook import write_ledgers
 from linkage.publish.match_report import render_report
 from linkage.publish.outputs import write_text
@@ -228,4 +229,5 @@ def publish_run(
     ledgers = runner(WRITE_LEDGERS, out, register, config, divisions, as_of)
     files["report"] = runner(WRITE_REPORT, out, checked, register, config, as_of)
     files.update({f"ledger_{row.code}": row.file for row in ledgers.itertuples()})
+    files["city_summary"] = out / "ledgers" / CITY_FILE
     return Published(files, ledgers)

@@ -11,7 +11,8 @@ import pandas as pd
 import xlsxwriter
 
 from linkage.config import Config
-from linkage.publish.ledgers import Sheet, county_ledger, county_units, ledger_base
+from linkage.publish.city_summary import CITY_FILE, city_sheets
+from linkage.publish.ledgers import Chart, Sheet, county_ledger, county_units, ledger_base
 from linkage.publish.outputs import replaced_when_done
 from linkage.register.care import care_gaps
 from linkage.standardise.divisions import DivisionTable
@@ -62,8 +63,32 @@ def _drop_downs(ws, sheet: Sheet, rows: int) -> None:
         )
 
 
-def write_workbook(sheets: list[Sheet], path: Path, title: str = "") -> Path:
-    """Write `sheets` to one .xlsx file, atomically. `title` heads every printed page."""
+def _add_charts(book, charts: list[Chart], sheets: list[Sheet]) -> None:
+    """A 图表 sheet with each chart, drawn from its sheet's cells (so it follows any edit)."""
+    ws = book.add_worksheet("图表")
+    frames = {s.name: s.frame for s in sheets}
+    for n, spec in enumerate(charts):
+        frame = frames[spec.sheet]
+        last = len(frame) - 1  # the total row is not charted
+        chart = book.add_chart({"type": "column", **({"subtype": "stacked"} if spec.stacked else {})})
+        for c in range(1, len(frame.columns)):
+            chart.add_series(
+                {
+                    "name": [spec.sheet, 0, c],
+                    "categories": [spec.sheet, 1, 0, last, 0],
+                    "values": [spec.sheet, 1, c, last, c],
+                }
+            )
+        chart.set_title({"name": spec.title})
+        chart.set_x_axis({"num_font": {"rotation": -45}})
+        chart.set_y_axis({"name": "人数", "major_gridlines": {"visible": True}})
+        chart.set_size({"width": 900, "height": 380})
+        ws.insert_chart(n * 20, 0, chart)
+
+
+def write_workbook(sheets: list[Sheet], path: Path, title: str = "", charts: list[Chart] | None = None) -> Path:
+    """Write `sheets` (and a 图表 sheet with `charts`) to one .xlsx file, atomically. `title`
+    heads every printed page."""
     with replaced_when_done(path) as tmp:
         book = xlsxwriter.Workbook(
             str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
@@ -96,6 +121,8 @@ def write_workbook(sheets: list[Sheet], path: Path, title: str = "") -> Path:
             ws.autofilter(0, 0, max(len(frame), 1), max(len(frame.columns) - 1, 0))
             _print_setup(ws, f"{title}　{sheet.name}" if title else sheet.name)
             _drop_downs(ws, sheet, len(frame))
+        if charts:
+            _add_charts(book, charts, sheets)
         book.close()
     return path
 
@@ -139,4 +166,8 @@ def write_ledgers(
         )
         if progress:
             progress(len(index), len(units))
+    sheets, charts = city_sheets(base, gaps, units, [g.label for g in config.care.gaps])
+    write_workbook(
+        sheets, Path(folder) / CITY_FILE, f"平顶山市流动儿童工作台账汇总　参考日{as_of:%Y年%m月%d日}", charts
+    )
     return pd.DataFrame(index)

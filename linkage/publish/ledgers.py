@@ -34,6 +34,16 @@ class Sheet:
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)  # columns staff fill in
 
 
+@dataclass(frozen=True)
+class Chart:
+    """A native Excel column chart of a sheet whose first column names the categories (units)
+    and whose last row is a total (left out of the chart); one series per other column."""
+
+    sheet: str
+    title: str
+    stacked: bool = False
+
+
 def _months_between(start: dt.date | None, end: dt.date) -> int | None:
     if start is None or start != start:
         return None

@@ -174,3 +174,24 @@ def test_no_english_in_cells_staff_read(ledgers):
                 for value in row:
                     if isinstance(value, str):
                         assert not ENGLISH_WORD.search(value), (ws.title, value)
+
+
+def test_city_workbook_counts_every_county_and_draws_charts(ledgers, built):
+    import zipfile
+
+    from linkage.publish.city_summary import CITY_FILE
+
+    path = ledgers.iloc[0]["file"].parent / CITY_FILE
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["按状态", "按年龄段", "按掌握部门", "关爱服务缺口", "图表"]
+    status = _rows(path, "按状态")
+    assert list(status["县（市、区）"][:-1]) == list(ledgers["name"])
+    assert status.iloc[-1, 1:].sum() == len(built.register)  # every child, once
+    ages = _rows(path, "按年龄段")
+    assert ages.iloc[:-1, 1:].sum().sum() == ages.iloc[-1, 1:].sum() == ledgers["migrant_children"].sum()
+    per_county = dict(zip(ledgers["name"], ledgers["migrant_children"], strict=True))
+    assert all(ages.iloc[:-1].set_index("县（市、区）").sum(axis=1).to_dict()[k] == v for k, v in per_county.items())
+    with zipfile.ZipFile(path) as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) == 4
+    assert book["按状态"].page_setup.orientation == "landscape"
