@@ -150,6 +150,31 @@ class LedgerTexts(_Settings):
     fill_in: dict[str, tuple[str, ...]] = {}
 
 
+class ReasonText(_Settings):
+    """How a reason the register records reads in Chinese, and what the department should correct."""
+
+    match: str
+    problem: str
+    fix: str
+
+
+class Texts(_Settings):
+    """Chinese texts for analysts and departments, from `config/texts.toml`."""
+
+    feeds: dict[str, str] = {}
+    actions: dict[str, str] = {}
+    reasons: tuple[ReasonText, ...] = ()
+
+    def explain(self, reason: object) -> ReasonText | None:
+        """The first entry whose `match` begins `reason`; None where only the catch-all fits."""
+        text = str(reason or "")
+        return next((r for r in self.reasons if r.match and text.startswith(r.match)), None)
+
+    def catch_all(self) -> ReasonText:
+        """The entry for a reason no other entry explains (`match = ""`)."""
+        return next((r for r in self.reasons if not r.match), ReasonText(match="", problem="其他问题", fix="请核对"))
+
+
 class Config(_Settings):
     """Everything a run reads from `config/`."""
 
@@ -163,6 +188,7 @@ class Config(_Settings):
     directory: Path
     care: CareRules = CareRules()
     ledger: LedgerTexts = LedgerTexts(column_meanings={}, conflict_checks={})
+    texts: Texts = Texts()
 
 
 # The files' own shapes, where they differ from the objects above.
@@ -287,4 +313,5 @@ def load_config(directory: Path | str | None = None) -> Config:
         directory=directory,
         care=load_care_rules(directory / "care.toml"),
         ledger=parse_file(directory / "ledger.toml", LedgerTexts),
+        texts=parse_file(directory / "texts.toml", Texts),
     )

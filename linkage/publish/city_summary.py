@@ -53,4 +53,3 @@ def city_sheets(
         Chart("关爱服务缺口", "各县（市、区）流动儿童关爱服务缺口", stacked=False),
     ]
     return sheets, charts
-

@@ -25,39 +25,98 @@ from linkage.register.assemble import Register
 from linkage.standardise.checked import CheckedFeeds
 
 BORDERLINE_SAMPLE = 12
-PAIR_VIEW = [
-    "unique_id_l",
-    "unique_id_r",
-    "match_weight",
-    "match_probability",
-    "name_l",
-    "name_r",
-    "birth_date_l",
-    "birth_date_r",
-    "id_text_l",
-    "id_text_r",
-    "guardian_phone_l",
-    "guardian_phone_r",
-    "household_county_l",
-    "household_county_r",
-    "residence_county_l",
-    "residence_county_r",
-]
+# The borderline pairs side by side: each cell holds the left record's value over the right's.
+PAIR_VIEW = {
+    "unique_id": "记录（左 / 右）",
+    "name": "姓名",
+    "birth_date": "出生日期",
+    "id_text": "身份证号",
+    "guardian_phone": "监护人电话",
+    "household_county": "户籍县区",
+    "residence_county": "居住县区",
+}
+# Column headings of the report's tables, in Chinese; Splink's own terms kept beside them.
+HEADINGS = {
+    "feed": "部门数据",
+    "rows_read": "读入行数",
+    "rows_kept": "保留行数",
+    "rows_quarantined": "隔离行数",
+    "balanced": "全部行已核对",
+    "reason": "原因",
+    "rows": "行数",
+    "field": "字段",
+    "suite": "校验规则集",
+    "column": "列",
+    "expectation": "校验规则",
+    "success": "通过",
+    "unexpected": "不符合行数",
+    "on failure": "不通过时的处理",
+    "meaning": "含义",
+    "feeds": "掌握该儿童的部门",
+    "children": "儿童数",
+    "status": "状态",
+    "records": "记录数",
+    "threshold": "阈值（匹配概率）",
+    "pairs_at_or_above": "达到阈值的记录对",
+    "children_unconstrained": "简单传递聚类得到的儿童数",
+    "match_weight": "匹配权重",
+    "match_probability": "匹配概率",
+}
 
 STYLE = """
-body { font-family: system-ui, "Noto Sans CJK SC", sans-serif; margin: 2em; max-width: 1200px; color: #222; }
-table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 13px; }
-th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: left; }
+body { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC",
+       "WenQuanYi Micro Hei", "SimHei", system-ui, sans-serif;
+       margin: 2em auto; padding: 0 1em; max-width: 1200px; color: #222; }
+table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 13px; width: 100%; }
+th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: left; vertical-align: top;
+         overflow-wrap: anywhere; }
 th { background: #eef3f8; } h2 { border-bottom: 2px solid #4a7; padding-bottom: 4px; margin-top: 2em; }
 .note { color: #555; font-size: 13px; } .fail { color: #b00; font-weight: bold; }
+.chart { max-width: 100%; overflow: hidden; }
 #script-errors { color: #b00; }
 """
 
 
 def _table(frame: pd.DataFrame) -> str:
     if frame.empty:
-        return "<p class='note'>(none)</p>"
-    return frame.to_html(index=False, border=0, na_rep="", escape=True)
+        return "<p class='note'>（无）</p>"
+    shown = frame.rename(columns=HEADINGS).replace({True: "是", False: "否"})
+    return shown.to_html(index=False, border=0, na_rep="", escape=True)
+
+
+def _in_chinese(frame: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """Feeds, reasons and actions as the bureau's analysts read them (config/texts.toml); a reason
+    no entry explains is shown as recorded."""
+    texts = config.texts
+    out = frame.copy()
+    if "feed" in out:
+        out["feed"] = out["feed"].map(lambda f: texts.feeds.get(f, f))
+    if "reason" in out:
+        out["reason"] = out["reason"].map(lambda r: found.problem if (found := texts.explain(r)) else r)
+    if "on failure" in out:
+        out["on failure"] = out["on failure"].map(lambda a: texts.actions.get(a, a))
+    return out
+
+
+def _section(heading: str, how_to_read: str, body: str) -> str:
+    """A section: its heading, one sentence on how to read it, then its tables and charts."""
+    return f"<h2>{heading}</h2><p class='note'>{how_to_read}</p>{body}"
+
+
+def pairs_side_by_side(pairs: pd.DataFrame) -> pd.DataFrame:
+    """One row per pair, each compared field's left and right values in one cell (left over right),
+    so that the table fits a 1366-pixel screen."""
+    out = pd.DataFrame(index=pairs.index)
+    for base, heading in PAIR_VIEW.items():
+        left, right = pairs.get(f"{base}_l"), pairs.get(f"{base}_r")
+        if left is None or right is None:
+            continue
+        out[heading] = [
+            f"{a if a is not None else '—'} / {b if b is not None else '—'}" for a, b in zip(left, right, strict=True)
+        ]
+    out.insert(1, "匹配权重", pairs["match_weight"].round(2))
+    out.insert(2, "匹配概率", pairs["match_probability"].round(4))
+    return out.reset_index(drop=True)
 
 
 def _weight(probability: float) -> float:
@@ -107,51 +166,80 @@ def report_sections(
         charts.append(spec)
         return f"<div class='chart' id='chart-{len(charts) - 1}'></div>"
 
-    quarantine = checked.quarantine.groupby(["feed", "reason"]).size().rename("rows").reset_index()
+    quarantine = _in_chinese(checked.quarantine.groupby(["feed", "reason"]).size().rename("rows").reset_index(), config)
     issues = (
-        checked.issues.groupby(["feed", "field", "reason"]).size().rename("rows").reset_index()
+        _in_chinese(checked.issues.groupby(["feed", "field", "reason"]).size().rename("rows").reset_index(), config)
         if len(checked.issues)
         else pd.DataFrame()
     )
-    statuses = reg["status"].value_counts().rename_axis("status").reset_index(name="children")
+    statuses = reg["status_label"].value_counts().rename_axis("status").reset_index(name="children")
     sizes = reg["n_records"].value_counts().sort_index().rename_axis("records").reset_index(name="children")
     effect = threshold_effect(pairs, register.records["unique_id"])
     borderline = borderline_pairs(pairs, threshold)
     uncertain = (register.members["match_probability"] < config.model.uncertain_below).sum()
     validation = validation_table(checked)
     failed = validation[~validation["success"]]
+    validation = _in_chinese(validation.rename(columns={"suite": "feed", "meaning": "reason"}), config).rename(
+        columns={"feed": "suite", "reason": "meaning"}
+    )
     sections = [
-        f"<h1>Match report — reference date {as_of:%Y-%m-%d}</h1>"
-        f"<p class='note'>Model version {html.escape(config.model.version)}; clustering threshold {threshold}; "
-        f"{len(reg)} children from {len(register.records)} records; {int(reg['is_migrant'].sum())} migrant children; "
-        f"{uncertain} records linked with probability below {config.model.uncertain_below}. "
-        "ID numbers and phones are masked.</p>",
-        "<h2>Rows per feed</h2>" + _table(checked.reconciliation),
-        "<h2>Quarantine by reason</h2>" + _table(quarantine),
-        "<h2>Fields set to blank</h2>" + _table(issues),
-        "<h2>Validation results (Great Expectations)</h2>"
-        + (
-            f"<p class='fail'>{len(failed)} expectations failed; see 'on failure' for what was done.</p>"
-            if len(failed)
-            else ""
-        )
-        + _table(validation),
-        "<h2>How the feeds overlap</h2><p class='note'>Children by the feeds that hold them.</p>"
-        + _table(feed_overlap(reg)),
-        "<h2>Status</h2>" + _table(statuses),
-        "<h2>Cluster sizes</h2>"
-        + chart(bar_spec(sizes, "records", "children", "Children by number of records"))
-        + _table(sizes),
-        "<h2>Model: match weights</h2>" + chart(match_weights_spec(register.settings)),
-        "<h2>Model: m and u probabilities</h2>" + chart(m_u_spec(register.settings)),
-        "<h2>Scored pairs and the threshold</h2>" + chart(weight_histogram(pairs, _weight(threshold))),
-        "<h2>Effect of the threshold</h2><p class='note'>Pairs at or above each threshold, and how many "
-        "children plain transitive clustering would make (the register also keeps twins and siblings apart).</p>"
-        + _table(effect),
-        f"<h2>Borderline pairs</h2><p class='note'>The {len(borderline)} pairs closest to the threshold; "
-        "move the slider to step through their waterfall charts.</p>"
-        + _table(borderline[[c for c in PAIR_VIEW if c in borderline]])
-        + (chart(waterfall_spec(borderline, register.settings)) if len(borderline) else ""),
+        f"<h1>匹配报告（Match report）——参考日 {as_of:%Y-%m-%d}</h1>"
+        f"<p class='note'>模型版本 {html.escape(config.model.version)}；聚类阈值（匹配概率）{threshold}；"
+        f"{len(register.records)} 条记录归并为 {len(reg)} 名儿童，其中流动儿童 {int(reg['is_migrant'].sum())} 名；"
+        f"{uncertain} 条记录的匹配概率低于 {config.model.uncertain_below}。身份证号和电话均已脱敏。</p>",
+        _section(
+            "各部门数据行数",
+            "每个部门文件读入的行数 = 保留行数 + 隔离行数，最后一列说明是否全部核对无误。",
+            _table(checked.reconciliation),
+        ),
+        _section("隔离原因", "无法使用的行按原因计数；每一行的行号见 quarantine.parquet。", _table(quarantine)),
+        _section(
+            "置空的字段", "行被保留，但其中某个字段的值无法使用而被置空，按部门、字段和原因计数。", _table(issues)
+        ),
+        _section(
+            "数据校验结果（Great Expectations）",
+            "每条校验规则的结果：不通过时，按“不通过时的处理”隔离行、报告或停止运行。",
+            (f"<p class='fail'>{len(failed)} 条校验规则未通过。</p>" if len(failed) else "") + _table(validation),
+        ),
+        _section(
+            "各部门数据的重叠",
+            "按掌握该儿童的部门组合统计儿童数：只被一个部门掌握的儿童最需要核实。",
+            _table(feed_overlap(reg)),
+        ),
+        _section("状态", "按政策定义判定的状态及人数。", _table(statuses)),
+        _section(
+            "每名儿童的记录数",
+            "一名儿童在各部门共有几条记录；记录数很多的儿童可能是错误合并，值得抽查。",
+            chart(bar_spec(sizes, "records", "children", "按记录数统计的儿童数")) + _table(sizes),
+        ),
+        _section(
+            "模型：匹配权重（match weight）",
+            "每个比较字段各级别的部分匹配权重：正值支持是同一儿童，负值反对；条越长，证据越强。",
+            chart(match_weights_spec(register.settings)),
+        ),
+        _section(
+            "模型：m 和 u 概率",
+            "m 是同一儿童的两条记录落在该级别的概率，u 是不同儿童的两条记录落在该级别的概率；"
+            "两者相差越大，该级别越有区分力。",
+            chart(m_u_spec(register.settings)),
+        ),
+        _section(
+            "记录对的匹配权重分布",
+            "每个被比较的记录对按匹配权重计数，竖线是聚类阈值：线右边的记录对被归为同一儿童（除非规则将其分开）。",
+            chart(weight_histogram(pairs, _weight(threshold))),
+        ),
+        _section(
+            "阈值的影响",
+            "在各个阈值下达到阈值的记录对数，以及简单传递聚类会得到的儿童数（本系统还会把双胞胎和兄弟姐妹分开）。",
+            _table(effect),
+        ),
+        _section(
+            "临界记录对",
+            f"最接近阈值的 {len(borderline)} 个记录对，每格为“左记录 / 右记录”；"
+            "拖动滑块逐一查看它们的瀑布图（waterfall）。",
+            _table(pairs_side_by_side(borderline))
+            + (chart(waterfall_spec(borderline, register.settings)) if len(borderline) else ""),
+        ),
     ]
     return sections, charts
 
@@ -167,6 +255,7 @@ const specs = {specs};
 let rendered = 0;
 Promise.all(specs.map((spec, i) => vegaEmbed('#chart-' + i, spec, {{actions: false}}).then(() => {{ rendered += 1; }})))
   .then(() => {{ document.body.dataset.chartsRendered = String(rendered); }})
+  .finally(() => {{ document.body.dataset.pageWidth = String(document.documentElement.scrollWidth); }})
   .catch(err => {{
     document.getElementById('script-errors').textContent += 'chart: ' + (err.message || err) + '\\n';
   }});
@@ -176,7 +265,7 @@ Promise.all(specs.map((spec, i) => vegaEmbed('#chart-' + i, spec, {{actions: fal
         ".textContent += (e.message || 'error') + '\\n'; });</script>"
     )
     return (
-        "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>Match report</title>"
+        "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>匹配报告</title>"
         f"<style>{STYLE}</style>{catcher}{scripts}</head><body data-charts-expected='{len(charts)}'>"
         "<pre id='script-errors'></pre>" + "\n".join(sections) + runner + "</body></html>"
     )

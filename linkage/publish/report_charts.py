@@ -48,7 +48,7 @@ def weight_histogram(pairs: pd.DataFrame, threshold_weight: float) -> dict:
     """How scored pairs spread over match weight, with the clustering threshold marked."""
     bins = pairs["match_weight"].clip(-20, 40).round().value_counts().sort_index()
     data = pd.DataFrame({"match_weight": bins.index.astype(float), "pairs": bins.values})
-    spec = bar_spec(data, "match_weight", "pairs", "Scored pairs by match weight", "quantitative")
+    spec = bar_spec(data, "match_weight", "pairs", "各匹配权重（match weight）的记录对数", "quantitative")
     return {
         "$schema": spec["$schema"],
         "title": spec["title"],

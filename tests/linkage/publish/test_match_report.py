@@ -29,19 +29,21 @@ def test_report_is_self_contained(report):
     assert "vegaEmbed" in report and "cdn.jsdelivr" not in report.split("</script>")[-1]
 
 
-def test_report_has_every_section(report):
+def test_report_has_every_section_in_chinese_with_how_to_read_it(report):
     for heading in (
-        "Rows per feed",
-        "Quarantine by reason",
-        "Validation results",
-        "How the feeds overlap",
-        "Cluster sizes",
-        "match weights",
-        "m and u",
-        "Effect of the threshold",
-        "Borderline pairs",
+        "各部门数据行数",
+        "隔离原因",
+        "置空的字段",
+        "数据校验结果",
+        "各部门数据的重叠",
+        "每名儿童的记录数",
+        "模型：匹配权重（match weight）",
+        "模型：m 和 u 概率",
+        "阈值的影响",
+        "临界记录对",
     ):
-        assert heading in report
+        section = report.split(f"<h2>{heading}", 1)[1]
+        assert section.split("</h2>", 1)[1].startswith("<p class='note'>"), heading  # one sentence first
 
 
 def test_borderline_pairs_are_those_nearest_the_threshold(built, config):
@@ -54,37 +56,57 @@ def test_borderline_pairs_are_those_nearest_the_threshold(built, config):
     assert (pairs["match_weight"] - w).abs().max() <= (others["match_weight"] - w).abs().min()
 
 
-def test_report_renders_in_headless_chromium_without_script_errors(report, tmp_path):
+def _chromium(tmp_path, page, *extra):
     if CHROMIUM is None:
         if os.environ.get("CHILDREG_REQUIRE_BROWSER"):
             pytest.fail("chromium is required (CHILDREG_REQUIRE_BROWSER is set) but not installed")
         pytest.skip("chromium not installed (apt-get install chromium); .ci/run installs it")
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--window-size=1366,900",
+        "--virtual-time-budget=20000",
+    ]
+    result = subprocess.run([CHROMIUM, *flags, *extra, page.as_uri()], capture_output=True, text=True, timeout=120)
+    return result.stdout
+
+
+def test_report_renders_in_headless_chromium_without_script_errors(report, tmp_path):
     page = tmp_path / "report.html"
     page.write_text(report, encoding="utf-8")
-    result = subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--virtual-time-budget=20000",
-            "--dump-dom",
-            page.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    dom = result.stdout
+    dom = _chromium(tmp_path, page, "--dump-dom")
     expected = re.search(r'data-charts-expected="(\d+)"', dom).group(1)
     rendered = re.search(r'data-charts-rendered="(\d+)"', dom)
     errors = re.search(r'<pre id="script-errors">(.*?)</pre>', dom, re.S).group(1)
     assert errors.strip() == ""
     assert rendered and rendered.group(1) == expected and int(expected) >= 5
     assert dom.count("<svg") + dom.count("<canvas") >= int(expected)
+    width = re.search(r'data-page-width="(\d+)"', dom)
+    assert width and int(width.group(1)) <= 1366  # no table scrolls sideways on a 1366-pixel screen
+
+
+def test_chinese_renders_in_the_report_font_not_as_boxes(tmp_path):
+    """Two different Chinese texts drawn in the report's font stack: where no CJK font is found,
+    both come out as the same row of boxes."""
+    from linkage.publish.match_report import STYLE
+
+    page = tmp_path / "glyphs.html"
+    page.write_text(
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><style>{STYLE}</style></head><body><canvas id='c'>"
+        "</canvas><script>const font = '32px ' + getComputedStyle(document.body).fontFamily;"
+        "function draw(text) { const c = document.createElement('canvas'); c.width = 200; c.height = 50;"
+        " const g = c.getContext('2d'); g.font = font; g.fillText(text, 0, 40);"
+        " return Array.from(g.getImageData(0, 0, 200, 50).data).join(','); }"
+        "document.fonts.ready.then(() => { document.body.dataset.distinct ="
+        " String(draw('流动儿童') !== draw('台账汇总')); });</script></body></html>",
+        encoding="utf-8",
+    )
+    dom = _chromium(tmp_path, page, "--dump-dom")
+    assert 'data-distinct="true"' in dom, "Chinese renders as boxes: install a CJK font (fonts-noto-cjk)"
