@@ -224,7 +224,9 @@ def half_yearly_run(
     ):
         checked = check_feeds(plan.feeds, config, plan.as_of, runner, divisions)
         register = build_register(checked.standardised, config, plan.as_of, settings, _previous_members(plan), runner)
-        published = publish_run(staging.path, checked, register, config, divisions, plan.as_of, runner)
+        published = publish_run(
+            staging.path, checked, register, config, divisions, plan.as_of, runner, previous=plan.previous
+        )
         manifest = _manifest(plan, config, model, checked, register, published, runner, started, staging.path)
     if staging.replaced_earlier:
         logger.info("replaced the earlier results in %s", plan.out)

@@ -25,6 +25,7 @@ from linkage.ingest.read_feeds import RawFeed, read_feed
 from linkage.link.clustering import cluster_records
 from linkage.link.prediction import ScoredRecords, link_records
 from linkage.publish.city_summary import CITY_FILE
+from linkage.publish.feedback_workbooks import write_feedback
 from linkage.publish.ledger_workbook import write_ledgers
 from linkage.publish.match_report import render_report
 from linkage.publish.outputs import write_text
@@ -100,8 +101,25 @@ REGISTER = Stage(
 WRITE_TABLES = Stage("write tables", write_run_outputs, lambda w: f"{len(w)} files", io=True)
 WRITE_LEDGERS = Stage("write ledgers", _write_ledgers, lambda led: f"{len(led)} workbooks", io=True, progress=True)
 WRITE_REPORT = Stage("write report", _write_report, lambda p: p.name, io=True)
+WRITE_FEEDBACK = Stage(
+    "write feedback",
+    write_feedback,
+    lambda files: f"{sum(p.suffix == '.xlsx' for p in files.values())} workbooks",
+    io=True,
+)
 
-STAGES: tuple[Stage, ...] = (READ, PREPARE, COMBINE, LINK, CLUSTER, REGISTER, WRITE_TABLES, WRITE_LEDGERS, WRITE_REPORT)
+STAGES: tuple[Stage, ...] = (
+    READ,
+    PREPARE,
+    COMBINE,
+    LINK,
+    CLUSTER,
+    REGISTER,
+    WRITE_TABLES,
+    WRITE_LEDGERS,
+    WRITE_REPORT,
+    WRITE_FEEDBACK,
+)
 
 
 class StageObserver:
@@ -222,12 +240,15 @@ def publish_run(
     divisions: DivisionTable,
     as_of: dt.date,
     runner: StageRunner | None = None,
+    previous: Path | None = None,
 ) -> Published:
-    """Write the tables and the model, one ledger workbook per county, and the match report."""
+    """Write the tables and the model, one ledger workbook per county and the city's, the match
+    report, and one feedback workbook per department (compared with the `previous` run's)."""
     runner = runner or StageRunner()
     files = dict(runner(WRITE_TABLES, out, checked, register, config.model.version))
     ledgers = runner(WRITE_LEDGERS, out, register, config, divisions, as_of)
     files["report"] = runner(WRITE_REPORT, out, checked, register, config, as_of)
     files.update({f"ledger_{row.code}": row.file for row in ledgers.itertuples()})
     files["city_summary"] = out / "ledgers" / CITY_FILE
+    files.update(runner(WRITE_FEEDBACK, out, checked, register, config, previous))
     return Published(files, ledgers)

@@ -153,3 +153,58 @@ def test_run_log_holds_stage_counts_and_no_personal_data(run_dir):
     for stage in pipeline.STAGES:
         assert f"{stage.name}: " in log
     assert re.search(r"\d{17}[\dX]|1[3-9]\d{9}", log) is None
+
+
+FEEDBACK = {"police": "公安", "education": "教育", "health": "卫健", "vaccination": "疾控"}
+
+
+def test_each_department_gets_its_own_records_back_with_row_numbers_it_can_find(run_dir, feeds_dir):
+    from linkage.ingest.csv_records import physical_lines
+
+    raw_rows = {}
+    for feed in ("police", "health", "vaccination"):
+        encoding = {"police": "utf-8-sig", "health": "gb18030", "vaccination": "utf-8"}[feed]
+        lines = physical_lines((feeds_dir / f"{feed}.csv").read_text(encoding=encoding))
+        raw_rows[feed] = {n + 1: line for n, line in enumerate(lines)}
+    for feed, department in FEEDBACK.items():
+        path = run_dir / "feedback" / f"{department}_数据质量反馈.xlsx"
+        book = openpyxl.load_workbook(path)
+        assert book.sheetnames == ["问题清单", "汇总"]
+        assert book["问题清单"].page_setup.orientation == "landscape"
+        rows = pd.DataFrame(
+            list(book["问题清单"].iter_rows(values_only=True))[1:], columns=[c.value for c in book["问题清单"][1]]
+        )
+        assert len(rows), feed
+        for value in rows.to_numpy().ravel():
+            assert not isinstance(value, str) or not re.search(r"(?<![A-Za-z0-9])[A-Za-z]{3,}(?![A-Za-z0-9])", value), (
+                feed,
+                value,
+            )
+        if feed in raw_rows:  # the line it names holds the record it names
+            for line, key in zip(rows["行号"], rows["记录编号"], strict=True):
+                if isinstance(key, str):
+                    assert raw_rows[feed][line].startswith(key), (feed, line, key)
+
+
+def test_feedback_compares_with_the_previous_run(run_dir, feeds_dir, tmp_path):
+    out = tmp_path / "next"
+    assert (
+        main(
+            [
+                "run",
+                str(feeds_dir),
+                "--as-of",
+                AS_OF.isoformat(),
+                "--out",
+                str(out),
+                "--model",
+                str(run_dir / "model.json"),
+                "--previous",
+                str(run_dir),
+            ]
+        )
+        == 0
+    )
+    summary = pd.read_excel(out / "feedback" / "公安_数据质量反馈.xlsx", sheet_name="汇总", engine="openpyxl")
+    assert list(summary.columns) == ["问题", "本期条数", "上期条数", "变化"]
+    assert (summary["本期条数"] == summary["上期条数"]).all()  # the same feeds: nothing changed

@@ -1,0 +1,60 @@
+"""Feedback to the departments: each problem found, for the right department, in Chinese."""
+
+import pandas as pd
+
+from linkage.publish.feedback import department_problems, feedback_sheets
+
+
+def test_each_problem_kind_is_found_and_explained(checked, built, config):
+    problems = department_problems(checked, built, config)
+    assert set(problems["feed"]) <= {"police", "education", "health", "vaccination"}
+    kinds = set(problems["reason"].str.split(":").str[0])
+    for expected in ("ID not usable", "date of birth disagrees with the ID", "name differs from other departments"):
+        assert any(k.startswith(expected) for k in kinds), expected
+    assert problems["问题"].ne("其他数据问题").all(), problems.loc[problems["问题"].eq("其他数据问题"), "reason"]
+    assert problems["如何更正"].str.len().gt(0).all()
+
+
+def test_quarantined_and_blanked_rows_are_all_fed_back(checked, built, config):
+    problems = department_problems(checked, built, config)
+    for table in (checked.quarantine, checked.issues):
+        keys = set(zip(table["feed"], table["row_number"], strict=True))
+        assert keys <= set(zip(problems["feed"], problems["行号"], strict=True))
+
+
+def test_an_id_given_to_two_children_is_fed_back_to_both_departments(checked, built, config):
+    std = checked.standardised
+    first, second = std.index[std["feed"].eq("police") & std["id_number"].notna()][:2]
+    doubled = std.copy()
+    doubled.loc[second, "id_number"] = doubled.loc[first, "id_number"]
+    members = built.members.copy()
+    ref = lambda i: f"{std.loc[i, 'feed']}:{std.loc[i, 'record_key']}"  # noqa: E731
+    assert (
+        members.loc[members["unique_id"] == ref(first), "master_id"].iloc[0]
+        != members.loc[members["unique_id"] == ref(second), "master_id"].iloc[0]
+    )
+    checked_doubled = type(checked)(
+        checked.prepared, checked.raw, doubled, checked.quarantine, checked.issues, checked.standardised_outcomes
+    )
+    problems = department_problems(checked_doubled, built, config)
+    shared = problems[problems["reason"].str.startswith("ID given to another child")]
+    assert {std.loc[first, "row_number"], std.loc[second, "row_number"]} <= set(shared["行号"])
+
+
+def test_the_summary_compares_with_the_previous_run():
+    problems = pd.DataFrame(
+        {
+            "feed": ["police"] * 3,
+            "问题": ["甲", "甲", "乙"],
+            "行号": [2, 3, 4],
+            "记录编号": ["a", "b", "c"],
+            "姓名": ["x", "y", "z"],
+            "字段": ["姓名"] * 3,
+            "如何更正": ["改"] * 3,
+        }
+    )
+    sheets = feedback_sheets(problems, "police", {"甲": 5, "丙": 1})
+    summary = sheets[1].frame.set_index("问题")
+    assert summary.loc["甲", "本期条数"] == 2 and summary.loc["甲", "上期条数"] == 5 and summary.loc["甲", "变化"] == -3
+    assert summary.loc["丙", "本期条数"] == 0 and summary.loc["合计", "变化"] == 3 - 6
+    assert list(feedback_sheets(problems, "police", None)[1].frame.columns) == ["问题", "本期条数"]
