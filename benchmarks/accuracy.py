@@ -14,8 +14,11 @@ import pandas as pd
 from linkage.accuracy import exact_id_members, measure
 from linkage.config import load_config
 from linkage.pipeline import build_register, check_feeds
+from linkage.publish.ledgers import ledger_base
+from linkage.register.care import care_gaps
 from linkage.register.eligibility import decide_statuses
 from linkage.register.golden_record import golden_records
+from linkage.standardise.divisions import division_table
 from linkage.synth import NoiseSettings, generate_feeds
 
 
@@ -39,11 +42,38 @@ def run(children: int, noise: str, seed: int) -> None:
         print("  " + line)
     listed = int(reg.members["verification"].notna().sum())
     print(f"  splink model: {listed} placeholder records listed for verification in the field (counted as split)")
+    ledger_figures(reg, config, as_of, truth_records)
     baseline = exact_id_members(checked.standardised)
     joined = checked.standardised.merge(baseline[["feed", "row_number", "master_id"]], on=["feed", "row_number"])
     base_register = decide_statuses(golden_records(joined, config.policy), as_of, config.policy)
     for line in measure(base_register, baseline, truth_records, truth_children).lines("exact-ID baseline"):
         print("  " + line)
+
+
+def ledger_figures(reg, config, as_of: dt.date, truth_records: pd.DataFrame) -> None:
+    """Children listed twice in the ledgers without a 可能为同一儿童 note, and each column's blank rate."""
+    gaps = care_gaps(reg.register, config.care)
+    base = ledger_base(reg.register, reg.members, gaps, division_table(config), config, as_of, reg.possible_same)
+    rows = base[base["_is_migrant"]]
+    child_of = (
+        reg.members.merge(truth_records, on=["feed", "row_number"])
+        .groupby("master_id")["child_id"]
+        .agg(lambda c: c.mode().iloc[0])
+    )
+    rows = rows.assign(child=rows["主索引号"].map(child_of))
+    twice = rows[rows["child"].notna() & rows["child"].duplicated(keep=False)]
+    masters_of = twice.groupby("child")["主索引号"].agg(set)
+    unnoted = sum(
+        not any(other in note for other in masters_of[child] - {master})
+        for master, child, note in zip(twice["主索引号"], twice["child"], twice["需核实事项"], strict=True)
+    )
+    print(
+        f"  ledgers: {len(twice)} of {len(rows)} migrant rows are a child listed more than once; "
+        f"{unnoted} of them without a 可能为同一儿童 note ({unnoted / max(len(rows), 1):.2%} of rows)"
+    )
+    shown = [c for c in rows.columns if not c.startswith("_") and c != "child"]
+    blank = {c: rows[c].isna().mean() + (rows[c].astype(str) == "").mean() for c in shown}
+    print("  ledger blank rate: " + ", ".join(f"{c} {v:.1%}" for c, v in blank.items()))
 
 
 def main() -> None:

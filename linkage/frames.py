@@ -183,6 +183,13 @@ REGISTER = FrameContract(
         "uncertain_links",
     ),
 )
+POSSIBLE_SAME = FrameContract(
+    "possibly one child",
+    "register.possible_duplicates",
+    "one row per child and each other child it may be (both directions), with what they share",
+    ("master_id", "other_master_id"),
+    ("master_id", "other_master_id", "match_probability", "shared"),
+)
 LEDGER_INDEX = FrameContract(
     "ledger index",
     "publish.ledger_workbook",
@@ -202,6 +209,7 @@ CONTRACTS: tuple[FrameContract, ...] = (
     CLUSTERS,
     MEMBERS,
     REGISTER,
+    POSSIBLE_SAME,
     LEDGER_INDEX,
 )
 

@@ -71,7 +71,14 @@ def _write_ledgers(
     progress: Progress | None = None,
 ) -> pd.DataFrame:
     return write_ledgers(
-        register.register, register.members, config, divisions, as_of, out / "ledgers", progress=progress
+        register.register,
+        register.members,
+        config,
+        divisions,
+        as_of,
+        out / "ledgers",
+        progress=progress,
+        possible_same=register.possible_same,
     )
 
 

@@ -140,12 +140,13 @@ def write_ledgers(
     as_of: dt.date,
     folder: Path,
     progress: Callable[[int, int], None] | None = None,
+    possible_same: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One workbook per county-level unit into `folder`. Returns one row per workbook: unit code
     and name, file, and the rows of its sheets. `progress(done, total)` is called after each
     workbook."""
     gaps = care_gaps(register, config.care)
-    base = ledger_base(register, members, gaps, divisions, config, as_of)
+    base = ledger_base(register, members, gaps, divisions, config, as_of, possible_same)
     index = []
     units = county_units(config, base)
     for code, name in units:

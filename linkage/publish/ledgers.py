@@ -75,6 +75,26 @@ def _what_to_check(child: pd.Series, conflict_checks: dict[str, str]) -> str:
     return "；".join(checks)
 
 
+def _same_child_checks(r: pd.DataFrame, possible_same: pd.DataFrame | None) -> pd.Series:
+    """For a child that may be another master's child: which, and what the two share."""
+    if possible_same is None or possible_same.empty:
+        return pd.Series("", index=r.index, dtype=object)
+    text = possible_same.assign(
+        check="可能与主索引号"
+        + possible_same["other_master_id"]
+        + "为同一儿童（相同："
+        + possible_same["shared"].replace("", "无")
+        + "）：请核实是否为同一儿童，避免重复走访"
+    )
+    by_master = text.groupby("master_id")["check"].agg("；".join)
+    return r["master_id"].map(by_master).fillna("")
+
+
+def _join_checks(first: pd.Series, second: pd.Series) -> pd.Series:
+    both = first.ne("") & second.ne("")
+    return (first + both.map({True: "；", False: ""}) + second).astype(object)
+
+
 def _checks(r: pd.DataFrame, conflict_checks: dict[str, str]) -> pd.Series:
     """`_what_to_check` for the children that have something to check; '' for the rest."""
     flagged = (
@@ -97,9 +117,11 @@ def ledger_base(
     divisions: DivisionTable,
     config: Config,
     as_of: dt.date,
+    possible_same: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every child of the register with the ledger's columns (Chinese headers) and the fields
-    the sheets select on (`_county`, `_status`, `_is_migrant`, `_verify`). `gaps` from `care_gaps`."""
+    the sheets select on (`_county`, `_status`, `_is_migrant`, `_verify`). `gaps` from `care_gaps`;
+    `possible_same` from `possibly_same`: each such child is to be verified, naming the other."""
     r = register.reset_index(drop=True)
     refs = members.assign(ref=members["feed"].map(FEED_NAMES) + ":" + members["record_key"].astype(str))
     refs = refs.groupby("master_id")["ref"].agg("；".join)
@@ -126,7 +148,7 @@ def ledger_base(
             "在本地居住月数": r["earliest_local_date"].map(lambda d: _months_between(d, as_of)),
             "可享受的服务类别": service_categories(r, config.care).where(r["is_migrant"], ""),
             "关爱服务缺口": r["master_id"].map(gap_text).where(r["is_migrant"]),
-            "需核实事项": _checks(r, config.ledger.conflict_checks),
+            "需核实事项": _join_checks(_checks(r, config.ledger.conflict_checks), _same_child_checks(r, possible_same)),
             "状态": r["status_label"],
             "原因": r["status_reason"],
             "来源记录": r["master_id"].map(refs),

@@ -25,6 +25,7 @@ from linkage.register.assemble import Register
 from linkage.standardise.checked import CheckedFeeds
 
 BORDERLINE_SAMPLE = 12
+RULE_SAMPLE = 20
 # The borderline pairs side by side: each cell holds the left record's value over the right's.
 PAIR_VIEW = {
     "unique_id": "记录（左 / 右）",
@@ -103,6 +104,24 @@ def _section(heading: str, how_to_read: str, body: str) -> str:
     return f"<h2>{heading}</h2><p class='note'>{how_to_read}</p>{body}"
 
 
+def register_outcome(pairs: pd.DataFrame, members: pd.DataFrame, threshold: float) -> pd.Series:
+    """What the register made of each pair, and by which rule: joined or kept apart, above or
+    below the threshold (a pair above it kept apart by a rule, or one below it joined through the
+    child's other records or the placeholder pass, is said so)."""
+    master = members.set_index("unique_id")["master_id"]
+    same = pairs["unique_id_l"].map(master) == pairs["unique_id_r"].map(master)
+    above = pairs["match_probability"] >= threshold
+    two_ids = (
+        pairs["id_number_l"].notna() & pairs["id_number_r"].notna() & (pairs["id_number_l"] != pairs["id_number_r"])
+    )
+    out = pd.Series("分开：低于阈值", index=pairs.index, dtype=object)
+    out[same & above] = "同一儿童"
+    out[same & ~above] = "同一儿童：低于阈值，经该儿童的其他记录或乳名规则归并"
+    out[~same & above & two_ids] = "分开：高于阈值，但两个不同的有效身份证号（规则）"
+    out[~same & above & ~two_ids] = "分开：高于阈值，但姓名、性别或出生日期不可能是同一儿童（双胞胎和兄弟姐妹规则）"
+    return out
+
+
 def pairs_side_by_side(pairs: pd.DataFrame) -> pd.DataFrame:
     """One row per pair, each compared field's left and right values in one cell (left over right),
     so that the table fits a 1366-pixel screen."""
@@ -176,6 +195,10 @@ def report_sections(
     sizes = reg["n_records"].value_counts().sort_index().rename_axis("records").reset_index(name="children")
     effect = threshold_effect(pairs, register.records["unique_id"])
     borderline = borderline_pairs(pairs, threshold)
+    outcome = register_outcome(pairs, register.members, threshold)
+    by_rule = pairs[outcome.str.startswith("分开：高于") | outcome.str.startswith("同一儿童：低于")]
+    by_rule = masked(by_rule.sort_values("match_weight", ascending=False).head(RULE_SAMPLE))
+    rule_counts = outcome.value_counts().rename_axis("登记结果").reset_index(name="记录对数")
     uncertain = (register.members["match_probability"] < config.model.uncertain_below).sum()
     validation = validation_table(checked)
     failed = validation[~validation["success"]]
@@ -234,10 +257,17 @@ def report_sections(
             _table(effect),
         ),
         _section(
+            "规则与阈值不一致的记录对",
+            "高于阈值却被规则分开、或低于阈值却被归为同一儿童的记录对，以及各类的数量：这里是模型和规则意见不同之处，"
+            f"值得分析员抽查（最多列出 {RULE_SAMPLE} 对）。",
+            _table(rule_counts)
+            + _table(pairs_side_by_side(by_rule).assign(登记结果=outcome.loc[by_rule.index].to_numpy())),
+        ),
+        _section(
             "临界记录对",
             f"最接近阈值的 {len(borderline)} 个记录对，每格为“左记录 / 右记录”；"
             "拖动滑块逐一查看它们的瀑布图（waterfall）。",
-            _table(pairs_side_by_side(borderline))
+            _table(pairs_side_by_side(borderline).assign(登记结果=outcome.loc[borderline.index].to_numpy()))
             + (chart(waterfall_spec(borderline, register.settings)) if len(borderline) else ""),
         ),
     ]

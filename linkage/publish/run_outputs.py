@@ -22,6 +22,7 @@ def output_tables(checked: CheckedFeeds, register: Register) -> dict[str, pd.Dat
         "field_issues": checked.issues,
         "pairs": masked(register.pairs),
         "reconciliation": checked.reconciliation,
+        "possible_same": register.possible_same,
     }
 
 

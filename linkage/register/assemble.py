@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -13,6 +13,7 @@ from linkage.link.prediction import ScoredRecords
 from linkage.register.eligibility import decide_statuses
 from linkage.register.golden_record import golden_records
 from linkage.register.master_ids import assign_master_ids
+from linkage.register.possible_duplicates import POSSIBLE_COLUMNS, possibly_same
 from linkage.standardise.divisions import division_table
 
 
@@ -25,6 +26,7 @@ class Register:
     pairs: pd.DataFrame
     settings: dict
     records: pd.DataFrame
+    possible_same: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=POSSIBLE_COLUMNS))
 
 
 def assemble_register(
@@ -59,10 +61,13 @@ def assemble_register(
         ["master_id", "feed", "record_key", "row_number", "unique_id", "link_probability", "verification"]
     ]
     members = members.rename(columns={"link_probability": "match_probability"})
+    possible = possibly_same(scored.pairs, members, register, config.model.possibly_same_above)
+    register["possibly_same_as"] = register["master_id"].map(possible.groupby("master_id").size()).fillna(0).astype(int)
     return Register(
         register,
         members.sort_values(["master_id", "feed", "record_key"], ignore_index=True),
         scored.pairs,
         scored.settings,
         records,
+        possible,
     )

@@ -105,6 +105,10 @@ def golden_records(members: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     )
     out = out.join(residence)
     out = _prefer_zone_coding(out, m, policy.zones)
+    # The township, from the most recent record that has it and places the child in the same
+    # county as the chosen residence (a school roster has no township; the police record may).
+    for column in ("residence_township", "residence_township_name"):
+        out[column] = out[column].fillna(_in_residence_county(out, m, column))
     # A township known only by its code is named from the records of this run that give both.
     both = m.dropna(subset=["residence_township", "residence_township_name"])
     code_names = (
@@ -117,18 +121,14 @@ def golden_records(members: pd.DataFrame, policy: Policy) -> pd.DataFrame:
         .set_index("residence_township")["residence_township_name"]
     )
     out["residence_township_name"] = out["residence_township_name"].fillna(out["residence_township"].map(code_names))
-    townships = (
-        m.dropna(subset=["residence_township_name"])
-        .sort_values("local_date", ascending=False)
-        .drop_duplicates("master_id")
-    )
-    out["residence_township_name"] = out["residence_township_name"].fillna(
-        townships.set_index("master_id")["residence_township_name"]
-    )
     guardian = _most_recent(
         m, ["guardian_name", "guardian_phone"], m["guardian_phone"].notna() | m["guardian_name"].notna(), "guardian"
     )
     out = out.join(guardian)
+    # A guardian's name or phone missing from the chosen record, from the most recent record that has it.
+    for column in ("guardian_name", "guardian_phone"):
+        latest = _most_recent(m, [column], m[column].notna(), column)[column]
+        out[column] = out[column].fillna(latest)
     school = _most_recent(m, ["school_name", "grade"], m["feed"] == "education", "school")
     out = out.join(school)
     for parent in ("mother_name", "father_name"):
@@ -148,6 +148,16 @@ def golden_records(members: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     out["conflicts"] = _conflicts(out)
     out = out.drop(columns=["id_birth_date", "id_sex"])
     return out.reset_index()
+
+
+def _in_residence_county(out: pd.DataFrame, m: pd.DataFrame, column: str) -> pd.Series:
+    """Per child: `column` from its most recent record that has it and lies in the legal county of
+    the chosen residence (a zone township counts for its legal county)."""
+    chosen = out["residence_legal_county"].fillna(out["residence_county"])
+    county = m["residence_legal_county"].fillna(m["residence_county"])
+    fits = m[column].notna() & county.eq(m["master_id"].map(chosen))
+    latest = m[fits].sort_values(["master_id", "local_date", "feed_rank"], ascending=[True, False, True])
+    return latest.drop_duplicates("master_id").set_index("master_id")[column]
 
 
 def _away_since(m: pd.DataFrame, household: pd.Series, policy: Policy) -> pd.Series:

@@ -28,6 +28,7 @@ def outputs(checked, built, config, tmp_path_factory):
         frames.CLUSTERS: clusters,
         frames.MEMBERS: built.members,
         frames.REGISTER: built.register,
+        frames.POSSIBLE_SAME: built.possible_same,
         frames.LEDGER_INDEX: ledgers,
     }
 

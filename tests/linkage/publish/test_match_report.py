@@ -40,6 +40,7 @@ def test_report_has_every_section_in_chinese_with_how_to_read_it(report):
         "模型：匹配权重（match weight）",
         "模型：m 和 u 概率",
         "阈值的影响",
+        "规则与阈值不一致的记录对",
         "临界记录对",
     ):
         section = report.split(f"<h2>{heading}", 1)[1]
@@ -110,3 +111,25 @@ def test_chinese_renders_in_the_report_font_not_as_boxes(tmp_path):
     )
     dom = _chromium(tmp_path, page, "--dump-dom")
     assert 'data-distinct="true"' in dom, "Chinese renders as boxes: install a CJK font (fonts-noto-cjk)"
+
+
+def test_each_pair_says_what_the_register_made_of_it_and_by_which_rule():
+    import pandas as pd
+
+    from linkage.publish.match_report import register_outcome
+
+    pairs = pd.DataFrame(
+        {
+            "unique_id_l": ["a", "a", "c", "e"],
+            "unique_id_r": ["b", "c", "d", "f"],
+            "match_probability": [0.99, 0.955, 0.97, 0.4],
+            "id_number_l": [None, None, "410402200901010011", None],
+            "id_number_r": [None, None, "410402201901010027", None],
+        }
+    )
+    members = pd.DataFrame({"unique_id": list("abcdef"), "master_id": ["A", "A", "C", "D", "E", "E"]})
+    outcome = register_outcome(pairs, members, 0.95).tolist()
+    assert outcome[0] == "同一儿童"
+    assert outcome[1].startswith("分开：高于阈值") and "双胞胎和兄弟姐妹规则" in outcome[1]
+    assert "两个不同的有效身份证号" in outcome[2]
+    assert outcome[3].startswith("同一儿童：低于阈值")

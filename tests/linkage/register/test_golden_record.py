@@ -138,6 +138,33 @@ CASES = [
         "two valid IDs",
     ),
     (
+        "the township from a record in the chosen residence's county (a roster has none)",
+        [
+            _record("police", "1", residence_township="410402003", local_date=dt.date(2025, 1, 1)),
+            _record("education", "2", local_date=dt.date(2026, 3, 1)),
+        ],
+        "residence_township",
+        "410402003",
+    ),
+    (
+        "never a township of another county",
+        [
+            _record("police", "1", residence_township="410402003", local_date=dt.date(2025, 1, 1)),
+            _record("education", "2", residence_county="410421", local_date=dt.date(2026, 3, 1)),
+        ],
+        "residence_township",
+        None,
+    ),
+    (
+        "a guardian's name missing from the chosen record, from the most recent that has it",
+        [
+            _record("police", "1", guardian_name="王芳", local_date=dt.date(2024, 1, 1)),
+            _record("vaccination", "2", guardian_name=None, local_date=dt.date(2026, 1, 1)),
+        ],
+        "guardian_name",
+        "王芳",
+    ),
+    (
         "the departments that hold the child, in feed order",
         [_record("vaccination", "1"), _record("police", "2"), _record("vaccination", "3")],
         "feeds",
@@ -149,7 +176,7 @@ CASES = [
 @pytest.mark.parametrize("rule, records, field, expected", CASES, ids=[c[0] for c in CASES])
 def test_golden_record_rule(config, rule, records, field, expected):
     value = golden(records, config)[field]
-    assert value == expected, rule
+    assert pd.isna(value) if expected is None else value == expected, rule
 
 
 def test_ties_are_broken_by_feed_order(config):

@@ -1,0 +1,71 @@
+"""Children who may be one child: two masters joined by a scored pair near the threshold, or kept
+apart only by a rule (different names, the twin guard), so that staff verify once instead of
+visiting the same child twice. Two different valid IDs, or dates of birth far apart (siblings),
+are two children and are not listed."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from linkage.frames import POSSIBLE_SAME
+from linkage.link.clustering import close_birth_dates
+
+# What two masters may share, in the words staff read.
+SHARED = {
+    "name": "姓名",
+    "birth_date": "出生日期",
+    "guardian_phone": "监护人电话",
+    "residence_address": "现居住地址",
+    "household_county": "户籍地",
+}
+POSSIBLE_COLUMNS = list(POSSIBLE_SAME.columns)
+
+
+def _could_be_one(a: pd.Series, b: pd.Series) -> bool:
+    """Two children whose golden records leave room for one child: not two different valid IDs,
+    not dates of birth far apart (siblings)."""
+    if pd.notna(a["id_number"]) and pd.notna(b["id_number"]) and a["id_number"] != b["id_number"]:
+        return False
+    births = [d.isoformat() if hasattr(d, "isoformat") else str(d) for d in (a["birth_date"], b["birth_date"])]
+    return pd.isna(a["birth_date"]) or pd.isna(b["birth_date"]) or close_birth_dates(*births)
+
+
+def possibly_same(pairs: pd.DataFrame, members: pd.DataFrame, register: pd.DataFrame, floor: float) -> pd.DataFrame:
+    """One row per master and each other master it may be (both directions): the best pair's
+    probability and what the two golden records share. `pairs` scored pairs, `members` (unique_id,
+    master_id), `register` the golden records; pairs below `floor` are not considered."""
+    master = members.set_index("unique_id")["master_id"]
+    p = pairs[pairs["match_probability"] >= floor]
+    left, right = p["unique_id_l"].map(master), p["unique_id_r"].map(master)
+    two_ids = p["id_number_l"].notna() & p["id_number_r"].notna() & (p["id_number_l"] != p["id_number_r"])
+    keep = left.notna() & right.notna() & (left != right) & ~two_ids
+    found = pd.DataFrame(
+        {
+            "a": left[keep].where(left[keep] < right[keep], right[keep]),
+            "b": right[keep].where(left[keep] < right[keep], left[keep]),
+            "match_probability": p.loc[keep, "match_probability"],
+        }
+    )
+    if found.empty:
+        return pd.DataFrame(columns=POSSIBLE_COLUMNS)
+    best = found.sort_values("match_probability", ascending=False).drop_duplicates(["a", "b"])
+    golden = register.set_index("master_id")
+    best = best[[_could_be_one(golden.loc[a], golden.loc[b]) for a, b in zip(best["a"], best["b"], strict=True)]]
+    if best.empty:
+        return pd.DataFrame(columns=POSSIBLE_COLUMNS)
+    shared = []
+    for a, b in zip(best["a"], best["b"], strict=True):
+        same = [
+            label
+            for field, label in SHARED.items()
+            if pd.notna(golden.at[a, field]) and golden.at[a, field] == golden.at[b, field]
+        ]
+        shared.append("、".join(same))
+    best = best.assign(shared=shared)
+    both = pd.concat(
+        [
+            best.rename(columns={"a": "master_id", "b": "other_master_id"}),
+            best.rename(columns={"b": "master_id", "a": "other_master_id"}),
+        ]
+    )
+    return both[POSSIBLE_COLUMNS].sort_values(["master_id", "other_master_id"], ignore_index=True)

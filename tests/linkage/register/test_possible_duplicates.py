@@ -1,0 +1,62 @@
+"""Two children that may be one: listed, both ways, with what they share; two valid IDs never."""
+
+import datetime as dt
+
+import pandas as pd
+
+from linkage.register.possible_duplicates import possibly_same
+
+MEMBERS = pd.DataFrame({"unique_id": ["p:1", "e:2", "h:3", "v:4"], "master_id": ["A", "B", "C", "D"]})
+REGISTER = pd.DataFrame(
+    {
+        "master_id": ["A", "B", "C", "D"],
+        "id_number": [None, None, "410222201901010011", None],
+        "name": ["李子涵", "李梓轩", "王浩", "王浩"],
+        "birth_date": [dt.date(2020, 3, 5), dt.date(2020, 3, 5), dt.date(2019, 1, 1), dt.date(2019, 1, 1)],
+        "guardian_phone": ["13800001111", "13800001111", None, None],
+        "residence_address": ["建设路1号", "建设路2号", None, None],
+        "household_county": ["411302", "411302", "410222", "410222"],
+    }
+)
+
+
+def _pair(left, right, probability, id_l=None, id_r=None):
+    return {
+        "unique_id_l": left,
+        "unique_id_r": right,
+        "match_probability": probability,
+        "id_number_l": id_l,
+        "id_number_r": id_r,
+    }
+
+
+def test_a_pair_kept_apart_is_listed_both_ways_with_what_they_share():
+    pairs = pd.DataFrame([_pair("p:1", "e:2", 0.97), _pair("p:1", "e:2", 0.6)])
+    found = possibly_same(pairs, MEMBERS, REGISTER, 0.5)
+    assert list(zip(found["master_id"], found["other_master_id"], strict=True)) == [("A", "B"), ("B", "A")]
+    assert (found["match_probability"] == 0.97).all()
+    assert found["shared"].iloc[0] == "出生日期、监护人电话、户籍地"
+
+
+def test_two_valid_ids_and_weak_pairs_are_not_listed():
+    pairs = pd.DataFrame(
+        [
+            _pair("h:3", "v:4", 0.99, "410222201901010011", "410222201901010027"),
+            _pair("p:1", "h:3", 0.3),
+        ]
+    )
+    assert possibly_same(pairs, MEMBERS, REGISTER, 0.5).empty
+
+
+def test_records_of_one_child_are_not_listed():
+    members = MEMBERS.assign(master_id=["A", "A", "C", "D"])
+    assert possibly_same(pd.DataFrame([_pair("p:1", "e:2", 0.99)]), members, REGISTER, 0.5).empty
+
+
+def test_siblings_born_apart_and_children_with_two_valid_ids_are_not_listed():
+    register = REGISTER.assign(
+        birth_date=[dt.date(2020, 3, 5), dt.date(2017, 9, 1), dt.date(2019, 1, 1), dt.date(2019, 1, 1)],
+        id_number=[None, None, "410222201901010011", "410222201901010027"],
+    )
+    pairs = pd.DataFrame([_pair("p:1", "e:2", 0.99), _pair("h:3", "v:4", 0.99)])
+    assert possibly_same(pairs, MEMBERS, register, 0.5).empty
