@@ -57,18 +57,48 @@ def same_id(a: dict, b: dict) -> bool:
 
 def close_birth_dates(a: str, b: str) -> bool:
     """Dates of birth that one child's records can show: equal, month and day swapped, one digit
-    off, or within a month."""
+    off, the year typed one off (2019 for 2020), or within a month."""
     if a == b or within_edits(a, b, 1):
+        return True
+    if a[4:] == b[4:] and abs(int(a[:4]) - int(b[:4])) == 1:
         return True
     if a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
         return True
     return abs((dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days) <= 31
 
 
+def _given_part(record: dict) -> tuple[str, list[str]]:
+    """The given name's characters and pinyin syllables."""
+    name, surname = record["name"] or "", record["surname_pinyin"] or ""
+    syllables = (record["name_pinyin"] or "").split()
+    surname_syllables = len(surname.split())
+    return name[surname_syllables:], syllables[surname_syllables:]
+
+
+def another_form_of_name(a: dict, b: dict) -> bool:
+    """One child's name as another department may write it: the same given name (or its
+    homophone) under the other parent's surname; or a 小名 made of the given name, 小 and one of
+    its characters or one character doubled (明明, 小明 for 王子明). Two twins' formal names are
+    neither."""
+    given_a, syllables_a = _given_part(a)
+    given_b, syllables_b = _given_part(b)
+    if syllables_a and syllables_a == syllables_b and a["surname_pinyin"] != b["surname_pinyin"]:
+        return True
+    for name, given in ((a["name"] or "", given_b), (b["name"] or "", given_a)):
+        if (
+            len(name) == 2
+            and given
+            and ((name[0] == "小" and name[1] in given) or (name[0] == name[1] and name[0] in given))
+        ):
+            return True
+    return False
+
+
 def can_be_one_child(a: dict, b: dict) -> bool:
     """False for two records that cannot be one child: different valid IDs, or ID texts more than
-    two characters apart; or, with no ID agreement between them, different real names, different
-    sexes under different names, or dates of birth far apart."""
+    two characters apart; or, with no ID agreement between them, different real names (other
+    than another form of one name), different sexes under different names, or dates of birth
+    far apart."""
     if a["id_number"] and b["id_number"] and a["id_number"] != b["id_number"]:
         return False
     if same_id(a, b):
@@ -76,7 +106,7 @@ def can_be_one_child(a: dict, b: dict) -> bool:
     # A mistyped ID is one or two characters off its child's; further off, it is another child's.
     if a["id_text"] and b["id_text"] and not within_edits(a["id_text"], b["id_text"], 2):
         return False
-    if a["name"] and b["name"] and not same_name(a, b):
+    if a["name"] and b["name"] and not same_name(a, b) and not another_form_of_name(a, b):
         return False
     # A boy and a girl are two children unless they carry one name (a sex typed wrong).
     if (

@@ -64,6 +64,7 @@ def name_comparison() -> dict:
                 "given-name characters swapped",
             ),
             _level('jaro_winkler_similarity("name_pinyin_l", "name_pinyin_r") >= 0.92', "pinyin similar"),
+            _level('"given_sorted_l" = "given_sorted_r"', "same given name, other surname"),
             _level('"surname_pinyin_l" = "surname_pinyin_r"', "surname only"),
             _ELSE,
         ],
@@ -85,6 +86,12 @@ def birth_date_comparison() -> dict:
             _level('"birth_date_l" = "birth_date_r"', "exact"),
             _level(swapped, "month and day swapped"),
             _level('levenshtein("birth_date_l", "birth_date_r") = 1', "one digit off"),
+            _level(
+                'substr("birth_date_l", 5) = substr("birth_date_r", 5) AND '
+                'abs(CAST(substr("birth_date_l", 1, 4) AS INTEGER) '
+                '- CAST(substr("birth_date_r", 1, 4) AS INTEGER)) = 1',
+                "year off by one",
+            ),
             _level(
                 'abs(date_diff(\'day\', CAST("birth_date_l" AS DATE), CAST("birth_date_r" AS DATE))) <= 31',
                 "within a month",

@@ -144,6 +144,8 @@ class Renderer:
             date = N.swap_day_month(date, self.rng)
         if self._chance(self.noise.digit_off):
             date = N.digit_off(date, self.rng)
+        if self._chance(self.noise.year_off):
+            date = N.year_off(date, self.rng)
         return date
 
     def id_number(self, feed: str, child: Child) -> str | float:

@@ -73,6 +73,15 @@ def digit_off(date: dt.date, rng: random.Random) -> dt.date:
     return date
 
 
+def year_off(date: dt.date, rng: random.Random) -> dt.date:
+    """The year typed one off (2019 for 2020), month and day as they are."""
+    year = date.year + rng.choice([-1, 1])
+    try:
+        return date.replace(year=year)
+    except ValueError:  # 29 February
+        return dt.date(year, 2, 28)
+
+
 def phone_format(phone: str, rng: random.Random) -> str:
     """The same number as people type it: +86, spaces, hyphens."""
     style = rng.randrange(4)

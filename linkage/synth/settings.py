@@ -22,12 +22,13 @@ class NoiseSettings:
     stray_space: float = 0.03
     swapped_given: float = 0.01
     lookalike: float = 0.01
-    renamed: float = 0.0
+    renamed: float = 0.01  # known by another name in some department (new given name, other surname, 小名)
     infant_placeholder: float = 0.3  # of health/vaccination records of children under one
     minority_name: float = 0.01
     # dates
     day_month_swap: float = 0.01
     digit_off: float = 0.01
+    year_off: float = 0.003
     # contacts and places
     phone_format: float = 0.2
     phone_changed: float = 0.05
@@ -72,6 +73,7 @@ class NoiseSettings:
             infant_placeholder=0.6,
             day_month_swap=0.04,
             digit_off=0.04,
+            year_off=0.01,
             phone_format=0.5,
             phone_changed=0.25,
             household_moved=0.2,

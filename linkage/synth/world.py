@@ -207,9 +207,22 @@ class World:
             arrival=max(family.arrival, birth),
         )
         if rng.random() < noise.renamed and surname:
-            child.renamed_to = surname + self._given(sex)
+            child.renamed_to = self._other_name(child, family)
         self.children.append(child)
         return child
+
+    def _other_name(self, child: Child, family: Family) -> str:
+        """The name another department knows the child by: a new given name; the other parent's
+        surname with the same given name (a divorce, a remarriage, or each parent's choice); or a
+        nickname (小名) such as 小明 or 明明."""
+        given = child.name[len(child.surname) :]
+        kind = self.rng.random()
+        if kind < 0.4:
+            return child.surname + self._given(child.sex)
+        if kind < 0.7:
+            other = family.mother[0] if family.mother[0] != child.surname[:1] else self.rng.choice(V.SURNAMES)
+            return other + given
+        return self.rng.choice(["小" + given[-1], given[-1] * 2])
 
     def populate(self, n_children: int) -> list[Child]:
         """Draw families until there are `n_children` children; twins share everything but name."""

@@ -178,3 +178,33 @@ def test_an_id_vouches_for_a_renamed_childs_records():
     ]
     keys, _ = _cluster(records, _pairs(("a", "b", 30.0, 0.9999), ("b", "c", 25.0, 0.9999), ("c", "d", 20.0, 0.999)))
     assert keys["a"] == keys["b"] == keys["c"] and keys["d"] != keys["a"]
+
+
+def _one_or_two(a, b, probability=0.99):
+    keys, _ = _cluster([a, b], _pairs((a[0], b[0], 8.0, probability)))
+    return keys[a[0]] == keys[b[0]]
+
+
+RENAMED = [
+    # (left, right, one child?) with everything else agreeing and a score above the threshold
+    (("a", "李子涵", "li zi han"), ("b", "王子涵", "wang zi han"), True),  # the other parent's surname
+    (("a", "李子涵", "li zi han"), ("b", "王梓涵", "wang zi han"), True),  # ... written with a homophone
+    (("a", "李子明", "li zi ming"), ("b", "明明", "ming ming"), True),  # a 小名, one character doubled
+    (("a", "李子明", "li zi ming"), ("b", "小明", "xiao ming"), True),  # a 小名 with 小
+    (("a", "李子涵", "li zi han"), ("b", "李浩然", "li hao ran"), False),  # twins: two formal names
+    (("a", "李子涵", "li zi han"), ("b", "李明", "li ming"), False),
+]
+
+
+def test_renamed_children_stay_one_and_twins_two():
+    for (ua, na, pa), (ub, nb, pb), one in RENAMED:
+        assert _one_or_two(_rec(ua, na, pa), _rec(ub, nb, pb)) is one, (na, nb)
+
+
+def test_a_year_typed_one_off_is_one_child_and_siblings_years_apart_are_two():
+    assert _one_or_two(
+        _rec("a", "李子涵", "li zi han", birth="2020-03-05"), _rec("b", "李子涵", "li zi han", birth="2019-03-05")
+    )
+    assert not _one_or_two(
+        _rec("a", "李子涵", "li zi han", birth="2020-03-05"), _rec("b", "李子涵", "li zi han", birth="2017-03-05")
+    )
