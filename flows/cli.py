@@ -149,8 +149,12 @@ def _run(args: argparse.Namespace) -> int:
             model=str(args.model) if args.model else None,
             previous=str(args.previous) if args.previous else None,
             config_dir=str(args.config) if args.config else None,
+            store=str(args.store) if args.store else None,
         )
     rows = manifest["rows"]
+    if rows.get("decisions"):
+        told = ", ".join(f"{n} {status}" for status, n in rows["decisions"].items())
+        print(f"people's decisions: {told} (see decisions.parquet; a conflict needs a new decision)")
     if manifest.get("replaced_earlier_results"):
         print(f"replaced the earlier results in {args.out}/ (none of their files is left beside the new ones)")
     print(
@@ -163,6 +167,17 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _decide(args: argparse.Namespace) -> int:
+    from linkage.store import record_decision
+
+    number = record_decision(args.store, args.verdict, args.left, args.right, args.by, args.reason)
+    said = "the same child" if args.verdict == "same" else "different children"
+    print(
+        f"decision {number} recorded in {args.store}: {args.left} and {args.right} are {said}; every later run obeys it"
+    )
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from linkage.synth import generate_feeds
 
@@ -170,7 +185,14 @@ def _demo(args: argparse.Namespace) -> int:
     generate_feeds(feeds, args.children, seed=args.seed, as_of=args.as_of)
     print(f"synthetic feeds for {args.children} children written to {feeds}")
     run_args = argparse.Namespace(
-        config=args.config, feeds=feeds, as_of=args.as_of, out=args.out, model=None, previous=None, verbose=args.verbose
+        config=args.config,
+        feeds=feeds,
+        as_of=args.as_of,
+        out=args.out,
+        model=None,
+        previous=None,
+        store=None,
+        verbose=args.verbose,
     )
     return _run(run_args)
 
@@ -302,7 +324,38 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="the previous half-year's output folder, to keep master IDs, e.g. --previous runs/2025H2",
     )
+    run.add_argument(
+        "--store",
+        type=Path,
+        metavar="FILE",
+        help="the register store that remembers runs and decisions (default: register.duckdb beside "
+        "the output folder), e.g. --store runs/register.duckdb",
+    )
     run.set_defaults(handler=_run)
+
+    decide = sub.add_parser(
+        "decide",
+        help="record that two records are, or are not, the same child; every later run obeys it",
+        formatter_class=formatter,
+        description="Record a person's decision about two records, named FEED:KEY as in members.parquet. "
+        "Every later run obeys it over the model and its rules; a 'same' that cannot be (two different "
+        "valid IDs) is reported as a conflict. Decisions are kept for good, used or not.",
+        epilog="example:\n  childreg decide different police:GA0000001234 health:41040200100100001 "
+        "--by 张敏 --reason 入户核实为双胞胎",
+    )
+    decide.add_argument("verdict", choices=["same", "different"], help="same or different, e.g. same")
+    decide.add_argument("left", metavar="FEED:KEY", help="a record, e.g. police:GA0000001234")
+    decide.add_argument("right", metavar="FEED:KEY", help="another record, e.g. health:41040200100100001")
+    decide.add_argument("--by", required=True, metavar="NAME", help="who decided, e.g. --by 张敏")
+    decide.add_argument("--reason", required=True, metavar="TEXT", help="why, e.g. --reason 入户核实为双胞胎")
+    decide.add_argument(
+        "--store",
+        type=Path,
+        default=Path("runs") / "register.duckdb",
+        metavar="FILE",
+        help="the register store (default runs/register.duckdb), e.g. --store runs/register.duckdb",
+    )
+    decide.set_defaults(handler=_decide)
 
     demo = sub.add_parser(
         "demo",

@@ -28,6 +28,7 @@ from linkage.publish.manifest import build_manifest, sha256_of, write_manifest
 from linkage.publish.outputs import output_lock, owner_only_files, staged_folder
 from linkage.run_layout import RunPlan, check_plan, plan_run
 from linkage.standardise.divisions import division_table
+from linkage.store import STORE_FILE, latest_members, read_decisions, record_run, run_id
 
 IO_RETRIES = 2
 IO_RETRY_DELAY_SECONDS = 10
@@ -186,8 +187,11 @@ def read_model(path: str | None) -> dict | None:
     return parse_model_json(file.read_text(encoding="utf-8", errors="replace"), str(file))
 
 
-def _previous_members(plan: RunPlan) -> pd.DataFrame | None:
-    return pd.read_parquet(plan.previous / "members.parquet") if plan.previous else None
+def _previous_members(plan: RunPlan, store: Path) -> pd.DataFrame | None:
+    """The previous run's members: the folder given, else the store's latest earlier run."""
+    if plan.previous:
+        return pd.read_parquet(plan.previous / "members.parquet")
+    return latest_members(store, plan.period.label)
 
 
 @flow(name="half-yearly-run", log_prints=False)
@@ -199,6 +203,7 @@ def half_yearly_run(
     previous: str | None = None,
     config_dir: str | None = None,
     runs_root: str = "runs",
+    store: str | None = None,
 ) -> dict:
     """One half-yearly run: read and validate the four feeds in parallel, standardise, link,
     cluster, build the register and decide status, then write the tables, the county ledgers,
@@ -215,6 +220,8 @@ def half_yearly_run(
     logger.info("period %s, reference date %s, output %s", plan.period.label, plan.as_of, plan.out)
     divisions = division_table(config)
     runner = PrefectStages(LoggedStages())
+    store_path = Path(store) if store else plan.out.parent / STORE_FILE
+    decisions = read_decisions(store_path)
     holder = f"pid {os.getpid()}, {getpass.getuser()}@{socket.gethostname()}, since {started:%Y-%m-%d %H:%M:%S} UTC"
     with (
         owner_only_files(),
@@ -223,14 +230,19 @@ def half_yearly_run(
         run_log(staging.path / RUN_LOG),
     ):
         checked = check_feeds(plan.feeds, config, plan.as_of, runner, divisions)
-        register = build_register(checked.standardised, config, plan.as_of, settings, _previous_members(plan), runner)
+        register = build_register(
+            checked.standardised, config, plan.as_of, settings, _previous_members(plan, store_path), runner, decisions
+        )
         published = publish_run(
             staging.path, checked, register, config, divisions, plan.as_of, runner, previous=plan.previous
         )
-        manifest = _manifest(plan, config, model, checked, register, published, runner, started, staging.path)
+        manifest = _manifest(
+            plan, config, model, checked, register, published, runner, started, staging.path, store_path
+        )
     if staging.replaced_earlier:
         logger.info("replaced the earlier results in %s", plan.out)
     manifest["replaced_earlier_results"] = staging.replaced_earlier
+    record_run(store_path, manifest, register.members, plan.out)  # after the outputs are in place
     publish_artifacts(plan, published.ledgers, plan.out / "report.html")
     logger.info(
         "done: %d children, %d migrant children, outputs in %s",
@@ -251,6 +263,7 @@ def _manifest(
     runner: StageRunner,
     started: dt.datetime,
     folder: Path,
+    store: Path,
 ) -> dict:
     model_info = {
         "version": config.model.version,
@@ -272,5 +285,6 @@ def _manifest(
         started=started,
         folder=folder,
     )
+    manifest["store"] = {"file": str(store), "run_id": run_id(manifest)}
     write_manifest(manifest, folder / "manifest.json")
     return manifest

@@ -54,8 +54,9 @@ class Stage:
     progress: bool = False
 
 
-def _cluster(scored: ScoredRecords, config: Config) -> pd.DataFrame:
-    return cluster_records(scored.records, scored.pairs, config.model.match_threshold, config.model.ambiguity_margin)
+def _cluster(scored: ScoredRecords, config: Config, decisions: pd.DataFrame | None = None) -> pd.DataFrame:
+    model = config.model
+    return cluster_records(scored.records, scored.pairs, model.match_threshold, model.ambiguity_margin, decisions)
 
 
 def _write_report(out: Path, checked: CheckedFeeds, register: Register, config: Config, as_of: dt.date) -> Path:
@@ -222,13 +223,15 @@ def build_register(
     settings: dict | None = None,
     previous_members: pd.DataFrame | None = None,
     runner: StageRunner | None = None,
+    decisions: pd.DataFrame | None = None,
 ) -> Register:
-    """Link the records (training the model on them unless `settings` is given), cluster them,
-    keep master IDs from `previous_members`, build golden records and decide each child's status."""
+    """Link the records (training the model on them unless `settings` is given), cluster them
+    obeying people's `decisions` over the model, keep master IDs from `previous_members`, build
+    golden records and decide each child's status."""
     runner = runner or StageRunner()
     scored = runner(LINK, standardised, config, settings)
-    clusters = runner(CLUSTER, scored, config)
-    return runner(REGISTER, standardised, scored, clusters, config, as_of, previous_members)
+    clusters = runner(CLUSTER, scored, config, decisions)
+    return runner(REGISTER, standardised, scored, clusters, config, as_of, previous_members, decisions)
 
 
 @dataclass

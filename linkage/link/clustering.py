@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 from rapidfuzz.distance import Levenshtein
 
@@ -135,7 +136,8 @@ _FACTS = (
 
 
 class _Clusters:
-    def __init__(self, records: pd.DataFrame):
+    def __init__(self, records: pd.DataFrame, apart: dict[str, set[str]] | None = None):
+        self.apart = apart or {}  # records people decided are not one child
         facts = records[["unique_id", *_FACTS]].astype(object).where(records[["unique_id", *_FACTS]].notna(), None)
         self.facts = {row["unique_id"]: row for row in facts.to_dict("records")}
         self.parent = {uid: uid for uid in self.facts}
@@ -156,6 +158,8 @@ class _Clusters:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
+        if self.decided_apart(ra, rb):
+            return False
         anchors = [self.facts[x] for x in self.members[ra] + self.members[rb] if self.facts[x]["id_number"]]
         if len({anchor["id_number"] for anchor in anchors}) > 1:
             return False
@@ -166,6 +170,27 @@ class _Clusters:
             )
 
         return all(compatible(self.facts[x], self.facts[y]) for x in self.members[ra] for y in self.members[rb])
+
+    def decided_apart(self, ra: str, rb: str) -> bool:
+        """A person decided that a record of one cluster and a record of the other are two children."""
+        if not self.apart:
+            return False
+        other = set(self.members[rb])
+        return any(self.apart.get(x, set()) & other for x in self.members[ra])
+
+    def force_join(self, a: str, b: str) -> str | None:
+        """Join two records a person decided are one child; the reason it cannot be, or None."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return None
+        if self.decided_apart(ra, rb):
+            return "another decision says records of these two children are different children"
+        valid = {self.facts[x]["id_number"] for x in self.members[ra] + self.members[rb]} - {None}
+        if len(valid) > 1:
+            return "the two children hold two different valid ID numbers"
+        self.parent[rb] = ra
+        self.members[ra].extend(self.members.pop(rb))
+        return None
 
     def holds_id(self, root: str, record: str) -> bool:
         """The record has a valid ID and some record of the cluster has the same one."""
@@ -196,7 +221,30 @@ class _Clusters:
         return True
 
 
-def cluster_records(records: pd.DataFrame, pairs: pd.DataFrame, threshold: float, margin: float) -> pd.DataFrame:
+def _decided(decisions: pd.DataFrame | None, present: set[str]) -> tuple[list[tuple[str, str]], dict[str, set[str]]]:
+    """The "same" pairs and, per record, the records decided "different", among records present."""
+    same: list[tuple[str, str]] = []
+    apart: dict[str, set[str]] = {}
+    if decisions is None or decisions.empty:
+        return same, apart
+    for verdict, left, right in zip(decisions["verdict"], decisions["left_ref"], decisions["right_ref"], strict=True):
+        if left not in present or right not in present:
+            continue
+        if verdict == "same":
+            same.append((left, right))
+        else:
+            apart.setdefault(left, set()).add(right)
+            apart.setdefault(right, set()).add(left)
+    return same, apart
+
+
+def cluster_records(
+    records: pd.DataFrame,
+    pairs: pd.DataFrame,
+    threshold: float,
+    margin: float,
+    decisions: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Cluster `records` (unique_id, is_placeholder and the name and ID columns of
     `linkage_input`) using `pairs` (unique_id_l, unique_id_r, match_weight, match_probability).
     Returns one row per record: its cluster key
@@ -204,7 +252,8 @@ def cluster_records(records: pd.DataFrame, pairs: pd.DataFrame, threshold: float
     there (1.0 for a record alone), and a verification note or None."""
     ids = dict(zip(records["unique_id"], records["id_number"], strict=True))
     placeholder = dict(zip(records["unique_id"], records["is_placeholder"].astype(bool), strict=True))
-    clusters = _Clusters(records)
+    same, apart = _decided(decisions, set(ids))
+    clusters = _Clusters(records, apart)
     strong = pairs[pairs["match_probability"] >= threshold].sort_values("match_weight", ascending=False)
     best_link: dict[str, float] = {}
     notes: dict[str, str] = {}
@@ -214,7 +263,8 @@ def cluster_records(records: pd.DataFrame, pairs: pd.DataFrame, threshold: float
         best_link[b] = max(best_link.get(b, 0.0), p)
 
     lefts, rights = strong["unique_id_l"], strong["unique_id_r"]
-    named = strong[[not (placeholder[a] or placeholder[b]) for a, b in zip(lefts, rights, strict=True)]]
+    # Masks as arrays: a plain empty list would select no columns rather than no rows.
+    named = strong[np.array([not (placeholder[a] or placeholder[b]) for a, b in zip(lefts, rights, strict=True)], bool)]
     for a, b, p in zip(named["unique_id_l"], named["unique_id_r"], named["match_probability"], strict=True):
         if clusters.join(a, b):
             note_link(a, b, p)
@@ -262,7 +312,7 @@ def cluster_records(records: pd.DataFrame, pairs: pd.DataFrame, threshold: float
             note_link(root, baby, p)
 
     # Placeholder records that only match each other (an infant known to no named record).
-    among = strong[[placeholder[a] and placeholder[b] for a, b in zip(lefts, rights, strict=True)]]
+    among = strong[np.array([placeholder[a] and placeholder[b] for a, b in zip(lefts, rights, strict=True)], bool)]
     for a, b, p in zip(among["unique_id_l"], among["unique_id_r"], among["match_probability"], strict=True):
         if a in notes or b in notes:
             continue
@@ -270,6 +320,10 @@ def cluster_records(records: pd.DataFrame, pairs: pd.DataFrame, threshold: float
         if not a_named and clusters.sex_fits(a, b) and clusters.join(a, b):
             note_link(a, b, p)
 
+    # People's decisions last, over the model and its rules: "same" joins where it can.
+    for a, b in same:
+        if clusters.force_join(a, b) is None:
+            note_link(a, b, 1.0)
     roots = {uid: clusters.find(uid) for uid in ids}
     key_of_root: dict[str, str] = {}
     for uid, root in roots.items():

@@ -23,6 +23,7 @@ def output_tables(checked: CheckedFeeds, register: Register) -> dict[str, pd.Dat
         "pairs": masked(register.pairs),
         "reconciliation": checked.reconciliation,
         "possible_same": register.possible_same,
+        "decisions": register.decisions,
     }
 
 

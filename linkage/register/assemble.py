@@ -10,6 +10,7 @@ import pandas as pd
 from linkage.config import Config
 from linkage.link.linkage_input import record_ref
 from linkage.link.prediction import ScoredRecords
+from linkage.register.decisions import OUTCOME_COLUMNS, decision_outcomes
 from linkage.register.eligibility import decide_statuses
 from linkage.register.golden_record import golden_records
 from linkage.register.master_ids import assign_master_ids
@@ -27,6 +28,7 @@ class Register:
     settings: dict
     records: pd.DataFrame
     possible_same: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=POSSIBLE_COLUMNS))
+    decisions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OUTCOME_COLUMNS))
 
 
 def assemble_register(
@@ -36,6 +38,7 @@ def assemble_register(
     config: Config,
     as_of: dt.date,
     previous_members: pd.DataFrame | None = None,
+    decisions: pd.DataFrame | None = None,
 ) -> Register:
     """Master IDs (kept from `previous_members`), golden records and each child's status."""
     records = scored.records
@@ -70,4 +73,5 @@ def assemble_register(
         scored.settings,
         records,
         possible,
+        decision_outcomes(decisions if decisions is not None else pd.DataFrame(), members, records),
     )

@@ -135,8 +135,8 @@ def test_rerun_replaces_earlier_outputs_whole_and_keeps_the_console_quiet(run_di
     captured = capsys.readouterr()
     assert not stale.exists()
     assert f"replaced the earlier results in {out}" in captured.out
-    # no staging folder left behind; the lock file beside the folder stays, unlocked
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".rerun.lock", "rerun"]
+    # no staging folder left behind; the lock file stays, unlocked, beside the register store
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".rerun.lock", "register.duckdb", "rerun"]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert all((out / item["file"]).exists() for item in manifest["outputs"].values())
     stage_lines = [line.strip() for line in captured.err.splitlines() if line.strip()]

@@ -18,6 +18,7 @@ RANK = {
     "register": 4,
     "publish": 5,
     "pipeline": 6,
+    "store": 6,
     "run_layout": 6,
     "accuracy": 6,
     "synth": 6,

@@ -208,3 +208,32 @@ def test_a_year_typed_one_off_is_one_child_and_siblings_years_apart_are_two():
     assert not _one_or_two(
         _rec("a", "李子涵", "li zi han", birth="2020-03-05"), _rec("b", "李子涵", "li zi han", birth="2017-03-05")
     )
+
+
+def _decisions(*rows):
+    return pd.DataFrame(rows, columns=["verdict", "left_ref", "right_ref"])
+
+
+def test_people_decide_over_the_model_and_its_rules():
+    twins = [_rec("a", "李子涵", "li zi han"), _rec("b", "李子涵", "li zi han")]
+    pairs = _pairs(("a", "b", 20.0, 1.0))
+    frame = pd.DataFrame(twins, columns=COLUMNS)
+    out = cluster_records(frame, pairs, 0.95, 3.0, _decisions(("different", "a", "b")))
+    assert out["cluster_key"].nunique() == 2  # "different" holds even at probability 1.0
+    renamed = [
+        _rec("c", "李子涵", "li zi han", birth="2020-01-01"),
+        _rec("d", "王浩然", "wang hao ran", birth="2016-05-01"),
+    ]
+    frame = pd.DataFrame(renamed, columns=COLUMNS)
+    out = cluster_records(frame, _pairs(("c", "d", -5.0, 0.02)), 0.95, 3.0, _decisions(("same", "c", "d")))
+    assert out["cluster_key"].nunique() == 1  # "same" joins what no rule or score would
+
+
+def test_a_same_decision_that_cannot_be_is_not_forced():
+    two_ids = [
+        _rec("a", "李子涵", "li zi han", "410402202001010011"),
+        _rec("b", "李子涵", "li zi han", "410402202001010027"),
+    ]
+    frame = pd.DataFrame(two_ids, columns=COLUMNS)
+    out = cluster_records(frame, _pairs(("a", "b", 1.0, 0.6)), 0.95, 3.0, _decisions(("same", "a", "b")))
+    assert out["cluster_key"].nunique() == 2

@@ -1,0 +1,159 @@
+"""The register store: one DuckDB file that remembers across half-years what each run was and
+the decisions people made about records (these two records are, or are not, one child).
+
+Tables (one row per ...):
+- `runs`: run (run_id, period, reference date, when, who, model version, input hashes, counts);
+- `run_members`: record of a run (run_id, unique_id, master_id), so that any earlier run's
+  register membership can be read back and master IDs carried from it;
+- `decisions`: decision (decision_id, verdict same|different, left and right record references
+  as FEED:KEY, who, when, why, where it came from). Decisions are never dropped.
+
+A run is written in one transaction after its outputs are in place: a run that fails part-way
+leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from linkage.errors import ConfigError
+from linkage.publish.outputs import to_arrow
+
+STORE_FILE = "register.duckdb"  # beside the run folders: runs/register.duckdb
+VERDICTS = ("same", "different")
+DECISION_COLUMNS = ["decision_id", "verdict", "left_ref", "right_ref", "decided_by", "decided_at", "reason", "source"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id VARCHAR PRIMARY KEY, period VARCHAR, reference_date DATE, started VARCHAR, finished VARCHAR,
+    run_by VARCHAR, model_version VARCHAR, inputs JSON, counts JSON, out_dir VARCHAR
+);
+CREATE TABLE IF NOT EXISTS run_members (run_id VARCHAR, unique_id VARCHAR, master_id VARCHAR);
+CREATE TABLE IF NOT EXISTS decisions (
+    decision_id INTEGER PRIMARY KEY, verdict VARCHAR, left_ref VARCHAR, right_ref VARCHAR,
+    decided_by VARCHAR, decided_at VARCHAR, reason VARCHAR, source VARCHAR
+);
+"""
+
+
+def _connect(path: Path) -> duckdb.DuckDBPyConnection:
+    path = Path(path)
+    if path.exists() and not path.is_file():
+        raise ConfigError(f"{path}: --store must name a DuckDB file, not a folder")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path))
+    except duckdb.Error as exc:
+        raise ConfigError(f"{path}: not a register store ({exc})") from None
+    con.execute(_SCHEMA)
+    return con
+
+
+def _check_ref(ref: str) -> str:
+    feed, _, key = ref.partition(":")
+    if feed not in ("police", "education", "health", "vaccination") or not key:
+        raise ConfigError(f"{ref!r}: a record is named FEED:KEY, e.g. police:GA0000001234 (as in members.parquet)")
+    return ref
+
+
+def record_decision(path: Path, verdict: str, left: str, right: str, by: str, reason: str, source: str = "cli") -> int:
+    """Store that records `left` and `right` are (`same`) or are not (`different`) one child.
+    Returns the decision's number."""
+    if verdict not in VERDICTS:
+        raise ConfigError(f"{verdict!r}: a decision is 'same' or 'different'")
+    left, right = _check_ref(left), _check_ref(right)
+    if left == right:
+        raise ConfigError(f"{left}: a decision names two different records")
+    if not by.strip():
+        raise ConfigError("--by: say who decided")
+    con = _connect(path)
+    try:
+        number = con.execute("SELECT coalesce(max(decision_id), 0) + 1 FROM decisions").fetchall()[0][0]
+        con.execute(
+            "INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                number,
+                verdict,
+                left,
+                right,
+                by.strip(),
+                dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                reason.strip(),
+                source,
+            ],
+        )
+    finally:
+        con.close()
+    return int(number)
+
+
+def read_decisions(path: Path | None) -> pd.DataFrame:
+    """Every decision ever recorded, oldest first (none without a store)."""
+    if path is None or not Path(path).exists():
+        return pd.DataFrame(columns=DECISION_COLUMNS)
+    con = _connect(path)
+    try:
+        return con.execute("SELECT * FROM decisions ORDER BY decision_id").df()
+    finally:
+        con.close()
+
+
+def latest_members(path: Path | None, before_period: str) -> pd.DataFrame | None:
+    """The members (unique_id, master_id) of the store's latest run of a period before
+    `before_period`, or None."""
+    if path is None or not Path(path).exists():
+        return None
+    con = _connect(path)
+    try:
+        found = con.execute(
+            "SELECT run_id FROM runs WHERE period < ? ORDER BY period DESC, finished DESC LIMIT 1", [before_period]
+        ).fetchall()
+        if not found:
+            return None
+        return con.execute("SELECT unique_id, master_id FROM run_members WHERE run_id = ?", [found[0][0]]).df()
+    finally:
+        con.close()
+
+
+def run_id(manifest: dict) -> str:
+    """A run's name in the store: its period and when it started."""
+    return f"{manifest['period']}-{manifest['started']}"
+
+
+def record_run(path: Path, manifest: dict, members: pd.DataFrame, out_dir: Path) -> str:
+    """Store a finished run: what it was and which master ID each record had. One transaction."""
+    name = run_id(manifest)
+    con = _connect(path)
+    try:
+        con.execute("BEGIN")
+        con.execute(
+            "INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                name,
+                manifest["period"],
+                manifest["reference_date"],
+                manifest["started"],
+                manifest["finished"],
+                json.dumps(manifest.get("run_by", {}), ensure_ascii=False),
+                manifest["model"]["version"],
+                json.dumps(manifest["inputs"], ensure_ascii=False),
+                json.dumps(manifest["rows"], ensure_ascii=False),
+                str(out_dir),
+            ],
+        )
+        con.execute("DELETE FROM run_members WHERE run_id = ?", [name])
+        rows = members[["unique_id", "master_id"]].assign(run_id=name)[["run_id", "unique_id", "master_id"]]
+        con.register("new_members", to_arrow(rows))
+        con.execute("INSERT INTO run_members SELECT * FROM new_members")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.close()
+    return name
