@@ -28,7 +28,7 @@ from linkage.publish.manifest import build_manifest, sha256_of, write_manifest
 from linkage.publish.outputs import output_lock, owner_only_files, staged_folder
 from linkage.run_layout import RunPlan, check_plan, plan_run
 from linkage.standardise.divisions import division_table
-from linkage.store import STORE_FILE, latest_members, read_decisions, record_run, run_id
+from linkage.store import STORE_FILE, issued_ids, latest_members, read_decisions, record_run, run_id
 
 IO_RETRIES = 2
 IO_RETRY_DELAY_SECONDS = 10
@@ -231,7 +231,14 @@ def half_yearly_run(
     ):
         checked = check_feeds(plan.feeds, config, plan.as_of, runner, divisions)
         register = build_register(
-            checked.standardised, config, plan.as_of, settings, _previous_members(plan, store_path), runner, decisions
+            checked.standardised,
+            config,
+            plan.as_of,
+            settings,
+            _previous_members(plan, store_path),
+            runner,
+            decisions,
+            issued_ids(store_path, plan.period.label),
         )
         published = publish_run(
             staging.path, checked, register, config, divisions, plan.as_of, runner, previous=plan.previous
@@ -242,7 +249,7 @@ def half_yearly_run(
     if staging.replaced_earlier:
         logger.info("replaced the earlier results in %s", plan.out)
     manifest["replaced_earlier_results"] = staging.replaced_earlier
-    record_run(store_path, manifest, register.members, plan.out)  # after the outputs are in place
+    record_run(store_path, manifest, register.members, plan.out, register.id_history)  # after the outputs are in place
     publish_artifacts(plan, published.ledgers, plan.out / "report.html")
     logger.info(
         "done: %d children, %d migrant children, outputs in %s",

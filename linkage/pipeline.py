@@ -224,14 +224,15 @@ def build_register(
     previous_members: pd.DataFrame | None = None,
     runner: StageRunner | None = None,
     decisions: pd.DataFrame | None = None,
+    issued: frozenset[str] = frozenset(),
 ) -> Register:
     """Link the records (training the model on them unless `settings` is given), cluster them
     obeying people's `decisions` over the model, keep master IDs from `previous_members`, build
-    golden records and decide each child's status."""
+    golden records and decide each child's status. No new child gets an ID in `issued`."""
     runner = runner or StageRunner()
     scored = runner(LINK, standardised, config, settings)
     clusters = runner(CLUSTER, scored, config, decisions)
-    return runner(REGISTER, standardised, scored, clusters, config, as_of, previous_members, decisions)
+    return runner(REGISTER, standardised, scored, clusters, config, as_of, previous_members, decisions, issued)
 
 
 @dataclass

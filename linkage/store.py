@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS runs (
     run_by VARCHAR, model_version VARCHAR, inputs JSON, counts JSON, out_dir VARCHAR
 );
 CREATE TABLE IF NOT EXISTS run_members (run_id VARCHAR, unique_id VARCHAR, master_id VARCHAR);
+CREATE TABLE IF NOT EXISTS id_history (run_id VARCHAR, event VARCHAR, master_id VARCHAR, other_id VARCHAR);
 CREATE TABLE IF NOT EXISTS decisions (
     decision_id INTEGER PRIMARY KEY, verdict VARCHAR, left_ref VARCHAR, right_ref VARCHAR,
     decided_by VARCHAR, decided_at VARCHAR, reason VARCHAR, source VARCHAR
@@ -125,8 +126,27 @@ def run_id(manifest: dict) -> str:
     return f"{manifest['period']}-{manifest['started']}"
 
 
-def record_run(path: Path, manifest: dict, members: pd.DataFrame, out_dir: Path) -> str:
-    """Store a finished run: what it was and which master ID each record had. One transaction."""
+def issued_ids(path: Path | None, before_period: str) -> frozenset[str]:
+    """Every master ID the store's runs of earlier periods gave: none is given to another child
+    again. (A rerun of a period replaces that period's run, so its IDs are not counted.)"""
+    if path is None or not Path(path).exists():
+        return frozenset()
+    con = _connect(path)
+    try:
+        rows = con.execute(
+            "SELECT DISTINCT m.master_id FROM run_members m JOIN runs r USING (run_id) WHERE r.period < ?",
+            [before_period],
+        ).fetchall()
+        return frozenset(row[0] for row in rows)
+    finally:
+        con.close()
+
+
+def record_run(
+    path: Path, manifest: dict, members: pd.DataFrame, out_dir: Path, history: pd.DataFrame | None = None
+) -> str:
+    """Store a finished run: what it was, which master ID each record had, and what happened to
+    master IDs (created, merged, split). One transaction."""
     name = run_id(manifest)
     con = _connect(path)
     try:
@@ -150,6 +170,11 @@ def record_run(path: Path, manifest: dict, members: pd.DataFrame, out_dir: Path)
         rows = members[["unique_id", "master_id"]].assign(run_id=name)[["run_id", "unique_id", "master_id"]]
         con.register("new_members", to_arrow(rows))
         con.execute("INSERT INTO run_members SELECT * FROM new_members")
+        if history is not None and len(history):
+            con.register(
+                "new_history", to_arrow(history.assign(run_id=name)[["run_id", "event", "master_id", "other_id"]])
+            )
+            con.execute("INSERT INTO id_history SELECT * FROM new_history")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -66,6 +66,7 @@ def stage_rows(checked: CheckedFeeds, register: Register, ledger_counts: pd.Data
         "children_by_status": {k: int(v) for k, v in reg["status"].value_counts().items()},
         "migrant_children": int(reg["is_migrant"].sum()),
         "decisions": {k: int(v) for k, v in register.decisions["status"].value_counts().items()},
+        "master_ids": {k: int(v) for k, v in register.id_history["event"].value_counts().items()},
         # For engineers: why children could not be decided (a zone township whose legal county is
         # not in config/divisions.toml [zone_townships], say); staff see them on 待核实儿童.
         "undecided_by_reason": {

@@ -24,6 +24,7 @@ def output_tables(checked: CheckedFeeds, register: Register) -> dict[str, pd.Dat
         "reconciliation": checked.reconciliation,
         "possible_same": register.possible_same,
         "decisions": register.decisions,
+        "id_history": register.id_history,
     }
 
 

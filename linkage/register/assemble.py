@@ -13,7 +13,7 @@ from linkage.link.prediction import ScoredRecords
 from linkage.register.decisions import OUTCOME_COLUMNS, decision_outcomes
 from linkage.register.eligibility import decide_statuses
 from linkage.register.golden_record import golden_records
-from linkage.register.master_ids import assign_master_ids
+from linkage.register.master_ids import ID_EVENT_COLUMNS, assign_master_ids, id_events
 from linkage.register.possible_duplicates import POSSIBLE_COLUMNS, possibly_same
 from linkage.standardise.divisions import division_table
 
@@ -29,6 +29,7 @@ class Register:
     records: pd.DataFrame
     possible_same: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=POSSIBLE_COLUMNS))
     decisions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OUTCOME_COLUMNS))
+    id_history: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ID_EVENT_COLUMNS))
 
 
 def assemble_register(
@@ -39,10 +40,11 @@ def assemble_register(
     as_of: dt.date,
     previous_members: pd.DataFrame | None = None,
     decisions: pd.DataFrame | None = None,
+    issued: frozenset[str] = frozenset(),
 ) -> Register:
     """Master IDs (kept from `previous_members`), golden records and each child's status."""
     records = scored.records
-    masters = assign_master_ids(clusters, records, previous_members)
+    masters = assign_master_ids(clusters, records, previous_members, issued)
     clusters = clusters.merge(masters, on="cluster_key")
     std = standardised.assign(unique_id=record_ref(standardised))
     members = (
@@ -74,4 +76,5 @@ def assemble_register(
         records,
         possible,
         decision_outcomes(decisions if decisions is not None else pd.DataFrame(), members, records),
+        id_events(previous_members, members),
     )

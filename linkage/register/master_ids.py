@@ -19,10 +19,14 @@ def mint_master_id(anchor: str) -> str:
 
 
 def assign_master_ids(
-    clusters: pd.DataFrame, records: pd.DataFrame, previous: pd.DataFrame | None = None
+    clusters: pd.DataFrame,
+    records: pd.DataFrame,
+    previous: pd.DataFrame | None = None,
+    issued: set[str] | frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """`clusters` (unique_id, cluster_key) and `records` (unique_id, id_number) -> (cluster_key,
-    master_id). `previous` is the last run's members (unique_id, master_id), if there is one."""
+    master_id). `previous` is the last run's members (unique_id, master_id), if there is one;
+    `issued` every master ID ever given (the store's), none of which a new child gets again."""
     merged = clusters.merge(records[["unique_id", "id_number"]], on="unique_id", how="left")
     if previous is not None and len(previous):
         merged = merged.merge(
@@ -63,8 +67,34 @@ def assign_master_ids(
             out.append((key, inherited[key]))
             continue
         minted = mint_master_id("id:" + id_anchor[key] if key in id_anchor.index else "rec:" + key)
-        while minted in taken:
+        while minted in taken or minted in issued:
             minted = mint_master_id(minted)
         taken.add(minted)
         out.append((key, minted))
     return pd.DataFrame(out, columns=["cluster_key", "master_id"])
+
+
+ID_EVENT_COLUMNS = ["event", "master_id", "other_id"]
+
+
+def id_events(previous: pd.DataFrame | None, members: pd.DataFrame) -> pd.DataFrame:
+    """What happened to master IDs since the previous run (both: unique_id, master_id): one row
+    per ID `created` (a child new to the register), `merged` into another (two earlier children
+    turned out to be one: master_id merged into other_id) or `split` from another (master_id is
+    the smaller part of other_id's earlier records)."""
+    current = members[["unique_id", "master_id"]]
+    if previous is None or previous.empty:
+        return pd.DataFrame({"event": "created", "master_id": sorted(current["master_id"].unique()), "other_id": None})
+    joined = current.merge(previous[["unique_id", "master_id"]], on="unique_id", how="left", suffixes=("", "_before"))
+    earlier = set(previous["master_id"])
+    now = set(current["master_id"])
+    events = []
+    for master, group in joined.groupby("master_id", sort=True):
+        before = group["master_id_before"].dropna()
+        if master in earlier:
+            events += [("merged", other, master) for other in sorted(set(before) - now)]
+        elif len(before):
+            events.append(("split", master, before.mode().iloc[0]))
+        else:
+            events.append(("created", master, None))
+    return pd.DataFrame(events, columns=ID_EVENT_COLUMNS)

@@ -67,3 +67,22 @@ def test_a_run_that_fails_while_being_stored_leaves_nothing_behind(tmp_path):
     with pytest.raises(KeyError):
         record_run(store, {"period": "2026H1", "started": "x"}, pd.DataFrame(), tmp_path)
     assert latest_members(store, "2027H1") is None and len(read_decisions(store)) == 1
+
+
+def test_issued_ids_are_those_of_earlier_periods(tmp_path):
+    from linkage.store import issued_ids
+
+    store = tmp_path / "register.duckdb"
+    record_run(
+        store,
+        _manifest("2025H2", "2026-01-01T02:00:00"),
+        pd.DataFrame({"unique_id": ["police:GA1"], "master_id": ["M1"]}),
+        tmp_path,
+    )
+    record_run(
+        store,
+        _manifest("2026H1", "2026-07-01T02:00:00"),
+        pd.DataFrame({"unique_id": ["police:GA2"], "master_id": ["M2"]}),
+        tmp_path,
+    )
+    assert issued_ids(store, "2026H1") == {"M1"} and issued_ids(store, "2026H2") == {"M1", "M2"}
