@@ -28,7 +28,15 @@ from linkage.publish.manifest import build_manifest, sha256_of, write_manifest
 from linkage.publish.outputs import output_lock, owner_only_files, staged_folder
 from linkage.run_layout import RunPlan, check_plan, plan_run
 from linkage.standardise.divisions import division_table
-from linkage.store import STORE_FILE, issued_ids, latest_members, read_decisions, record_run, run_id
+from linkage.store import (
+    STORE_FILE,
+    issued_ids,
+    latest_members,
+    latest_register,
+    read_decisions,
+    record_run,
+    run_id,
+)
 
 IO_RETRIES = 2
 IO_RETRY_DELAY_SECONDS = 10
@@ -187,6 +195,13 @@ def read_model(path: str | None) -> dict | None:
     return parse_model_json(file.read_text(encoding="utf-8", errors="replace"), str(file))
 
 
+def _previous_register(plan: RunPlan, store: Path) -> pd.DataFrame | None:
+    """The previous run's register: the folder given, else what the store kept of its latest run."""
+    if plan.previous:
+        return pd.read_parquet(plan.previous / "register.parquet")
+    return latest_register(store, plan.period.label)
+
+
 def _previous_members(plan: RunPlan, store: Path) -> pd.DataFrame | None:
     """The previous run's members: the folder given, else the store's latest earlier run."""
     if plan.previous:
@@ -241,7 +256,15 @@ def half_yearly_run(
             issued_ids(store_path, plan.period.label),
         )
         published = publish_run(
-            staging.path, checked, register, config, divisions, plan.as_of, runner, previous=plan.previous
+            staging.path,
+            checked,
+            register,
+            config,
+            divisions,
+            plan.as_of,
+            runner,
+            previous=plan.previous,
+            previous_register=_previous_register(plan, store_path),
         )
         manifest = _manifest(
             plan, config, model, checked, register, published, runner, started, staging.path, store_path
@@ -249,7 +272,8 @@ def half_yearly_run(
     if staging.replaced_earlier:
         logger.info("replaced the earlier results in %s", plan.out)
     manifest["replaced_earlier_results"] = staging.replaced_earlier
-    record_run(store_path, manifest, register.members, plan.out, register.id_history)  # after the outputs are in place
+    # after the outputs are in place
+    record_run(store_path, manifest, register.members, plan.out, register.id_history, register.register)
     publish_artifacts(plan, published.ledgers, plan.out / "report.html")
     logger.info(
         "done: %d children, %d migrant children, outputs in %s",

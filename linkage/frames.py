@@ -195,7 +195,18 @@ LEDGER_INDEX = FrameContract(
     "publish.ledger_workbook",
     "one row per county workbook written, with its sheets' rows",
     ("code",),
-    ("code", "name", "file", "migrant_children", "to_verify", "not_migrant", "care_gaps"),
+    (
+        "code",
+        "name",
+        "file",
+        "migrant_children",
+        "to_verify",
+        "not_migrant",
+        "care_gaps",
+        "new_children",
+        "gone_children",
+        "changed_details",
+    ),
 )
 
 CONTRACTS: tuple[FrameContract, ...] = (

@@ -31,6 +31,7 @@ from linkage.publish.match_report import render_report
 from linkage.publish.outputs import write_text
 from linkage.publish.run_outputs import write_run_outputs
 from linkage.register.assemble import Register, assemble_register
+from linkage.register.changes import compare_registers
 from linkage.standardise.checked import CheckedFeeds, combine_checked
 from linkage.standardise.divisions import DivisionTable, division_table
 from linkage.standardise.prepare import PreparedFeed, prepare_feed
@@ -69,6 +70,7 @@ def _write_ledgers(
     config: Config,
     divisions: DivisionTable,
     as_of: dt.date,
+    previous_register: pd.DataFrame | None = None,
     progress: Progress | None = None,
 ) -> pd.DataFrame:
     return write_ledgers(
@@ -80,6 +82,7 @@ def _write_ledgers(
         out / "ledgers",
         progress=progress,
         possible_same=register.possible_same,
+        changes=compare_registers(previous_register, register.register, config.policy),
     )
 
 
@@ -252,12 +255,14 @@ def publish_run(
     as_of: dt.date,
     runner: StageRunner | None = None,
     previous: Path | None = None,
+    previous_register: pd.DataFrame | None = None,
 ) -> Published:
-    """Write the tables and the model, one ledger workbook per county and the city's, the match
-    report, and one feedback workbook per department (compared with the `previous` run's)."""
+    """Write the tables and the model, one ledger workbook per county (with what changed since
+    `previous_register`) and the city's, the match report, and one feedback workbook per
+    department (compared with the `previous` run's)."""
     runner = runner or StageRunner()
     files = dict(runner(WRITE_TABLES, out, checked, register, config.model.version))
-    ledgers = runner(WRITE_LEDGERS, out, register, config, divisions, as_of)
+    ledgers = runner(WRITE_LEDGERS, out, register, config, divisions, as_of, previous_register)
     files["report"] = runner(WRITE_REPORT, out, checked, register, config, as_of)
     files.update({f"ledger_{row.code}": row.file for row in ledgers.itertuples()})
     files["city_summary"] = out / "ledgers" / CITY_FILE

@@ -35,6 +35,11 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 CREATE TABLE IF NOT EXISTS run_members (run_id VARCHAR, unique_id VARCHAR, master_id VARCHAR);
 CREATE TABLE IF NOT EXISTS id_history (run_id VARCHAR, event VARCHAR, master_id VARCHAR, other_id VARCHAR);
+CREATE TABLE IF NOT EXISTS run_register (
+    run_id VARCHAR, master_id VARCHAR, name VARCHAR, status VARCHAR, status_label VARCHAR, is_migrant BOOLEAN,
+    residence_county VARCHAR, residence_address VARCHAR, residence_township_name VARCHAR, school_name VARCHAR,
+    guardian_name VARCHAR, guardian_phone VARCHAR
+);
 CREATE TABLE IF NOT EXISTS decisions (
     decision_id INTEGER PRIMARY KEY, verdict VARCHAR, left_ref VARCHAR, right_ref VARCHAR,
     decided_by VARCHAR, decided_at VARCHAR, reason VARCHAR, source VARCHAR
@@ -104,6 +109,38 @@ def read_decisions(path: Path | None) -> pd.DataFrame:
         con.close()
 
 
+REGISTER_KEPT = [
+    "master_id",
+    "name",
+    "status",
+    "status_label",
+    "is_migrant",
+    "residence_county",
+    "residence_address",
+    "residence_township_name",
+    "school_name",
+    "guardian_name",
+    "guardian_phone",
+]
+
+
+def latest_register(path: Path | None, before_period: str) -> pd.DataFrame | None:
+    """What the store keeps of the register of its latest run before `before_period` (the
+    columns the change sheets compare), or None."""
+    if path is None or not Path(path).exists():
+        return None
+    con = _connect(path)
+    try:
+        found = con.execute(
+            "SELECT run_id FROM runs WHERE period < ? ORDER BY period DESC, finished DESC LIMIT 1", [before_period]
+        ).fetchall()
+        if not found:
+            return None
+        return con.execute(f"SELECT {', '.join(REGISTER_KEPT)} FROM run_register WHERE run_id = ?", [found[0][0]]).df()
+    finally:
+        con.close()
+
+
 def latest_members(path: Path | None, before_period: str) -> pd.DataFrame | None:
     """The members (unique_id, master_id) of the store's latest run of a period before
     `before_period`, or None."""
@@ -143,7 +180,12 @@ def issued_ids(path: Path | None, before_period: str) -> frozenset[str]:
 
 
 def record_run(
-    path: Path, manifest: dict, members: pd.DataFrame, out_dir: Path, history: pd.DataFrame | None = None
+    path: Path,
+    manifest: dict,
+    members: pd.DataFrame,
+    out_dir: Path,
+    history: pd.DataFrame | None = None,
+    register: pd.DataFrame | None = None,
 ) -> str:
     """Store a finished run: what it was, which master ID each record had, and what happened to
     master IDs (created, merged, split). One transaction."""
@@ -170,6 +212,13 @@ def record_run(
         rows = members[["unique_id", "master_id"]].assign(run_id=name)[["run_id", "unique_id", "master_id"]]
         con.register("new_members", to_arrow(rows))
         con.execute("INSERT INTO run_members SELECT * FROM new_members")
+        con.execute("DELETE FROM run_register WHERE run_id = ?", [name])
+        con.execute("DELETE FROM id_history WHERE run_id = ?", [name])
+        if register is not None and len(register):
+            kept = register.reindex(columns=REGISTER_KEPT).astype({c: "string" for c in REGISTER_KEPT})
+            kept["is_migrant"] = register["is_migrant"].astype(bool).to_numpy()
+            con.register("new_register", to_arrow(kept.assign(run_id=name)[["run_id", *REGISTER_KEPT]]))
+            con.execute("INSERT INTO run_register SELECT * FROM new_register")
         if history is not None and len(history):
             con.register(
                 "new_history", to_arrow(history.assign(run_id=name)[["run_id", "event", "master_id", "other_id"]])

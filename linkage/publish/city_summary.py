@@ -24,7 +24,11 @@ def _by_unit(frame: pd.DataFrame, column: str, units: list[tuple[str, str]], ord
 
 
 def city_sheets(
-    base: pd.DataFrame, gaps: pd.DataFrame, units: list[tuple[str, str]], gap_labels: list[str]
+    base: pd.DataFrame,
+    gaps: pd.DataFrame,
+    units: list[tuple[str, str]],
+    gap_labels: list[str],
+    index: pd.DataFrame | None = None,
 ) -> tuple[list[Sheet], list[Chart]]:
     """The sheets and charts of the city workbook. `base` from `ledger_base` (every child with its
     unit in `_county`), `gaps` from `care_gaps`, `units` every unit with a workbook."""
@@ -46,6 +50,19 @@ def city_sheets(
         Sheet("按掌握部门", by_department.reset_index(drop=True)),
         Sheet("关爱服务缺口", _by_unit(gap_rows, "gap", units, gap_labels)),
     ]
+    if index is not None and len(index):
+        changes = pd.DataFrame(
+            {
+                "县（市、区）": index["name"],
+                "新增儿童": index["new_children"],
+                "离开儿童": index["gone_children"],
+                "信息变化": index["changed_details"],
+            }
+        )
+        total = ["全市合计", *changes.iloc[:, 1:].sum().tolist()]
+        sheets.append(
+            Sheet("本期变化", pd.concat([changes, pd.DataFrame([total], columns=changes.columns)], ignore_index=True))
+        )
     charts = [
         Chart("按状态", "各县（市、区）儿童人数（按状态）", stacked=True),
         Chart("按年龄段", "各县（市、区）流动儿童人数（按年龄段）", stacked=True),

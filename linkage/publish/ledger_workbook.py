@@ -15,6 +15,7 @@ from linkage.publish.city_summary import CITY_FILE, city_sheets
 from linkage.publish.ledgers import Chart, Sheet, county_ledger, county_units, ledger_base
 from linkage.publish.outputs import replaced_when_done
 from linkage.register.care import care_gaps
+from linkage.register.changes import Changes
 from linkage.standardise.divisions import DivisionTable
 from linkage.standardise.values import is_missing
 
@@ -141,6 +142,7 @@ def write_ledgers(
     folder: Path,
     progress: Callable[[int, int], None] | None = None,
     possible_same: pd.DataFrame | None = None,
+    changes: Changes | None = None,
 ) -> pd.DataFrame:
     """One workbook per county-level unit into `folder`. Returns one row per workbook: unit code
     and name, file, and the rows of its sheets. `progress(done, total)` is called after each
@@ -150,7 +152,7 @@ def write_ledgers(
     index = []
     units = county_units(config, base)
     for code, name in units:
-        sheets = county_ledger(base, gaps, code, config.ledger.column_meanings, config.ledger.fill_in)
+        sheets = county_ledger(base, gaps, code, config.ledger.column_meanings, config.ledger.fill_in, changes)
         title = f"{name}流动儿童工作台账　参考日{as_of:%Y年%m月%d日}"
         path = write_workbook(sheets, Path(folder) / ledger_file_name(code, name), title)
         rows = {sheet.name: len(sheet.frame) for sheet in sheets}
@@ -163,11 +165,14 @@ def write_ledgers(
                 "to_verify": rows["待核实儿童"],
                 "not_migrant": rows["非流动儿童"],
                 "care_gaps": rows["关爱服务缺口"],
+                "new_children": rows["新增儿童"],
+                "gone_children": rows["离开儿童"],
+                "changed_details": rows["信息变化"],
             }
         )
         if progress:
             progress(len(index), len(units))
-    sheets, charts = city_sheets(base, gaps, units, [g.label for g in config.care.gaps])
+    sheets, charts = city_sheets(base, gaps, units, [g.label for g in config.care.gaps], pd.DataFrame(index))
     write_workbook(
         sheets, Path(folder) / CITY_FILE, f"平顶山市流动儿童工作台账汇总　参考日{as_of:%Y年%m月%d日}", charts
     )

@@ -15,6 +15,7 @@ import pandas as pd
 from linkage.config import Config
 from linkage.errors import ConfigError
 from linkage.register.care import service_categories
+from linkage.register.changes import Changes
 from linkage.standardise.divisions import DivisionTable
 
 FEED_NAMES = {"police": "公安", "education": "教育", "health": "卫健", "vaccination": "疾控"}
@@ -251,12 +252,40 @@ def _summary(children: pd.DataFrame, gaps: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["维度", "类别", "人数"])
 
 
+def change_sheets(changes: Changes | None, base: pd.DataFrame, county: str) -> list[Sheet]:
+    """新增儿童, 离开儿童 and 信息变化 of one county (empty, with their headers, without a previous run)."""
+    people = base.set_index("主索引号")[["姓名", "性别", "出生日期"]]
+    new = changes.new if changes else pd.DataFrame(columns=["master_id", "county", "kind"])
+    gone = changes.gone if changes else pd.DataFrame(columns=["master_id", "county", "reason", "name"])
+    changed = changes.changed if changes else pd.DataFrame(columns=["master_id", "county", "detail", "before", "after"])
+    new = new[new["county"] == county].rename(columns={"master_id": "主索引号", "kind": "新增类型"})
+    new = new.join(people, on="主索引号")
+    gone = gone[gone["county"] == county].rename(
+        columns={"master_id": "主索引号", "reason": "离开原因", "name": "姓名"}
+    )
+    changed = changed[changed["county"] == county].rename(
+        columns={"master_id": "主索引号", "detail": "变化项", "before": "原值", "after": "新值"}
+    )
+    changed = changed.join(people[["姓名"]], on="主索引号")
+
+    def numbered(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+        frame = frame.sort_values(["主索引号"]).reset_index(drop=True)
+        return frame.assign(序号=range(1, len(frame) + 1))[columns]
+
+    return [
+        Sheet("新增儿童", numbered(new, ["序号", "主索引号", "姓名", "性别", "出生日期", "新增类型"])),
+        Sheet("离开儿童", numbered(gone, ["序号", "主索引号", "姓名", "离开原因"])),
+        Sheet("信息变化", numbered(changed, ["序号", "主索引号", "姓名", "变化项", "原值", "新值"])),
+    ]
+
+
 def county_ledger(
     base: pd.DataFrame,
     gaps: pd.DataFrame,
     county: str,
     meanings: dict[str, str],
     fill_in: dict[str, tuple[str, ...]] | None = None,
+    changes: Changes | None = None,
 ) -> list[Sheet]:
     """The sheets of one county's workbook, first 流动儿童台账. `base` from `ledger_base`,
     `gaps` from `care_gaps` on the register, `meanings` the column meanings of the 字段说明 sheet
@@ -276,6 +305,7 @@ def county_ledger(
             _numbered(children[~children["_is_migrant"] & children["_status"].ne("undecided")], NOT_MIGRANT_COLUMNS),
         ),
         Sheet("关爱服务缺口", _with_blank(_numbered(gap_rows, GAP_SHEET_COLUMNS), "跟进情况")),
+        *change_sheets(changes, base, county),
         Sheet("汇总", _summary(children, gap_rows)),
     ]
     unexplained = sorted({c for s in sheets for c in s.frame.columns} - set(meanings))

@@ -86,15 +86,26 @@ def id_events(previous: pd.DataFrame | None, members: pd.DataFrame) -> pd.DataFr
     if previous is None or previous.empty:
         return pd.DataFrame({"event": "created", "master_id": sorted(current["master_id"].unique()), "other_id": None})
     joined = current.merge(previous[["unique_id", "master_id"]], on="unique_id", how="left", suffixes=("", "_before"))
-    earlier = set(previous["master_id"])
-    now = set(current["master_id"])
-    events = []
-    for master, group in joined.groupby("master_id", sort=True):
-        before = group["master_id_before"].dropna()
-        if master in earlier:
-            events += [("merged", other, master) for other in sorted(set(before) - now)]
-        elif len(before):
-            events.append(("split", master, before.mode().iloc[0]))
-        else:
-            events.append(("created", master, None))
-    return pd.DataFrame(events, columns=ID_EVENT_COLUMNS)
+    earlier, now = set(previous["master_id"]), set(current["master_id"])
+    links = joined.dropna(subset=["master_id_before"])
+    kept = links[links["master_id"].isin(earlier) & ~links["master_id_before"].isin(now)]
+    merged = kept[["master_id_before", "master_id"]].drop_duplicates()
+    fresh = links[~links["master_id"].isin(earlier)]
+    split = (
+        fresh.groupby(["master_id", "master_id_before"])
+        .size()
+        .rename("n")
+        .reset_index()
+        .sort_values(["master_id", "n", "master_id_before"], ascending=[True, False, True])
+        .drop_duplicates("master_id")
+    )
+    created = sorted(set(current["master_id"]) - earlier - set(split["master_id"]))
+    events = pd.concat(
+        [
+            pd.DataFrame({"event": "merged", "master_id": merged["master_id_before"], "other_id": merged["master_id"]}),
+            pd.DataFrame({"event": "split", "master_id": split["master_id"], "other_id": split["master_id_before"]}),
+            pd.DataFrame({"event": "created", "master_id": created, "other_id": None}),
+        ],
+        ignore_index=True,
+    )
+    return events.sort_values(["event", "master_id"], ignore_index=True)[ID_EVENT_COLUMNS]

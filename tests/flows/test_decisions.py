@@ -95,3 +95,58 @@ def test_a_decision_that_names_no_record_is_one_line_error(tmp_path, capsys):
     )
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "FEED:KEY" in err and "Traceback" not in err
+
+
+def test_the_next_half_year_says_what_changed(run_dir, feeds_dir, tmp_path):
+    """A second half-year with one child's records gone: that child is on 离开儿童 of its county,
+    the rest keep their IDs, and the city summary counts it."""
+    import json
+    import shutil
+
+    import openpyxl
+
+    from linkage.ingest.csv_records import physical_lines
+
+    members = pd.read_parquet(run_dir / "members.parquet")
+    register = pd.read_parquet(run_dir / "register.parquet")
+    only_police = members.groupby("master_id")["feed"].agg(set)
+    migrant = register.set_index("master_id")["is_migrant"]
+    leaver = next(m for m, feeds in only_police.items() if feeds == {"police"} and migrant[m])
+    keys = set(members.loc[members["master_id"] == leaver, "record_key"])
+    feeds = tmp_path / "feeds"
+    shutil.copytree(feeds_dir, feeds)
+    lines = physical_lines((feeds / "police.csv").read_text(encoding="utf-8-sig"))
+    kept = [line for line in lines if line.split(",", 1)[0] not in keys]
+    (feeds / "police.csv").write_text("\ufeff" + "".join(kept), encoding="utf-8")
+    out = tmp_path / "2026H2"
+    assert (
+        main(
+            [
+                "run",
+                str(feeds),
+                "--as-of",
+                "2026-12-31",
+                "--out",
+                str(out),
+                "--previous",
+                str(run_dir),
+                "--model",
+                str(run_dir / "model.json"),
+                "--store",
+                str(tmp_path / "s.duckdb"),
+            ]
+        )
+        == 0
+    )
+    county = register.set_index("master_id").at[leaver, "residence_county"]
+    ledger = next((out / "ledgers").glob(f"{county}_*.xlsx"))
+    gone = list(openpyxl.load_workbook(ledger, read_only=True)["离开儿童"].iter_rows(values_only=True))
+    assert any(row[1] == leaver and "各部门名单中均已没有该儿童" in row[3] for row in gone[1:])
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert next(r for r in manifest["rows"]["ledgers"] if r["code"] == county)["gone_children"] >= 1
+    city = list(
+        openpyxl.load_workbook(out / "ledgers" / "全市汇总.xlsx", read_only=True)["本期变化"].iter_rows(
+            values_only=True
+        )
+    )
+    assert city[0][:3] == ("县（市、区）", "新增儿童", "离开儿童") and city[-1][2] >= 1

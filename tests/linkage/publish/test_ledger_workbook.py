@@ -9,7 +9,17 @@ from linkage.publish.ledger_workbook import write_ledgers
 from linkage.standardise.divisions import division_table
 from tests.conftest import AS_OF
 
-SHEETS = ["流动儿童台账", "待核实儿童", "非流动儿童", "关爱服务缺口", "汇总", "字段说明"]
+SHEETS = [
+    "流动儿童台账",
+    "待核实儿童",
+    "非流动儿童",
+    "关爱服务缺口",
+    "新增儿童",
+    "离开儿童",
+    "信息变化",
+    "汇总",
+    "字段说明",
+]
 
 
 @pytest.fixture(scope="module")
@@ -183,7 +193,7 @@ def test_city_workbook_counts_every_county_and_draws_charts(ledgers, built):
 
     path = ledgers.iloc[0]["file"].parent / CITY_FILE
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["按状态", "按年龄段", "按掌握部门", "关爱服务缺口", "图表"]
+    assert book.sheetnames == ["按状态", "按年龄段", "按掌握部门", "关爱服务缺口", "本期变化", "图表"]
     status = _rows(path, "按状态")
     assert list(status["县（市、区）"][:-1]) == list(ledgers["name"])
     assert status.iloc[-1, 1:].sum() == len(built.register)  # every child, once
