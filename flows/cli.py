@@ -178,6 +178,40 @@ def _decide(args: argparse.Namespace) -> int:
     return 0
 
 
+def _review_export(args: argparse.Namespace) -> int:
+    from linkage.config import load_config
+    from linkage.review import export_review
+
+    model = load_config(args.config).model
+    n = export_review(args.run_dir, args.out, model.match_threshold, model.possibly_same_above)
+    print(
+        f"wrote {n} pairs to judge to {args.out}: fill in 判定 (同一儿童 / 不是同一儿童 / 无法判断), then "
+        f"childreg review import {args.out} --by NAME"
+    )
+    return 0
+
+
+def _review_import(args: argparse.Namespace) -> int:
+    from linkage.review import read_filled_workbook
+    from linkage.store import record_decision
+
+    found = read_filled_workbook(args.workbook)
+    recorded = 0
+    for verdict, left, right, note in found.decisions:
+        try:
+            record_decision(args.store, verdict, left, right, args.by, note or "review", source=str(args.workbook))
+            recorded += 1
+        except ConfigError as exc:
+            found.rejected.append(str(exc))
+    print(
+        f"{args.workbook}: {recorded} decisions recorded in {args.store}, {found.skipped} rows skipped "
+        f"(blank, 无法判断, or not about two records), {len(found.rejected)} rejected"
+    )
+    for reason in found.rejected:
+        print(f"  rejected: {reason}")
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from linkage.synth import generate_feeds
 
@@ -356,6 +390,37 @@ def build_parser() -> argparse.ArgumentParser:
         help="the register store (default runs/register.duckdb), e.g. --store runs/register.duckdb",
     )
     decide.set_defaults(handler=_decide)
+
+    review = sub.add_parser(
+        "review",
+        help="export a run's uncertain pairs to a workbook; import filled workbooks as decisions",
+        formatter_class=formatter,
+        description="Review in Excel or WPS: `export` writes the pairs the model and the rules disagree on "
+        "with a 判定 column to fill in; `import` records every filled row of that workbook, or of a "
+        "ledger's 待核实儿童 sheet (核实结果), as a decision.",
+        epilog="examples:\n  childreg review export runs/2026H1 --out review_2026H1.xlsx\n"
+        "  childreg review import review_2026H1.xlsx --by 张敏",
+    )
+    actions = review.add_subparsers(dest="action", required=True, metavar="ACTION")
+    export = actions.add_parser("export", help="write the run's uncertain pairs, e.g. export runs/2026H1 --out r.xlsx")
+    export.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="a run's output folder, e.g. runs/2026H1")
+    export.add_argument(
+        "--out", type=Path, required=True, metavar="FILE", help="the workbook to write, e.g. --out review_2026H1.xlsx"
+    )
+    export.set_defaults(handler=_review_export)
+    imports = actions.add_parser("import", help="record a filled workbook's rows as decisions")
+    imports.add_argument(
+        "workbook", type=Path, metavar="FILE", help="a filled review workbook or county ledger, e.g. review_2026H1.xlsx"
+    )
+    imports.add_argument("--by", required=True, metavar="NAME", help="who decided, e.g. --by 张敏")
+    imports.add_argument(
+        "--store",
+        type=Path,
+        default=Path("runs") / "register.duckdb",
+        metavar="FILE",
+        help="the register store (default runs/register.duckdb), e.g. --store runs/register.duckdb",
+    )
+    imports.set_defaults(handler=_review_import)
 
     demo = sub.add_parser(
         "demo",

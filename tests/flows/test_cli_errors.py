@@ -198,6 +198,6 @@ def test_every_argument_says_its_format_with_an_example():
     commands = parser._subparsers._group_actions[0].choices  # noqa: SLF001 - argparse keeps them there
     for name, command in [("childreg", parser), *commands.items()]:
         for action in command._actions:  # noqa: SLF001
-            if action.dest in ("help", "version", "command") or action.nargs == 0:
+            if action.dest in ("help", "version", "command", "action") or action.nargs == 0:
                 continue
             assert action.help and "e.g." in action.help, (name, action.dest)

@@ -20,6 +20,7 @@ RANK = {
     "pipeline": 6,
     "store": 6,
     "run_layout": 6,
+    "review": 6,
     "accuracy": 6,
     "synth": 6,
 }
