@@ -302,6 +302,8 @@ def _manifest(
         "loaded_from": model,
         "sha256": sha256_of(published.files["model"]),
         "previous_run": str(plan.previous) if plan.previous else None,
+        # How people's "same" decisions, used as labelled pairs, moved the trained m probabilities.
+        "changed_by_decisions": register.model_changes,
     }
     ledgers = published.ledgers
     manifest = build_manifest(

@@ -233,7 +233,7 @@ def build_register(
     obeying people's `decisions` over the model, keep master IDs from `previous_members`, build
     golden records and decide each child's status. No new child gets an ID in `issued`."""
     runner = runner or StageRunner()
-    scored = runner(LINK, standardised, config, settings)
+    scored = runner(LINK, standardised, config, settings, decisions)
     clusters = runner(CLUSTER, scored, config, decisions)
     return runner(REGISTER, standardised, scored, clusters, config, as_of, previous_members, decisions, issued)
 

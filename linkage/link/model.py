@@ -57,10 +57,53 @@ def smooth_m_probabilities(settings: dict, floor: float) -> dict:
     return out
 
 
-def train_model(records: pd.DataFrame, model: ModelConfig) -> dict:
-    """Train on the run's records (see `train_linker`) and return the smoothed model settings."""
+def train_model(records: pd.DataFrame, model: ModelConfig, labels: pd.DataFrame | None = None) -> tuple[dict, list]:
+    """Train on the run's records (see `train_linker`), then on people's "same" decisions as
+    labelled pairs where there are any. Returns the smoothed model settings and, per comparison
+    level the labels moved, its m probability before and after."""
     linker = train_linker(records, model)
-    return smooth_m_probabilities(linker.misc.save_model_to_json(), model.m_floor)
+    changes: list[dict] = []
+    if labels is not None and len(labels):
+        before = m_probabilities(linker.misc.save_model_to_json())
+        linker.table_management.register_table(labels, "__childreg_labels", overwrite=True)
+        linker.training.estimate_m_from_pairwise_labels("__childreg_labels")
+        after = m_probabilities(linker.misc.save_model_to_json())
+        changes = [
+            {"comparison": c, "level": level, "m_before": round(before[(c, level)], 4), "m_after": round(m, 4)}
+            for (c, level), m in after.items()
+            if (c, level) in before and abs(m - before[(c, level)]) >= 0.001
+        ]
+    return smooth_m_probabilities(linker.misc.save_model_to_json(), model.m_floor), changes
+
+
+def m_probabilities(settings: dict) -> dict[tuple[str, str], float]:
+    """(comparison, level label) -> m probability, for every level that has one."""
+    return {
+        (c["output_column_name"], level["label_for_charts"]): float(level["m_probability"])
+        for c in settings["comparisons"]
+        for level in c["comparison_levels"]
+        if level.get("m_probability") is not None
+    }
+
+
+def labelled_pairs(decisions: pd.DataFrame | None, records: pd.DataFrame) -> pd.DataFrame:
+    """People's "same" decisions whose records are both in this run, as Splink's pairwise labels."""
+    columns = ["source_dataset_l", "unique_id_l", "source_dataset_r", "unique_id_r", "clerical_match_score"]
+    if decisions is None or decisions.empty:
+        return pd.DataFrame(columns=columns)
+    present = set(records["unique_id"])
+    same = decisions[
+        (decisions["verdict"] == "same") & decisions["left_ref"].isin(present) & decisions["right_ref"].isin(present)
+    ]
+    return pd.DataFrame(
+        {
+            "source_dataset_l": same["left_ref"].str.split(":").str[0],
+            "unique_id_l": same["left_ref"],
+            "source_dataset_r": same["right_ref"].str.split(":").str[0],
+            "unique_id_r": same["right_ref"],
+            "clerical_match_score": 1.0,
+        }
+    )[columns]
 
 
 def train_linker(records: pd.DataFrame, model: ModelConfig, db_api: DuckDBAPI | None = None) -> Linker:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from splink import Linker
 
 from linkage.config import Config
 from linkage.link.linkage_input import linkage_input
-from linkage.link.model import linker_for, train_model
+from linkage.link.model import labelled_pairs, linker_for, train_model
 
 
 @dataclass
@@ -20,6 +20,7 @@ class ScoredRecords:
     settings: dict
     pairs: pd.DataFrame
     trained: bool
+    model_changes: list = field(default_factory=list)  # m probabilities people's decisions moved
 
 
 def score_pairs(linker: Linker, keep_above: float = 0.01) -> pd.DataFrame:
@@ -31,11 +32,15 @@ def score_pairs(linker: Linker, keep_above: float = 0.01) -> pd.DataFrame:
     return scored.sort_values("match_weight", ascending=False, ignore_index=True)
 
 
-def link_records(standardised: pd.DataFrame, config: Config, settings: dict | None = None) -> ScoredRecords:
+def link_records(
+    standardised: pd.DataFrame, config: Config, settings: dict | None = None, decisions: pd.DataFrame | None = None
+) -> ScoredRecords:
     """Score candidate pairs of records with the model in `settings`, or with one trained on
-    these records when none is given."""
+    these records (and on people's "same" `decisions` as labelled pairs) when none is given."""
     records = linkage_input(standardised, config.model.lookalike_groups)
+    changes: list = []
     trained = settings is None
-    settings = settings or train_model(records, config.model)
+    if settings is None:
+        settings, changes = train_model(records, config.model, labelled_pairs(decisions, records))
     pairs = score_pairs(linker_for(records, settings))
-    return ScoredRecords(records, settings, pairs, trained)
+    return ScoredRecords(records, settings, pairs, trained, changes)

@@ -30,6 +30,7 @@ class Register:
     possible_same: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=POSSIBLE_COLUMNS))
     decisions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OUTCOME_COLUMNS))
     id_history: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ID_EVENT_COLUMNS))
+    model_changes: list = field(default_factory=list)  # m probabilities people's decisions moved
 
 
 def assemble_register(
@@ -77,4 +78,5 @@ def assemble_register(
         possible,
         decision_outcomes(decisions if decisions is not None else pd.DataFrame(), members, records),
         id_events(previous_members, members),
+        scored.model_changes,
     )

@@ -150,3 +150,20 @@ def test_the_next_half_year_says_what_changed(run_dir, feeds_dir, tmp_path):
         )
     )
     assert city[0][:3] == ("县（市、区）", "新增儿童", "离开儿童") and city[-1][2] >= 1
+
+
+def test_same_decisions_teach_the_model_and_the_manifest_says_how(run_dir, feeds_dir, checked, tmp_path):
+    import json
+
+    members = pd.read_parquet(run_dir / "members.parquet")
+    groups = members.groupby("master_id")["unique_id"].agg(list)
+    pairs = [refs[:2] for refs in groups if len(refs) >= 2][:25]
+    store = tmp_path / "register.duckdb"
+    for left, right in pairs:
+        assert main(["decide", "same", left, right, "--by", "张敏", "--reason", "核实", "--store", str(store)]) == 0
+    out = tmp_path / "taught"
+    assert main(["run", str(feeds_dir), "--as-of", AS_OF.isoformat(), "--out", str(out), "--store", str(store)]) == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    changes = manifest["model"]["changed_by_decisions"]
+    assert changes and all(c["m_before"] != c["m_after"] for c in changes)
+    assert {"comparison", "level", "m_before", "m_after"} <= set(changes[0])
