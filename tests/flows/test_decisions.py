@@ -167,3 +167,51 @@ def test_same_decisions_teach_the_model_and_the_manifest_says_how(run_dir, feeds
     changes = manifest["model"]["changed_by_decisions"]
     assert changes and all(c["m_before"] != c["m_after"] for c in changes)
     assert {"comparison", "level", "m_before", "m_after"} <= set(changes[0])
+
+
+def test_a_run_that_fails_part_way_leaves_the_store_as_it_was(run_dir, feeds_dir, tmp_path, monkeypatch, capsys):
+    import duckdb
+
+    import linkage.pipeline
+
+    store = tmp_path / "register.duckdb"
+    assert (
+        main(["decide", "different", "police:GA1", "health:1", "--by", "张敏", "--reason", "x", "--store", str(store)])
+        == 0
+    )
+
+    def broken(*args, **kwargs):
+        raise PermissionError(13, "permission denied while writing feedback")
+
+    stage = linkage.pipeline.WRITE_FEEDBACK
+    monkeypatch.setattr(linkage.pipeline, "WRITE_FEEDBACK", type(stage)(stage.name, broken, stage.counts))
+    import flows.half_yearly
+
+    flows.half_yearly._TASKS.pop(stage.name, None)
+    out = tmp_path / "out"
+    assert (
+        main(
+            [
+                "run",
+                str(feeds_dir),
+                "--as-of",
+                AS_OF.isoformat(),
+                "--out",
+                str(out),
+                "--store",
+                str(store),
+                "--model",
+                str(run_dir / "model.json"),
+            ]
+        )
+        == 1
+    )
+    assert "failed unexpectedly" in capsys.readouterr().err
+    flows.half_yearly._TASKS.pop(stage.name, None)
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM runs").fetchall()[0][0] == 0
+        assert con.execute("SELECT count(*) FROM decisions").fetchall()[0][0] == 1
+    finally:
+        con.close()
+    assert not out.exists()
