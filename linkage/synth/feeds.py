@@ -93,6 +93,8 @@ class Record:
     local_date: dt.date
     place: Place
     guardian: str  # "mother" or "father"
+    key: int = 0  # the record's number in its department's system, kept from one export to the next
+    row: list | None = None  # the row as the department holds it, until the record changes
 
 
 def _age(child: Child, on: dt.date) -> float:
@@ -105,6 +107,7 @@ class Renderer:
     def __init__(self, world: World, noise: NoiseSettings, rng: random.Random):
         self.world, self.noise, self.rng = world, noise, rng
         self.counter = 0
+        self.next_key: dict[str, int] = {}  # per feed, the next record number a system gives
 
     def _chance(self, p: float) -> bool:
         return self.rng.random() < p
@@ -194,10 +197,12 @@ def _local_date(child: Child, feed: str, as_of: dt.date, rng: random.Random) -> 
     return start + dt.timedelta(days=lag)
 
 
-def draw_records(world: World, noise: NoiseSettings, rng: random.Random) -> list[Record]:
-    """Which children each department holds, and how often."""
+def draw_records(
+    world: World, noise: NoiseSettings, rng: random.Random, children: list[Child] | None = None
+) -> list[Record]:
+    """Which children (all the world's by default) each department holds, and how often."""
     records: list[Record] = []
-    for child in world.children:
+    for child in world.children if children is None else children:
         first = len(records)
         age = _age(child, world.as_of)
         for feed in ("police", "education", "health", "vaccination"):
@@ -382,8 +387,6 @@ def generate_feeds(
     truth/records.csv maps every row (feed, record_key, row_number) to its child; truth/children.csv
     gives every child its true migrant status. Returns the row count of each feed.
     """
-    out = Path(out_dir)
-    (out / "truth").mkdir(parents=True, exist_ok=True)
     noise = noise or NoiseSettings.default()
     config = config or load_config()
     rng = random.Random(seed)
@@ -392,7 +395,42 @@ def generate_feeds(
     records = draw_records(world, noise, rng)
     rng.shuffle(records)
     renderer = Renderer(world, noise, rng)
+    return _emit(Path(out_dir), world, records, renderer, noise, rng, config)
+
+
+LAYOUT = {
+    "police": (POLICE_HEADER, 1, 4, 5),
+    "education": (EDUCATION_HEADER, 2, 4, 5),
+    "health": (HEALTH_HEADER, 1, 3, 4),
+    "vaccination": (VACCINATION_HEADER, 1, 3, 4),
+}
+
+
+def _render(renderer: Renderer, rec: Record, world: World) -> list:
+    if rec.feed == "police":
+        return _police_row(renderer, rec, rec.key)
+    if rec.feed == "education":
+        return _education_row(renderer, rec, rec.key, world)
+    if rec.feed == "health":
+        return _health_row(renderer, rec, rec.key)
+    return _vaccination_row(renderer, rec, rec.key)
+
+
+def _emit(
+    out: Path,
+    world: World,
+    records: list[Record],
+    renderer: Renderer,
+    noise: NoiseSettings,
+    rng: random.Random,
+    config: Config,
+) -> dict[str, int]:
+    """Write the feeds of `records` as the departments export them on `world.as_of`, and the truth.
+    A record rendered before keeps its key and its row; a new or changed one gets rendered now."""
+    (out / "truth").mkdir(parents=True, exist_ok=True)
     by_feed: dict[str, list[Record]] = {f: [] for f in ("police", "education", "health", "vaccination")}
+    for child in world.children:
+        child.local_dates, child.away_dates = [], []
     for rec in records:
         by_feed[rec.feed].append(rec)
         rec.child.local_dates.append(rec.local_date)
@@ -400,24 +438,18 @@ def generate_feeds(
             rec.child.away_dates.append(rec.local_date)
     truth_rows: list[tuple] = []
     counts: dict[str, int] = {}
-    layout = {
-        "police": (POLICE_HEADER, 1, 4, 5),
-        "education": (EDUCATION_HEADER, 2, 4, 5),
-        "health": (HEALTH_HEADER, 1, 3, 4),
-        "vaccination": (VACCINATION_HEADER, 1, 3, 4),
-    }
     for feed, recs in by_feed.items():
-        header, name_col, birth_col, id_col = layout[feed]
+        header, name_col, birth_col, id_col = LAYOUT[feed]
+        # Keys are never given twice: not even those of records that left the system.
+        next_key = max(renderer.next_key.get(feed, 1), max((r.key for r in recs), default=0) + 1)
         rows = []
-        for i, rec in enumerate(recs, start=1):
-            if feed == "police":
-                rows.append(_police_row(renderer, rec, i))
-            elif feed == "education":
-                rows.append(_education_row(renderer, rec, i, world))
-            elif feed == "health":
-                rows.append(_health_row(renderer, rec, i))
-            else:
-                rows.append(_vaccination_row(renderer, rec, i))
+        for rec in recs:
+            if rec.row is None:
+                if not rec.key:
+                    rec.key, next_key = next_key, next_key + 1
+                rec.row = _render(renderer, rec, world)
+            rows.append(list(rec.row))
+        renderer.next_key[feed] = next_key
         keys = [row[0] for row in rows]
         notes = _spoil(rows, keys, noise.bad_rows, rng, name_col, birth_col, id_col)
         for i, (row, rec) in enumerate(zip(rows, recs, strict=True)):
@@ -548,3 +580,92 @@ def _write_truth(folder: Path, truth_rows: list[tuple], world: World, config: Co
                     status == "migrant",
                 ]
             )
+
+
+@dataclass(frozen=True)
+class HalfYearChanges:
+    """How the population changes from one half-year to the next (shares of families or children)."""
+
+    families_leaving: float = 0.06
+    families_moving_county: float = 0.04
+    families_with_a_birth: float = 0.03
+    new_children: float = 0.06  # of the first half-year's children, in newly arrived families
+    school_changes: float = 0.03  # of school records
+
+
+def _next_reference_date(as_of: dt.date) -> dt.date:
+    return dt.date(as_of.year, 12, 31) if as_of.month <= 6 else dt.date(as_of.year + 1, 6, 30)
+
+
+def evolve(
+    world: World, records: list[Record], noise: NoiseSettings, rng: random.Random, changes: HalfYearChanges
+) -> list[Record]:
+    """The same population six months on: families leave, arrive and move to another county,
+    babies are born, children turn 16 or age out of the 0-6 systems, pupils change school. A
+    department's record of a child who stays keeps its key and its content unless it changed.
+    Returns the records of the new half-year; `world` moves to the new reference date."""
+    start, world.as_of = world.as_of, _next_reference_date(world.as_of)
+    span = (world.as_of - start).days
+    families = {c.family.family_id: c.family for c in world.children}
+    leaving = {fid for fid in sorted(families) if rng.random() < changes.families_leaving}
+    staying = [families[fid] for fid in sorted(families) if fid not in leaving]
+    moving = {f.family_id for f in staying if rng.random() < changes.families_moving_county}
+    for family in staying:
+        if family.family_id in moving:
+            family.place = family.current_place
+            others = [c for c in world.townships if world.townships[c] and c != family.place.county]
+            family.moved_to = world._place(rng.choice(others))
+            family.moved_on = start + dt.timedelta(days=rng.randint(5, span - 5))
+    kept: list[Record] = []
+    for rec in records:
+        family, age = rec.child.family, _age(rec.child, world.as_of)
+        if (
+            family.family_id in leaving
+            or (rec.feed in ("health", "vaccination") and age >= 7)
+            or (rec.feed == "education" and age >= 16)
+        ):
+            continue
+        if family.family_id in moving and rec.feed in ("police", "education") and family.moved_on and family.moved_to:
+            rec.place, rec.row = family.moved_to, None  # re-registered, or enrolled, at the new address
+            rec.local_date = min(world.as_of, family.moved_on + dt.timedelta(days=rng.randint(0, 20)))
+        elif rec.feed == "education" and rng.random() < changes.school_changes:
+            rec.row = None  # a transfer: the roster shows the new school
+            rec.local_date = start + dt.timedelta(days=rng.randint(1, span))
+        kept.append(rec)
+    first_new = len(world.children)
+    for family in staying:
+        if rng.random() < changes.families_with_a_birth:
+            baby = world._child(family, birth=start + dt.timedelta(days=rng.randint(1, span - 1)))
+            baby.arrival = baby.birth_date
+    world.populate(len(world.children) + int(first_new * changes.new_children))
+    newcomers = world.children[first_new:]
+    added = draw_records(world, noise, rng, newcomers)
+    rng.shuffle(added)
+    return kept + added
+
+
+def generate_half_years(
+    first_dir: Path | str,
+    second_dir: Path | str,
+    n_children: int,
+    *,
+    seed: int = 0,
+    noise: NoiseSettings | None = None,
+    as_of: dt.date = dt.date(2026, 6, 30),
+    changes: HalfYearChanges | None = None,
+    config: Config | None = None,
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Two half-years of one population: the first as `generate_feeds` writes it, the second six
+    months on (see `evolve`), each with its own truth. Returns each half-year's row counts."""
+    noise = noise or NoiseSettings.default()
+    config = config or load_config()
+    rng = random.Random(seed)
+    world = World(config, as_of, noise, rng)
+    world.populate(n_children)
+    records = draw_records(world, noise, rng)
+    rng.shuffle(records)
+    renderer = Renderer(world, noise, rng)
+    first = _emit(Path(first_dir), world, records, renderer, noise, rng, config)
+    records = evolve(world, records, noise, rng, changes or HalfYearChanges())
+    second = _emit(Path(second_dir), world, records, renderer, noise, rng, config)
+    return first, second

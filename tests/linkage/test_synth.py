@@ -32,3 +32,26 @@ def test_hard_setting_has_more_of_everything():
     easy, hard = NoiseSettings.default(), NoiseSettings.hard()
     assert hard.homophone > easy.homophone and hard.twins > easy.twins
     assert hard.id_missing["health"] >= 0.9 and hard.id_missing["education"] >= 0.5
+
+
+def test_two_half_years_of_one_population(tmp_path):
+    import datetime as dt
+
+    import pandas as pd
+
+    from linkage.synth.feeds import generate_half_years
+
+    generate_half_years(tmp_path / "h1", tmp_path / "h2", 600, seed=4, as_of=dt.date(2026, 6, 30))
+    first = pd.read_csv(tmp_path / "h1" / "truth" / "children.csv", dtype=str).set_index("child_id")
+    second = pd.read_csv(tmp_path / "h2" / "truth" / "children.csv", dtype=str).set_index("child_id")
+    both = first.index.intersection(second.index)
+    assert len(first.index.difference(second.index)) > 0  # children left
+    assert len(second.index.difference(first.index)) > 0  # children arrived or were born
+    born = second.loc[second.index.difference(first.index), "birth_date"] > "2026-06-30"
+    assert born.any()  # babies born in the second half-year
+    assert (first.loc[both, "residence_county"] != second.loc[both, "residence_county"]).any()  # moved county
+    assert ((first.loc[both, "status"] != "aged_16_or_over") & (second.loc[both, "status"] == "aged_16_or_over")).any()
+    records = {h: pd.read_csv(tmp_path / h / "truth" / "records.csv", dtype=str) for h in ("h1", "h2")}
+    clean = {h: r[r["spoiled"].isna()] for h, r in records.items()}  # spoiled rows repeat or lose keys
+    kept = clean["h1"].merge(clean["h2"], on=["feed", "record_key"], suffixes=("_1", "_2"))
+    assert len(kept) > 0.8 * len(records["h1"]) and (kept["child_id_1"] == kept["child_id_2"]).all()
