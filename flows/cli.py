@@ -155,6 +155,9 @@ def _run(args: argparse.Namespace) -> int:
     if rows.get("decisions"):
         told = ", ".join(f"{n} {status}" for status, n in rows["decisions"].items())
         print(f"people's decisions: {told} (see decisions.parquet; a conflict needs a new decision)")
+    if manifest["model"].get("changed_by_decisions"):
+        moved = manifest["model"]["changed_by_decisions"]
+        print(f"the model learned from people's decisions: {len(moved)} m probabilities moved (manifest.json, model)")
     if manifest.get("replaced_earlier_results"):
         print(f"replaced the earlier results in {args.out}/ (none of their files is left beside the new ones)")
     print(

@@ -5,6 +5,8 @@ Tables (one row per ...):
 - `runs`: run (run_id, period, reference date, when, who, model version, input hashes, counts);
 - `run_members`: record of a run (run_id, unique_id, master_id), so that any earlier run's
   register membership can be read back and master IDs carried from it;
+- `run_register`: child of a run: the whole register as it was written (read back with
+  `read_register`); `id_history`: master IDs created, merged and split by each run;
 - `decisions`: decision (decision_id, verdict same|different, left and right record references
   as FEED:KEY, who, when, why, where it came from). Decisions are never dropped.
 
@@ -35,11 +37,7 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 CREATE TABLE IF NOT EXISTS run_members (run_id VARCHAR, unique_id VARCHAR, master_id VARCHAR);
 CREATE TABLE IF NOT EXISTS id_history (run_id VARCHAR, event VARCHAR, master_id VARCHAR, other_id VARCHAR);
-CREATE TABLE IF NOT EXISTS run_register (
-    run_id VARCHAR, master_id VARCHAR, name VARCHAR, status VARCHAR, status_label VARCHAR, is_migrant BOOLEAN,
-    residence_county VARCHAR, residence_address VARCHAR, residence_township_name VARCHAR, school_name VARCHAR,
-    guardian_name VARCHAR, guardian_phone VARCHAR
-);
+CREATE TABLE IF NOT EXISTS run_register (run_id VARCHAR, master_id VARCHAR);
 CREATE TABLE IF NOT EXISTS decisions (
     decision_id INTEGER PRIMARY KEY, verdict VARCHAR, left_ref VARCHAR, right_ref VARCHAR,
     decided_by VARCHAR, decided_at VARCHAR, reason VARCHAR, source VARCHAR
@@ -109,24 +107,8 @@ def read_decisions(path: Path | None) -> pd.DataFrame:
         con.close()
 
 
-REGISTER_KEPT = [
-    "master_id",
-    "name",
-    "status",
-    "status_label",
-    "is_migrant",
-    "residence_county",
-    "residence_address",
-    "residence_township_name",
-    "school_name",
-    "guardian_name",
-    "guardian_phone",
-]
-
-
 def latest_register(path: Path | None, before_period: str) -> pd.DataFrame | None:
-    """What the store keeps of the register of its latest run before `before_period` (the
-    columns the change sheets compare), or None."""
+    """The register of the store's latest run before `before_period`, or None."""
     if path is None or not Path(path).exists():
         return None
     con = _connect(path)
@@ -136,9 +118,9 @@ def latest_register(path: Path | None, before_period: str) -> pd.DataFrame | Non
         ).fetchall()
         if not found:
             return None
-        return con.execute(f"SELECT {', '.join(REGISTER_KEPT)} FROM run_register WHERE run_id = ?", [found[0][0]]).df()
     finally:
         con.close()
+    return read_register(path, found[0][0])
 
 
 def latest_members(path: Path | None, before_period: str) -> pd.DataFrame | None:
@@ -161,6 +143,26 @@ def latest_members(path: Path | None, before_period: str) -> pd.DataFrame | None
 def run_id(manifest: dict) -> str:
     """A run's name in the store: its period and when it started."""
     return f"{manifest['period']}-{manifest['started']}"
+
+
+def _insert_register(con: duckdb.DuckDBPyConnection, register: pd.DataFrame) -> None:
+    """The whole register of a run, by column name: a column a later version adds is added."""
+    con.register("new_register", to_arrow(register))
+    have = {row[0] for row in con.execute("DESCRIBE run_register").fetchall()}
+    for column, kind, *_ in con.execute("DESCRIBE new_register").fetchall():
+        if column not in have:
+            con.execute(f'ALTER TABLE run_register ADD COLUMN "{column}" {kind}')
+    con.execute("INSERT INTO run_register BY NAME SELECT * FROM new_register")
+
+
+def read_register(path: Path, run: str) -> pd.DataFrame:
+    """The register of any earlier run (one row per child), as it was written."""
+    con = _connect(path)
+    try:
+        frame = con.execute("SELECT * FROM run_register WHERE run_id = ?", [run]).df()
+    finally:
+        con.close()
+    return frame.drop(columns=["run_id"]).dropna(axis=1, how="all")
 
 
 def issued_ids(path: Path | None, before_period: str) -> frozenset[str]:
@@ -215,10 +217,7 @@ def record_run(
         con.execute("DELETE FROM run_register WHERE run_id = ?", [name])
         con.execute("DELETE FROM id_history WHERE run_id = ?", [name])
         if register is not None and len(register):
-            kept = register.reindex(columns=REGISTER_KEPT).astype({c: "string" for c in REGISTER_KEPT})
-            kept["is_migrant"] = register["is_migrant"].astype(bool).to_numpy()
-            con.register("new_register", to_arrow(kept.assign(run_id=name)[["run_id", *REGISTER_KEPT]]))
-            con.execute("INSERT INTO run_register SELECT * FROM new_register")
+            _insert_register(con, register.assign(run_id=name))
         if history is not None and len(history):
             con.register(
                 "new_history", to_arrow(history.assign(run_id=name)[["run_id", "event", "master_id", "other_id"]])

@@ -86,3 +86,17 @@ def test_issued_ids_are_those_of_earlier_periods(tmp_path):
         tmp_path,
     )
     assert issued_ids(store, "2026H1") == {"M1"} and issued_ids(store, "2026H2") == {"M1", "M2"}
+
+
+def test_any_earlier_runs_register_can_be_read_back(built, tmp_path):
+    from linkage.store import read_register
+
+    store = tmp_path / "register.duckdb"
+    record_run(store, _manifest("2026H1", "2026-07-01T02:00:00"), built.members, tmp_path, None, built.register)
+    extra = built.register.assign(new_column="x")  # a later version adds a column: still stored
+    record_run(store, _manifest("2026H2", "2027-01-01T02:00:00"), built.members, tmp_path, None, extra)
+    back = read_register(store, "2026H1-2026-07-01T02:00:00")
+    assert len(back) == len(built.register) and set(built.register.columns) <= set(back.columns)
+    assert "new_column" not in back.columns
+    merged = back.set_index("master_id").loc[built.register["master_id"], "status"].tolist()
+    assert merged == built.register["status"].tolist()
