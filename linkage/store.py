@@ -107,8 +107,8 @@ def read_decisions(path: Path | None) -> pd.DataFrame:
         con.close()
 
 
-def latest_register(path: Path | None, before_period: str) -> pd.DataFrame | None:
-    """The register of the store's latest run before `before_period`, or None."""
+def latest_run(path: Path | None, before_period: str) -> str | None:
+    """The store's latest run of a period before `before_period`, or None."""
     if path is None or not Path(path).exists():
         return None
     con = _connect(path)
@@ -116,26 +116,25 @@ def latest_register(path: Path | None, before_period: str) -> pd.DataFrame | Non
         found = con.execute(
             "SELECT run_id FROM runs WHERE period < ? ORDER BY period DESC, finished DESC LIMIT 1", [before_period]
         ).fetchall()
-        if not found:
-            return None
     finally:
         con.close()
-    return read_register(path, found[0][0])
+    return found[0][0] if found else None
+
+
+def latest_register(path: Path | None, before_period: str) -> pd.DataFrame | None:
+    """The register of the store's latest run before `before_period`, or None."""
+    run = latest_run(path, before_period)
+    return read_register(Path(path), run) if path is not None and run else None
 
 
 def latest_members(path: Path | None, before_period: str) -> pd.DataFrame | None:
-    """The members (unique_id, master_id) of the store's latest run of a period before
-    `before_period`, or None."""
-    if path is None or not Path(path).exists():
+    """The members (unique_id, master_id) of the store's latest run before `before_period`, or None."""
+    run = latest_run(path, before_period)
+    if path is None or run is None:
         return None
     con = _connect(path)
     try:
-        found = con.execute(
-            "SELECT run_id FROM runs WHERE period < ? ORDER BY period DESC, finished DESC LIMIT 1", [before_period]
-        ).fetchall()
-        if not found:
-            return None
-        return con.execute("SELECT unique_id, master_id FROM run_members WHERE run_id = ?", [found[0][0]]).df()
+        return con.execute("SELECT unique_id, master_id FROM run_members WHERE run_id = ?", [run]).df()
     finally:
         con.close()
 

@@ -389,13 +389,20 @@ def generate_feeds(
     """
     noise = noise or NoiseSettings.default()
     config = config or load_config()
+    world, records, renderer, rng = _first_half_year(n_children, seed, noise, as_of, config)
+    return _emit(Path(out_dir), world, records, renderer, noise, rng, config)
+
+
+def _first_half_year(
+    n_children: int, seed: int, noise: NoiseSettings, as_of: dt.date, config: Config
+) -> tuple[World, list[Record], Renderer, random.Random]:
+    """The world, its records in the departments' systems, and what renders them, from one seed."""
     rng = random.Random(seed)
     world = World(config, as_of, noise, rng)
     world.populate(n_children)
     records = draw_records(world, noise, rng)
     rng.shuffle(records)
-    renderer = Renderer(world, noise, rng)
-    return _emit(Path(out_dir), world, records, renderer, noise, rng, config)
+    return world, records, Renderer(world, noise, rng), rng
 
 
 LAYOUT = {
@@ -659,12 +666,7 @@ def generate_half_years(
     months on (see `evolve`), each with its own truth. Returns each half-year's row counts."""
     noise = noise or NoiseSettings.default()
     config = config or load_config()
-    rng = random.Random(seed)
-    world = World(config, as_of, noise, rng)
-    world.populate(n_children)
-    records = draw_records(world, noise, rng)
-    rng.shuffle(records)
-    renderer = Renderer(world, noise, rng)
+    world, records, renderer, rng = _first_half_year(n_children, seed, noise, as_of, config)
     first = _emit(Path(first_dir), world, records, renderer, noise, rng, config)
     records = evolve(world, records, noise, rng, changes or HalfYearChanges())
     second = _emit(Path(second_dir), world, records, renderer, noise, rng, config)
