@@ -18,7 +18,9 @@ def test_decisions_are_obeyed_reported_and_kept(run_dir, feeds_dir, checked, tmp
     std = checked.standardised.assign(unique_id=checked.standardised["feed"] + ":" + checked.standardised["record_key"])
     with_master = std.merge(members[["unique_id", "master_id"]], on="unique_id")
     has_id = with_master.groupby("master_id")["id_number"].agg(lambda ids: ids.notna().any())
-    no_id = with_master[with_master["master_id"].map(has_id).eq(False) & ~with_master["name_is_placeholder"]]
+    no_id = with_master[
+        with_master["master_id"].map(has_id).eq(False) & ~with_master["name_is_placeholder"].astype(bool)
+    ]
     left = no_id.iloc[0]["unique_id"]
     right = no_id[no_id["master_id"] != no_id.iloc[0]["master_id"]].iloc[0]["unique_id"]
     said = [
