@@ -5,6 +5,8 @@ are two children and are not listed."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from linkage.frames import POSSIBLE_SAME
@@ -19,15 +21,19 @@ SHARED = {
     "household_county": "户籍地",
 }
 POSSIBLE_COLUMNS = list(POSSIBLE_SAME.columns)
+SIBLING_GAP_DAYS = 270  # two births of one mother are further apart than this
 
 
 def _could_be_one(a: pd.Series, b: pd.Series) -> bool:
     """Two children whose golden records leave room for one child: not two different valid IDs,
-    not dates of birth far apart (siblings)."""
+    not dates of birth a sibling's distance apart (more than nine months, and not a typed-wrong
+    year). Dates nearer than that may be one child's, written wrong twice (2025-01-03, 2025-02-04)."""
     if pd.notna(a["id_number"]) and pd.notna(b["id_number"]) and a["id_number"] != b["id_number"]:
         return False
-    births = [d.isoformat() if hasattr(d, "isoformat") else str(d) for d in (a["birth_date"], b["birth_date"])]
-    return pd.isna(a["birth_date"]) or pd.isna(b["birth_date"]) or close_birth_dates(*births)
+    if pd.isna(a["birth_date"]) or pd.isna(b["birth_date"]):
+        return True
+    births = [dt.date.fromisoformat(str(d)[:10]) for d in (a["birth_date"], b["birth_date"])]
+    return abs((births[0] - births[1]).days) <= SIBLING_GAP_DAYS or close_birth_dates(*(d.isoformat() for d in births))
 
 
 def possibly_same(pairs: pd.DataFrame, members: pd.DataFrame, register: pd.DataFrame, floor: float) -> pd.DataFrame:

@@ -60,3 +60,11 @@ def test_siblings_born_apart_and_children_with_two_valid_ids_are_not_listed():
     )
     pairs = pd.DataFrame([_pair("p:1", "e:2", 0.99), _pair("h:3", "v:4", 0.99)])
     assert possibly_same(pairs, MEMBERS, register, 0.5).empty
+
+
+def test_a_date_of_birth_written_wrong_twice_still_lists_the_pair():
+    register = REGISTER.assign(
+        birth_date=[dt.date(2025, 2, 4), dt.date(2025, 1, 3), dt.date(2019, 1, 1), dt.date(2019, 1, 1)]
+    )
+    found = possibly_same(pd.DataFrame([_pair("p:1", "e:2", 0.99)]), MEMBERS, register, 0.5)
+    assert set(found["master_id"]) == {"A", "B"}
