@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from linkage.accuracy import exact_id_members, measure
+from linkage.accuracy import exact_id_members, measure, true_child_of_masters
 from linkage.config import load_config
 from linkage.pipeline import build_register, check_feeds
 from linkage.publish.ledgers import ledger_base
@@ -55,11 +55,7 @@ def ledger_figures(reg, config, as_of: dt.date, truth_records: pd.DataFrame) -> 
     gaps = care_gaps(reg.register, config.care)
     base = ledger_base(reg.register, reg.members, gaps, division_table(config), config, as_of, reg.possible_same)
     rows = base[base["_is_migrant"]]
-    child_of = (
-        reg.members.merge(truth_records, on=["feed", "row_number"])
-        .groupby("master_id")["child_id"]
-        .agg(lambda c: c.mode().iloc[0])
-    )
+    child_of = true_child_of_masters(reg.members, truth_records)
     rows = rows.assign(child=rows["主索引号"].map(child_of))
     twice = rows[rows["child"].notna() & rows["child"].duplicated(keep=False)]
     masters_of = twice.groupby("child")["主索引号"].agg(set)

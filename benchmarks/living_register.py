@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from linkage.accuracy import true_child_of_masters
 from linkage.config import load_config
 from linkage.pipeline import build_register, check_feeds
 from linkage.register.changes import compare_registers
@@ -28,8 +29,7 @@ FIRST, SECOND = dt.date(2026, 6, 30), dt.date(2026, 12, 31)
 def _child_of(members: pd.DataFrame, folder: Path) -> pd.Series:
     """Each master's true child: the child most of its records belong to."""
     truth = pd.read_csv(folder / "truth" / "records.csv", dtype={"row_number": int}, keep_default_na=False)
-    joined = members.merge(truth, on=["feed", "row_number"])
-    return joined.groupby("master_id")["child_id"].agg(lambda c: c.mode().iloc[0])
+    return true_child_of_masters(members, truth)
 
 
 def _ledgered(folder: Path) -> set[tuple[str, str]]:

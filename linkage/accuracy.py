@@ -47,6 +47,12 @@ def pairwise(members: pd.DataFrame, truth_records: pd.DataFrame) -> tuple[float,
     return precision, recall, f1, split, mixed
 
 
+def true_child_of_masters(members: pd.DataFrame, truth_records: pd.DataFrame) -> pd.Series:
+    """Per master ID, the true child most of its records belong to (feed, row_number -> child_id)."""
+    joined = members.merge(truth_records, on=["feed", "row_number"])
+    return joined.groupby("master_id")["child_id"].agg(lambda s: s.mode().iloc[0]).rename("child_id")
+
+
 def status_accuracy(
     register: pd.DataFrame, members: pd.DataFrame, truth_records: pd.DataFrame, truth_children: pd.DataFrame
 ) -> tuple[float, float]:
@@ -54,7 +60,7 @@ def status_accuracy(
     master holding most of its records is marked migrant; every master marked migrant must be
     one whose records are mostly a migrant child's."""
     m = members.merge(truth_records, on=["feed", "row_number"])
-    majority = m.groupby("master_id")["child_id"].agg(lambda s: s.mode().iloc[0]).rename("child_id")
+    majority = true_child_of_masters(members, truth_records)
     flagged = register.set_index("master_id")["is_migrant"].astype(bool)
     is_migrant = truth_children.set_index("child_id")["is_migrant"].astype(str).eq("True")
     flagged_children = set(majority[flagged.reindex(majority.index, fill_value=False)].values)

@@ -17,14 +17,14 @@ import pandas as pd
 
 from linkage.errors import ConfigError
 from linkage.publish.ledger_workbook import write_workbook
-from linkage.publish.ledgers import Sheet
+from linkage.publish.ledgers import FEED_NAMES, Sheet
 from linkage.publish.match_report import pairs_side_by_side, register_outcome
 
 REVIEW_SHEET = "待判定记录对"
 VERDICT_COLUMN = "判定"
 CHOICES = ("同一儿童", "不是同一儿童", "无法判断")
 VERDICT_OF = {"同一儿童": "same", "不是同一儿童": "different"}
-FEED_OF = {"公安": "police", "教育": "education", "卫健": "health", "疾控": "vaccination"}
+FEED_OF = {name: feed for feed, name in FEED_NAMES.items()}  # reads back what the ledger's 来源记录 writes
 
 
 def uncertain_pairs(pairs: pd.DataFrame, members: pd.DataFrame, threshold: float, floor: float) -> pd.DataFrame:

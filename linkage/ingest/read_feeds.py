@@ -255,7 +255,7 @@ def read_feed(mapping: FeedMapping, folder: Path | str) -> RawFeed:
             return _read_excel(mapping, path)
         return _read_csv(mapping, path)
     except PermissionError:
-        raise FeedError(str(path), "cannot be read: permission denied (ask for the file to be made readable)") from None
+        raise _unreadable(path) from None
 
 
 # What a file really is, by its first bytes, when it is not what its mapping expects.
@@ -268,6 +268,10 @@ _SIGNATURES = (
 )
 _NOT_CSV = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF")
 _UTF16 = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _unreadable(path: Path) -> FeedError:
+    return FeedError(str(path), "cannot be read: permission denied (ask for the file to be made readable)")
 
 
 def check_feed_file(path: Path, folder: Path, mapping: FeedMapping) -> None:
@@ -291,7 +295,7 @@ def check_feed_file(path: Path, folder: Path, mapping: FeedMapping) -> None:
         with path.open("rb") as fh:
             head = fh.read(8)
     except PermissionError:
-        raise FeedError(str(path), "cannot be read: permission denied (ask for the file to be made readable)") from None
+        raise _unreadable(path) from None
     if mapping.format == "excel" and head and not head.startswith(b"PK\x03\x04"):
         raise FeedError(str(path), f"is not an Excel workbook (.xlsx){_what_it_is(head)}; {where} says format excel")
     utf16 = head.startswith(_UTF16) and "16" not in mapping.encoding
