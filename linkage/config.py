@@ -97,6 +97,22 @@ class NameRules(_Settings):
     compound_surnames: tuple[str, ...]
 
 
+class EngineConfig(_Settings):
+    """Where Splink's SQL runs (`[engine]` in model.toml; `childreg run --backend` overrides
+    `backend`)."""
+
+    backend: Literal["duckdb", "spark"] = "duckdb"
+    # DuckDB: memory it may hold while training and predicting; beyond it, it spills to disk.
+    duckdb_memory_limit: str = "4GB"
+    # Spark: the master for a local session (local[*]); under spark-submit the session it made
+    # is used as it is. Shuffle partitions: a few per core of the cluster.
+    spark_master: str = "local[*]"
+    spark_shuffle_partitions: int = Field(default=8, ge=1)
+    spark_driver_memory: str = "4g"
+    # Shared storage for Spark's checkpoints (a cluster needs a folder every executor can reach).
+    spark_checkpoint_dir: str = ""
+
+
 class ModelConfig(_Settings):
     """Thresholds, blocking and training settings of the linkage model."""
 
@@ -113,6 +129,7 @@ class ModelConfig(_Settings):
     em_blocking: list[list[str]]
     m_floor: float = 0.005
     lookalike_groups: tuple[str, ...] = ()
+    engine: EngineConfig = EngineConfig()
 
 
 class CareGap(_Settings):
@@ -231,6 +248,7 @@ class _ModelFile(_Settings):
     possibly_same_above: float = Field(default=0.5, gt=0, lt=1)
     prediction_blocking: list[list[str]] = Field(min_length=1)
     training: _Training
+    engine: EngineConfig = EngineConfig()
 
 
 def _load_toml(path: Path) -> dict:

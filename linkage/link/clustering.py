@@ -16,6 +16,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 from rapidfuzz.distance import Levenshtein
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 
 def within_edits(a: str, b: str, edits: int) -> bool:
@@ -249,7 +251,81 @@ def cluster_records(
     `linkage_input`) using `pairs` (unique_id_l, unique_id_r, match_weight, match_probability).
     Returns one row per record: its cluster key
     (the smallest unique_id in the cluster), the probability of the strongest pair that put it
-    there (1.0 for a record alone), and a verification note or None."""
+    there (1.0 for a record alone), and a verification note or None.
+
+    Most groups of records the strong pairs connect hold nothing to decide: one name, one date of
+    birth, one sex, one ID text, no placeholder, no person's decision. Every join among them
+    would pass every rule, so they are one child each, found as plain connected components. The
+    rules run, pair by pair, only on the groups that hold a difference."""
+    pairs = pairs[["unique_id_l", "unique_id_r", "match_weight", "match_probability"]]
+    strong = pairs[pairs["match_probability"] >= threshold]
+    component = _components(records["unique_id"], strong["unique_id_l"], strong["unique_id_r"])
+    decided = set()
+    if decisions is not None and not decisions.empty:
+        decided = set(decisions["left_ref"]) | set(decisions["right_ref"])
+    plain = _plain_components(records, component, decided)
+    in_plain = plain[component]
+    simple = _connected(records[in_plain], component[in_plain], strong)
+    rest = records[~in_plain]
+    left_in_rest = strong["unique_id_l"].isin(rest["unique_id"])
+    constrained = _cluster_constrained(rest, strong[left_in_rest], threshold, margin, decisions)
+    out = pd.concat([simple, constrained], ignore_index=True)
+    order = pd.Series(range(len(records)), index=records["unique_id"].to_numpy())
+    return out.iloc[np.argsort(order[out["unique_id"]].to_numpy())].reset_index(drop=True)
+
+
+def _components(uids: pd.Series, lefts: pd.Series, rights: pd.Series) -> np.ndarray:
+    """Per record (in the order of `uids`): the number of its connected component in the graph
+    the pairs make."""
+    position = pd.Series(np.arange(len(uids)), index=uids.to_numpy())
+    a, b = position[lefts].to_numpy(), position[rights].to_numpy()
+    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(len(uids), len(uids)))
+    return connected_components(graph, directed=False)[1]
+
+
+def _plain_components(records: pd.DataFrame, component: np.ndarray, decided: set[str]) -> np.ndarray:
+    """Per component number: True where no rule has anything to decide (see `cluster_records`)."""
+    facts = pd.DataFrame({"component": component})
+    for column in ("name", "birth_date", "sex", "id_text"):
+        facts[column] = records[column].to_numpy()
+    facts["hard"] = (records["is_placeholder"].astype(bool) | records["unique_id"].isin(decided)).to_numpy()
+    grouped = facts.groupby("component")
+    plain = grouped[["name", "birth_date", "sex", "id_text"]].nunique().le(1).all(axis=1) & ~grouped["hard"].any()
+    return plain.reindex(np.arange(component.max() + 1 if len(component) else 0), fill_value=False).to_numpy()
+
+
+def _connected(records: pd.DataFrame, component: np.ndarray, strong: pd.DataFrame) -> pd.DataFrame:
+    """Clusters of records whose component has nothing to decide: the component itself, keyed
+    by its smallest unique_id; each record's link probability is its strongest pair's."""
+    uids = records["unique_id"]
+    frame = pd.DataFrame({"component": component, "uid": uids.to_numpy()})
+    smallest = frame.sort_values("uid").drop_duplicates("component").set_index("component")["uid"]
+    key = smallest.reindex(component)
+    probability = pd.concat(
+        [
+            strong[["unique_id_l", "match_probability"]].set_axis(["uid", "p"], axis=1),
+            strong[["unique_id_r", "match_probability"]].set_axis(["uid", "p"], axis=1),
+        ]
+    )
+    best = probability.groupby("uid")["p"].max()
+    return pd.DataFrame(
+        {
+            "unique_id": uids.to_numpy(),
+            "cluster_key": key.to_numpy(),
+            "link_probability": uids.map(best).fillna(1.0).astype(float).to_numpy(),
+            "verification": pd.Series([None] * len(uids), dtype=object),
+        }
+    )
+
+
+def _cluster_constrained(
+    records: pd.DataFrame,
+    pairs: pd.DataFrame,
+    threshold: float,
+    margin: float,
+    decisions: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The rules, join by join, for the records of components that hold something to decide."""
     ids = dict(zip(records["unique_id"], records["id_number"], strict=True))
     placeholder = dict(zip(records["unique_id"], records["is_placeholder"].astype(bool), strict=True))
     same, apart = _decided(decisions, set(ids))

@@ -8,12 +8,56 @@ returns a plain dict (pure, testable) in Splink's settings format.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 
-def _null(*columns: str) -> dict:
-    condition = " OR ".join(f'"{c}_l" IS NULL OR "{c}_r" IS NULL' for c in columns)
+@dataclass(frozen=True)
+class Dialect:
+    """What differs between the SQL engines Splink runs on: how a column is quoted, the name of
+    the Jaro-Winkler function, how two lists' overlap and two dates' distance in days are written."""
+
+    name: str
+    quote: str
+    jaro_winkler: str
+    overlap: Callable[[str, str], str]
+    days_apart: Callable[[str, str], str]
+
+    def col(self, column: str) -> str:
+        """A quoted column name."""
+        return f"{self.quote}{column}{self.quote}"
+
+
+DUCKDB = Dialect(
+    "duckdb",
+    '"',
+    "jaro_winkler_similarity",
+    lambda a, b: f"len(list_intersect({a}, {b}))",
+    lambda a, b: f"abs(date_diff('day', CAST({a} AS DATE), CAST({b} AS DATE)))",
+)
+# Spark SQL: Splink registers jaro_winkler from its jar; datediff(end, start) counts days.
+SPARK = Dialect(
+    "spark",
+    "`",
+    "jaro_winkler",
+    lambda a, b: f"size(array_intersect({a}, {b}))",
+    lambda a, b: f"abs(datediff(CAST({b} AS DATE), CAST({a} AS DATE)))",
+)
+DIALECTS = {d.name: d for d in (DUCKDB, SPARK)}
+
+
+def _null(d: Dialect, *columns: str) -> dict:
+    condition = " OR ".join(f"{d.col(c + '_l')} IS NULL OR {d.col(c + '_r')} IS NULL" for c in columns)
     return {"sql_condition": condition, "label_for_charts": "missing", "is_null_level": True}
+
+
+def _eq(d: Dialect, column: str) -> str:
+    return f"{d.col(column + '_l')} = {d.col(column + '_r')}"
+
+
+def _lr(d: Dialect, column: str) -> tuple[str, str]:
+    return d.col(column + "_l"), d.col(column + "_r")
 
 
 def _level(sql: str, label: str, **extra) -> dict:
@@ -23,22 +67,24 @@ def _level(sql: str, label: str, **extra) -> dict:
 _ELSE = _level("ELSE", "all other")
 
 
-def id_comparison() -> dict:
+def id_comparison(d: Dialect = DUCKDB) -> dict:
     """Exact ID; one character apart where one side fails its check digit (a typo); two different
     valid IDs, which is what keeps twins apart; else."""
+    id_l, id_r = _lr(d, "id_number")
+    text_l, text_r = _lr(d, "id_text")
     return {
         "output_column_name": "id",
         "comparison_description": "resident ID number",
         "comparison_levels": [
-            _null("id_text"),
-            _level('"id_text_l" = "id_text_r"', "exact"),
+            _null(d, "id_text"),
+            _level(_eq(d, "id_text"), "exact"),
             _level(
-                '("id_number_l" IS NULL OR "id_number_r" IS NULL) AND levenshtein("id_text_l", "id_text_r") <= 1',
+                f"({id_l} IS NULL OR {id_r} IS NULL) AND levenshtein({text_l}, {text_r}) <= 1",
                 "typo: one character apart",
             ),
             # Fixed, not trained: EM would otherwise learn from twins that look alike in all else.
             _level(
-                '"id_number_l" IS NOT NULL AND "id_number_r" IS NOT NULL',
+                f"{id_l} IS NOT NULL AND {id_r} IS NOT NULL",
                 "two different valid IDs",
                 m_probability=0.001,
                 fix_m_probability=True,
@@ -48,124 +94,138 @@ def id_comparison() -> dict:
     }
 
 
-def name_comparison() -> dict:
+def name_comparison(d: Dialect = DUCKDB) -> dict:
     """Exact name (term-frequency adjusted: 子涵 is common); same pinyin (homophones); same up to
     look-alike characters; given-name characters swapped; surname and pinyin close; surname only."""
     return {
         "output_column_name": "name",
         "comparison_description": "child's name",
         "comparison_levels": [
-            _null("name"),
-            _level('"name_l" = "name_r"', "exact", tf_adjustment_column="name", tf_adjustment_weight=1.0),
-            _level('"name_pinyin_l" = "name_pinyin_r"', "same pinyin (homophone)"),
-            _level('"name_shape_l" = "name_shape_r"', "look-alike character"),
-            _level(
-                '"surname_pinyin_l" = "surname_pinyin_r" AND "given_sorted_l" = "given_sorted_r"',
-                "given-name characters swapped",
-            ),
-            _level('jaro_winkler_similarity("name_pinyin_l", "name_pinyin_r") >= 0.92', "pinyin similar"),
-            _level('"given_sorted_l" = "given_sorted_r"', "same given name, other surname"),
-            _level('"surname_pinyin_l" = "surname_pinyin_r"', "surname only"),
+            _null(d, "name"),
+            _level(_eq(d, "name"), "exact", tf_adjustment_column="name", tf_adjustment_weight=1.0),
+            _level(_eq(d, "name_pinyin"), "same pinyin (homophone)"),
+            _level(_eq(d, "name_shape"), "look-alike character"),
+            _level(f"{_eq(d, 'surname_pinyin')} AND {_eq(d, 'given_sorted')}", "given-name characters swapped"),
+            _level(f"{d.jaro_winkler}({', '.join(_lr(d, 'name_pinyin'))}) >= 0.92", "pinyin similar"),
+            _level(_eq(d, "given_sorted"), "same given name, other surname"),
+            _level(_eq(d, "surname_pinyin"), "surname only"),
             _ELSE,
         ],
     }
 
 
-def birth_date_comparison() -> dict:
-    """Exact; month and day swapped; one digit off; within 31 days; else."""
+def birth_date_comparison(d: Dialect = DUCKDB) -> dict:
+    """Exact; month and day swapped; one digit off; the year one off; within 31 days; else."""
+    left, right = _lr(d, "birth_date")
     swapped = (
-        'substr("birth_date_l", 1, 4) = substr("birth_date_r", 1, 4) AND '
-        'substr("birth_date_l", 6, 2) = substr("birth_date_r", 9, 2) AND '
-        'substr("birth_date_l", 9, 2) = substr("birth_date_r", 6, 2)'
+        f"substr({left}, 1, 4) = substr({right}, 1, 4) AND "
+        f"substr({left}, 6, 2) = substr({right}, 9, 2) AND "
+        f"substr({left}, 9, 2) = substr({right}, 6, 2)"
     )
     return {
         "output_column_name": "birth_date",
         "comparison_description": "date of birth",
         "comparison_levels": [
-            _null("birth_date"),
-            _level('"birth_date_l" = "birth_date_r"', "exact"),
+            _null(d, "birth_date"),
+            _level(_eq(d, "birth_date"), "exact"),
             _level(swapped, "month and day swapped"),
-            _level('levenshtein("birth_date_l", "birth_date_r") = 1', "one digit off"),
+            _level(f"levenshtein({left}, {right}) = 1", "one digit off"),
             _level(
-                'substr("birth_date_l", 5) = substr("birth_date_r", 5) AND '
-                'abs(CAST(substr("birth_date_l", 1, 4) AS INTEGER) '
-                '- CAST(substr("birth_date_r", 1, 4) AS INTEGER)) = 1',
+                f"substr({left}, 5) = substr({right}, 5) AND "
+                f"abs(CAST(substr({left}, 1, 4) AS INTEGER) - CAST(substr({right}, 1, 4) AS INTEGER)) = 1",
                 "year off by one",
             ),
-            _level(
-                'abs(date_diff(\'day\', CAST("birth_date_l" AS DATE), CAST("birth_date_r" AS DATE))) <= 31',
-                "within a month",
-            ),
+            _level(f"{d.days_apart(left, right)} <= 31", "within a month"),
             _ELSE,
         ],
     }
 
 
-def exact_comparison(column: str, description: str, tf: bool = False) -> dict:
+def exact_comparison(column: str, description: str, tf: bool = False, d: Dialect = DUCKDB) -> dict:
     """Exact match or not, with an optional term-frequency adjustment."""
-    exact = _level(f'"{column}_l" = "{column}_r"', "exact")
+    exact = _level(_eq(d, column), "exact")
     if tf:
         exact.update(tf_adjustment_column=column, tf_adjustment_weight=1.0)
     return {
         "output_column_name": column,
         "comparison_description": description,
-        "comparison_levels": [_null(column), exact, _ELSE],
+        "comparison_levels": [_null(d, column), exact, _ELSE],
     }
 
 
-def family_names_comparison() -> dict:
+def family_names_comparison(d: Dialect = DUCKDB) -> dict:
     """Any parent or guardian named in both records: the father in one feed and the mother in
     another still share a name when both parents are listed anywhere."""
     return {
         "output_column_name": "family_names",
         "comparison_description": "parents' and guardians' names",
         "comparison_levels": [
-            _null("family_names"),
-            _level('len(list_intersect("family_names_l", "family_names_r")) >= 1', "a parent in common"),
+            _null(d, "family_names"),
+            _level(f"{d.overlap(*_lr(d, 'family_names'))} >= 1", "a parent in common"),
             _ELSE,
         ],
     }
 
 
-def residence_comparison() -> dict:
+def residence_comparison(d: Dialect = DUCKDB) -> dict:
     """Same township; same county; else. Households move within the city, so this is weak."""
     return {
         "output_column_name": "residence",
         "comparison_description": "county and township of residence",
         "comparison_levels": [
-            _null("residence_county"),
-            _level('"residence_township_l" = "residence_township_r"', "same township"),
-            _level('"residence_county_l" = "residence_county_r"', "same county"),
+            _null(d, "residence_county"),
+            _level(_eq(d, "residence_township"), "same township"),
+            _level(_eq(d, "residence_county"), "same county"),
             _ELSE,
         ],
     }
 
 
-def address_comparison() -> dict:
+def address_comparison(d: Dialect = DUCKDB) -> dict:
     """Normalised residence address: exact; very similar; similar; else."""
+    pair = ", ".join(_lr(d, "residence_address"))
     return {
         "output_column_name": "residence_address",
         "comparison_description": "residence address",
         "comparison_levels": [
-            _null("residence_address"),
-            _level('"residence_address_l" = "residence_address_r"', "exact"),
-            _level('jaro_winkler_similarity("residence_address_l", "residence_address_r") >= 0.9', "very similar"),
-            _level('jaro_winkler_similarity("residence_address_l", "residence_address_r") >= 0.75', "similar"),
+            _null(d, "residence_address"),
+            _level(_eq(d, "residence_address"), "exact"),
+            _level(f"{d.jaro_winkler}({pair}) >= 0.9", "very similar"),
+            _level(f"{d.jaro_winkler}({pair}) >= 0.75", "similar"),
             _ELSE,
         ],
     }
 
 
-def all_comparisons() -> list[dict[str, Any]]:
-    """The model's comparisons, in the order the charts show them."""
+def all_comparisons(d: Dialect = DUCKDB) -> list[dict[str, Any]]:
+    """The model's comparisons, in the order the charts show them, in dialect `d`'s SQL."""
     return [
-        id_comparison(),
-        name_comparison(),
-        birth_date_comparison(),
-        exact_comparison("sex", "sex"),
-        exact_comparison("guardian_phone", "guardian's phone"),
-        family_names_comparison(),
-        exact_comparison("household_county", "county of household registration"),
-        residence_comparison(),
-        address_comparison(),
+        id_comparison(d),
+        name_comparison(d),
+        birth_date_comparison(d),
+        exact_comparison("sex", "sex", d=d),
+        exact_comparison("guardian_phone", "guardian's phone", d=d),
+        family_names_comparison(d),
+        exact_comparison("household_county", "county of household registration", d=d),
+        residence_comparison(d),
+        address_comparison(d),
     ]
+
+
+def in_dialect(settings: dict, d: Dialect) -> dict:
+    """A trained model's settings with every comparison level's SQL written for dialect `d`
+    (a model trained on DuckDB, run on Spark): the levels and their parameters are unchanged."""
+    fresh = {c["output_column_name"]: c for c in all_comparisons(d)}
+    out = {**settings, "sql_dialect": d.name, "comparisons": []}
+    for comparison in settings["comparisons"]:
+        levels = fresh[comparison["output_column_name"]]["comparison_levels"]
+        out["comparisons"].append(
+            {
+                **comparison,
+                "comparison_levels": [
+                    {**level, "sql_condition": new["sql_condition"]}
+                    for level, new in zip(comparison["comparison_levels"], levels, strict=True)
+                ],
+            }
+        )
+    return out

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 
 from linkage.frames import LINKAGE_RECORDS
+from linkage.standardise.values import map_unique
 
 LINKAGE_COLUMNS = list(LINKAGE_RECORDS.columns)
 
@@ -18,8 +21,12 @@ def shape_key(name: str | None, lookalike_groups: tuple[str, ...]) -> str | None
     """The name with every look-alike character replaced by its group's first character."""
     if not isinstance(name, str):
         return None
-    table = {c: group[0] for group in lookalike_groups for c in group}
-    return "".join(table.get(c, c) for c in name)
+    return name.translate(_shape_table(lookalike_groups))
+
+
+@cache
+def _shape_table(lookalike_groups: tuple[str, ...]) -> dict[int, str]:
+    return {ord(c): group[0] for group in lookalike_groups for c in group}
 
 
 def linkage_input(standardised: pd.DataFrame, lookalike_groups: tuple[str, ...]) -> pd.DataFrame:
@@ -28,12 +35,14 @@ def linkage_input(standardised: pd.DataFrame, lookalike_groups: tuple[str, ...])
     s = standardised
     placeholder = s["name_is_placeholder"].astype(bool)
     name = s["name"].where(~placeholder)
-    given_sorted = s["given_name"].where(~placeholder).map(lambda g: "".join(sorted(g)) if isinstance(g, str) else None)
+    given_sorted = map_unique(
+        s["given_name"].where(~placeholder), lambda g: "".join(sorted(g)) if isinstance(g, str) else None
+    )
     family = [
         sorted({n for n in names if isinstance(n, str) and n})
         for names in zip(s["guardian_name"], s["mother_name"], s["father_name"], s["placeholder_parent"], strict=True)
     ]
-    birth = s["birth_date"].map(lambda d: d.isoformat() if d is not None and d == d else None)
+    birth = map_unique(s["birth_date"], lambda d: d.isoformat() if d is not None and d == d else None)
     residence = s["residence_legal_county"].fillna(s["residence_county"])
     out = pd.DataFrame(
         {
@@ -45,7 +54,7 @@ def linkage_input(standardised: pd.DataFrame, lookalike_groups: tuple[str, ...])
             "id_text": s["id_text"],
             "name": name,
             "name_pinyin": s["name_pinyin"].where(~placeholder),
-            "name_shape": name.map(lambda n: shape_key(n, lookalike_groups)),
+            "name_shape": map_unique(name, lambda n: shape_key(n, lookalike_groups)),
             "surname_pinyin": s["surname_pinyin"].where(~placeholder),
             "given_sorted": given_sorted,
             "birth_date": birth,

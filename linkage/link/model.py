@@ -7,20 +7,22 @@ import logging
 from typing import Any
 
 import pandas as pd
-from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink import Linker, SettingsCreator, block_on
 from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.database_api import DatabaseAPI
 
-from linkage.config import FEEDS, ModelConfig
+from linkage.config import FEEDS, EngineConfig, ModelConfig
 from linkage.errors import ModelError
 from linkage.link.blocking import blocking_rules
-from linkage.link.comparisons import all_comparisons
+from linkage.link.comparisons import all_comparisons, in_dialect
+from linkage.link.engine import database_api, dialect
 
 logging.getLogger("splink").setLevel(logging.WARNING)
 
 
 def model_settings(model: ModelConfig) -> SettingsCreator:
-    """Splink settings for link_and_dedupe across the four feeds."""
-    comparisons: list[ComparisonCreator | dict[str, Any]] = [*all_comparisons()]
+    """Splink settings for link_and_dedupe across the four feeds, in the SQL of the engine."""
+    comparisons: list[ComparisonCreator | dict[str, Any]] = [*all_comparisons(dialect(model.engine))]
     return SettingsCreator(
         link_type="link_and_dedupe",
         unique_id_column_name="unique_id",
@@ -32,7 +34,7 @@ def model_settings(model: ModelConfig) -> SettingsCreator:
     )
 
 
-def register_feeds(db_api: DuckDBAPI, records: pd.DataFrame) -> list:
+def register_feeds(db_api: DatabaseAPI, records: pd.DataFrame) -> list:
     """One Splink input table per feed present, in a fixed order."""
     tables = []
     for feed in FEEDS:
@@ -106,10 +108,10 @@ def labelled_pairs(decisions: pd.DataFrame | None, records: pd.DataFrame) -> pd.
     )[columns]
 
 
-def train_linker(records: pd.DataFrame, model: ModelConfig, db_api: DuckDBAPI | None = None) -> Linker:
+def train_linker(records: pd.DataFrame, model: ModelConfig, db_api: DatabaseAPI | None = None) -> Linker:
     """Train without labels on the run's own records: the prior from exact-ID pairs, u by random
     sampling, m by expectation maximisation in one session per configured blocking rule."""
-    db_api = db_api or DuckDBAPI()
+    db_api = db_api or database_api(model.engine)
     linker = Linker(register_feeds(db_api, records), model_settings(model), log_level=logging.WARNING)
     linker.training.estimate_probability_two_random_records_match(
         [block_on(*cols) for cols in model.deterministic_rules], recall=model.deterministic_recall
@@ -159,7 +161,9 @@ def parse_model_json(text: str, source: str) -> dict:
     return settings
 
 
-def linker_for(records: pd.DataFrame, settings: dict, db_api: DuckDBAPI | None = None) -> Linker:
-    """A linker over `records` with trained settings: no training."""
-    db_api = db_api or DuckDBAPI()
-    return Linker(register_feeds(db_api, records), settings, log_level=logging.WARNING)
+def linker_for(records: pd.DataFrame, settings: dict, engine: EngineConfig | None = None) -> Linker:
+    """A linker over `records` with trained settings (no training) on the configured engine;
+    a model trained on one engine runs on the other."""
+    engine = engine or EngineConfig()
+    settings = in_dialect(settings, dialect(engine))
+    return Linker(register_feeds(database_api(engine), records), settings, log_level=logging.WARNING)

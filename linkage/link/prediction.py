@@ -42,5 +42,5 @@ def link_records(
     trained = settings is None
     if settings is None:
         settings, changes = train_model(records, config.model, labelled_pairs(decisions, records))
-    pairs = score_pairs(linker_for(records, settings))
+    pairs = score_pairs(linker_for(records, settings, config.model.engine))
     return ScoredRecords(records, settings, pairs, trained, changes)

@@ -4,8 +4,13 @@ frozen headers, filters, column widths, dates as dates, ID numbers and phones as
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import xlsxwriter
@@ -17,7 +22,6 @@ from linkage.publish.outputs import replaced_when_done
 from linkage.register.care import care_gaps
 from linkage.register.changes import Changes
 from linkage.standardise.divisions import DivisionTable
-from linkage.standardise.values import is_missing
 
 MAX_WIDTH = 60
 EXCEL_CELL_LIMIT = 32_767
@@ -87,12 +91,68 @@ def _add_charts(book, charts: list[Chart], sheets: list[Sheet]) -> None:
         ws.insert_chart(n * 20, 0, chart)
 
 
+def _present_or_none(values: pd.Series) -> list:
+    """The column's values, with every kind of missing value (None, NaN, NA, NaT) as None."""
+    return values.astype(object).where(values.notna(), None).tolist()
+
+
+def _all_texts(values: pd.Series) -> bool:
+    """Whether every present value is a text."""
+    if isinstance(values.dtype, pd.StringDtype):
+        return True
+    return values.dtype == object and all(isinstance(v, str) for v in values.dropna())
+
+
+def _cell_writer(
+    ws, sheet: Sheet, column: str, date_format, text_format, path: Path
+) -> Callable[[int, int, Any], None]:
+    """How one column's present values are written: dates as dates, texts (IDs and phones among
+    them) as text, other values as numbers. A text longer than a cell holds is an error, since
+    Excel would cut it short without a word."""
+
+    def as_date(r: int, c: int, value: Any) -> None:
+        if isinstance(value, dt.date):
+            ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), date_format)
+        else:
+            as_number_or_text(r, c, value)
+
+    def as_text(r: int, c: int, value: Any) -> None:
+        value = str(value)
+        if not value.strip():
+            return
+        if len(value) > EXCEL_CELL_LIMIT:
+            raise ValueError(
+                f"{path.name}, sheet {sheet.name}, row {r + 1}, column {column}: "
+                f"{len(value)} characters, more than an Excel cell holds ({EXCEL_CELL_LIMIT})"
+            )
+        ws.write_string(r, c, value, text_format if column in sheet.texts else None)
+
+    def as_number_or_text(r: int, c: int, value: Any) -> None:
+        if isinstance(value, str):
+            as_text(r, c, value)
+        else:
+            ws.write_number(r, c, float(value))
+
+    values = sheet.frame[column]
+    if column in sheet.dates:
+        return as_date
+    if column in sheet.texts or _all_texts(values):
+        return as_text
+    return as_number_or_text
+
+
 def write_workbook(sheets: list[Sheet], path: Path, title: str = "", charts: list[Chart] | None = None) -> Path:
     """Write `sheets` (and a 图表 sheet with `charts`) to one .xlsx file, atomically. `title`
     heads every printed page."""
     with replaced_when_done(path) as tmp:
         book = xlsxwriter.Workbook(
-            str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+            str(tmp),
+            {
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "constant_memory": True,
+            },
         )
         header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
         date = book.add_format({"num_format": "yyyy-mm-dd"})
@@ -101,23 +161,15 @@ def write_workbook(sheets: list[Sheet], path: Path, title: str = "", charts: lis
             ws = book.add_worksheet(sheet.name)
             frame = sheet.frame
             for c, column in enumerate(frame.columns):
-                ws.write_string(0, c, column, header)
                 ws.set_column(c, c, _width(column, frame[column]), text if column in sheet.texts else None)
-                for r, value in enumerate(frame[column].tolist(), start=1):
-                    if is_missing(value) or value == "":
-                        continue
-                    if column in sheet.dates and isinstance(value, dt.date):
-                        ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), date)
-                    elif column in sheet.texts or isinstance(value, str):
-                        value = str(value)
-                        if len(value) > EXCEL_CELL_LIMIT:  # Excel would cut it short without a word
-                            raise ValueError(
-                                f"{path.name}, sheet {sheet.name}, row {r + 1}, column {column}: "
-                                f"{len(value)} characters, more than an Excel cell holds ({EXCEL_CELL_LIMIT})"
-                            )
-                        ws.write_string(r, c, value, text if column in sheet.texts else None)
-                    else:
-                        ws.write_number(r, c, float(value))
+            ws.write_row(0, 0, list(frame.columns), header)
+            writers = [_cell_writer(ws, sheet, column, date, text, path) for column in frame.columns]
+            # Row by row, as the constant-memory writer needs: each row goes to disk when done.
+            columns = [_present_or_none(frame[column]) for column in frame.columns]
+            for r, values in enumerate(zip(*columns, strict=True), start=1):
+                for c, (write, value) in enumerate(zip(writers, values, strict=True)):
+                    if value is not None and value != "":
+                        write(r, c, value)
             ws.freeze_panes(1, 0)
             ws.autofilter(0, 0, max(len(frame), 1), max(len(frame.columns) - 1, 0))
             _print_setup(ws, f"{title}　{sheet.name}" if title else sheet.name)
@@ -126,6 +178,33 @@ def write_workbook(sheets: list[Sheet], path: Path, title: str = "", charts: lis
             _add_charts(book, charts, sheets)
         book.close()
     return path
+
+
+# Below this many cells, starting worker processes costs more than writing in parallel saves.
+PARALLEL_FROM_CELLS = 500_000
+
+
+def _written_now(write: Callable[..., Path], *args: Any) -> Future:
+    """`write(*args)` run here and now, as a finished future."""
+    future: Future = Future()
+    try:
+        future.set_result(write(*args))
+    except Exception as exc:  # noqa: BLE001 - handed to whoever asks for the result, as a pool would
+        future.set_exception(exc)
+    return future
+
+
+@contextmanager
+def _workbook_writers(cells: int) -> Iterator[Callable[..., Future]]:
+    """A `submit(write, *args)` that writes workbooks in worker processes, one per core (writing
+    cells is pure Python, so threads would not help), or here when the ledgers are small."""
+    workers = min(2, os.cpu_count() or 1)
+    if cells < PARALLEL_FROM_CELLS or workers < 2:
+        yield _written_now
+        return
+    # spawn, not fork: the run holds DuckDB's and Prefect's threads, which a fork would not carry over
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        yield pool.submit
 
 
 def ledger_file_name(code: str, name: str) -> str:
@@ -149,31 +228,36 @@ def write_ledgers(
     workbook."""
     gaps = care_gaps(register, config.care)
     base = ledger_base(register, members, gaps, divisions, config, as_of, possible_same)
-    index = []
     units = county_units(config, base)
-    for code, name in units:
-        sheets = county_ledger(base, gaps, code, config.ledger.column_meanings, config.ledger.fill_in, changes)
-        title = f"{name}流动儿童工作台账　参考日{as_of:%Y年%m月%d日}"
-        path = write_workbook(sheets, Path(folder) / ledger_file_name(code, name), title)
-        rows = {sheet.name: len(sheet.frame) for sheet in sheets}
-        index.append(
-            {
+    written: dict[str, Future] = {}
+    index: dict[str, dict] = {}
+    with _workbook_writers(len(base) * len(base.columns)) as submit:
+        for code, name in units:
+            sheets = county_ledger(base, gaps, code, config.ledger.column_meanings, config.ledger.fill_in, changes)
+            title = f"{name}流动儿童工作台账　参考日{as_of:%Y年%m月%d日}"
+            written[code] = submit(write_workbook, sheets, Path(folder) / ledger_file_name(code, name), title)
+            counts = {sheet.name: len(sheet.frame) for sheet in sheets}
+            index[code] = {
                 "code": code,
                 "name": name,
-                "file": path,
-                "migrant_children": rows["流动儿童台账"],
-                "to_verify": rows["待核实儿童"],
-                "not_migrant": rows["非流动儿童"],
-                "care_gaps": rows["关爱服务缺口"],
-                "new_children": rows["新增儿童"],
-                "gone_children": rows["离开儿童"],
-                "changed_details": rows["信息变化"],
+                "file": None,
+                "migrant_children": counts["流动儿童台账"],
+                "to_verify": counts["待核实儿童"],
+                "not_migrant": counts["非流动儿童"],
+                "care_gaps": counts["关爱服务缺口"],
+                "new_children": counts["新增儿童"],
+                "gone_children": counts["离开儿童"],
+                "changed_details": counts["信息变化"],
             }
-        )
-        if progress:
-            progress(len(index), len(units))
-    sheets, charts = city_sheets(base, gaps, units, [g.label for g in config.care.gaps], pd.DataFrame(index))
+        for done, future in enumerate(as_completed(written.values()), start=1):
+            future.result()
+            if progress:
+                progress(done, len(units))
+    for code, future in written.items():
+        index[code]["file"] = future.result()
+    rows = list(index.values())
+    sheets, charts = city_sheets(base, gaps, units, [g.label for g in config.care.gaps], pd.DataFrame(rows))
     write_workbook(
         sheets, Path(folder) / CITY_FILE, f"平顶山市流动儿童工作台账汇总　参考日{as_of:%Y年%m月%d日}", charts
     )
-    return pd.DataFrame(index)
+    return pd.DataFrame(rows)

@@ -17,6 +17,7 @@ from linkage.errors import ConfigError
 from linkage.register.care import service_categories
 from linkage.register.changes import Changes
 from linkage.standardise.divisions import DivisionTable
+from linkage.standardise.values import map_unique
 
 FEED_NAMES = {"police": "公安", "education": "教育", "health": "卫健", "vaccination": "疾控"}
 SEX_NAMES = {"M": "男", "F": "女"}
@@ -137,16 +138,16 @@ def ledger_base(
             "出生日期": r["birth_date"],
             "年龄": r["age_years"],
             "身份证号": r["id_number"],
-            "户籍地": r["household_county"].map(lambda c: divisions.full_name(c) or c),
+            "户籍地": map_unique(r["household_county"], lambda c: divisions.full_name(c) or c),
             "现居住乡镇（街道）": township,
             "现居住地址": r["residence_address"],
             "监护人": r["guardian_name"],
             "监护人电话": r["guardian_phone"],
             "就读学校": r["school_name"],
             "年级": r["grade"],
-            "掌握信息的部门": r["feeds"].map(_departments),
+            "掌握信息的部门": map_unique(r["feeds"], _departments),
             "最早本地记录日期": r["earliest_local_date"],
-            "在本地居住月数": r["earliest_local_date"].map(lambda d: _months_between(d, as_of)),
+            "在本地居住月数": map_unique(r["earliest_local_date"], lambda d: _months_between(d, as_of)),
             "可享受的服务类别": service_categories(r, config.care).where(r["is_migrant"], ""),
             "关爱服务缺口": r["master_id"].map(gap_text).where(r["is_migrant"]),
             "需核实事项": _join_checks(_checks(r, config.ledger.conflict_checks), _same_child_checks(r, possible_same)),
@@ -156,7 +157,7 @@ def ledger_base(
             "_county": r["residence_county"].where(r["residence_county"].isin(counties), UNASSIGNED[0]),
             "_status": r["status"],
             "_is_migrant": r["is_migrant"].astype(bool),
-            "_age_band": r["age_years"].map(_age_band),
+            "_age_band": map_unique(r["age_years"], _age_band),
         }
     )
     # A child aged 16 or over is outside the policy: nothing about it needs checking in the field.

@@ -28,11 +28,13 @@ def _mask_any(value: object) -> object:
 
 
 def _may_hold_numbers(values: pd.Series) -> bool:
-    if pd.api.types.is_string_dtype(values) and not (values.dtype == object):
-        return bool(values.str.contains(r"\d{7}", regex=True, na=False).any())
-    if values.dtype != object:
+    """Whether any text in the column (or in its lists) has a run of seven digits."""
+    if values.dtype != object and not pd.api.types.is_string_dtype(values):
         return False
-    return bool(values.map(lambda v: _SEVEN_DIGITS.search(str(v)) is not None if v is not None else False).any())
+    present = values.dropna()
+    if values.dtype == object and present.map(lambda v: isinstance(v, (list, tuple, np.ndarray))).any():
+        present = present.explode().dropna()
+    return bool(present.astype(str).str.contains(_SEVEN_DIGITS, regex=True).any())
 
 
 def masked(frame: pd.DataFrame) -> pd.DataFrame:

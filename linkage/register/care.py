@@ -37,12 +37,12 @@ def care_gaps(register: pd.DataFrame, rules: CareRules) -> pd.DataFrame:
 def service_categories(register: pd.DataFrame, rules: CareRules) -> pd.Series:
     """Per child (same index as `register`): the service categories that fit its age or school
     grade, joined with '、' in the order of the configuration file."""
-    chosen = pd.Series([[] for _ in range(len(register))], index=register.index, dtype=object)
+    chosen = pd.Series("", index=register.index, dtype=object)
     grades = register["grade"] if "grade" in register else pd.Series(None, index=register.index)
     for service in rules.services:
         fits = _in_age(register["age_years"], service.min_age, service.max_age)
         if service.grades:
             fits |= grades.isin(service.grades)
-        for i in register.index[fits]:
-            chosen[i].append(service.category)
-    return chosen.map("、".join)
+        joined = chosen.where(chosen == "", chosen + "、") + service.category
+        chosen = chosen.where(~fits, joined)
+    return chosen

@@ -24,15 +24,15 @@ POSSIBLE_COLUMNS = list(POSSIBLE_SAME.columns)
 SIBLING_GAP_DAYS = 270  # two births of one mother are further apart than this
 
 
-def _could_be_one(a: pd.Series, b: pd.Series) -> bool:
+def _could_be_one(id_a: object, id_b: object, birth_a: object, birth_b: object) -> bool:
     """Two children whose golden records leave room for one child: not two different valid IDs,
     not dates of birth a sibling's distance apart (more than nine months, and not a typed-wrong
     year). Dates nearer than that may be one child's, written wrong twice (2025-01-03, 2025-02-04)."""
-    if pd.notna(a["id_number"]) and pd.notna(b["id_number"]) and a["id_number"] != b["id_number"]:
+    if pd.notna(id_a) and pd.notna(id_b) and id_a != id_b:
         return False
-    if pd.isna(a["birth_date"]) or pd.isna(b["birth_date"]):
+    if pd.isna(birth_a) or pd.isna(birth_b):
         return True
-    births = [dt.date.fromisoformat(str(d)[:10]) for d in (a["birth_date"], b["birth_date"])]
+    births = [dt.date.fromisoformat(str(d)[:10]) for d in (birth_a, birth_b)]
     return abs((births[0] - births[1]).days) <= SIBLING_GAP_DAYS or close_birth_dates(*(d.isoformat() for d in births))
 
 
@@ -56,17 +56,20 @@ def possibly_same(pairs: pd.DataFrame, members: pd.DataFrame, register: pd.DataF
         return pd.DataFrame(columns=POSSIBLE_COLUMNS)
     best = found.sort_values("match_probability", ascending=False).drop_duplicates(["a", "b"])
     golden = register.set_index("master_id")
-    best = best[[_could_be_one(golden.loc[a], golden.loc[b]) for a, b in zip(best["a"], best["b"], strict=True)]]
+    ga = golden.reindex(best["a"]).reset_index(drop=True)
+    gb = golden.reindex(best["b"]).reset_index(drop=True)
+    best = best.reset_index(drop=True)
+    fits = [
+        _could_be_one(*values)
+        for values in zip(ga["id_number"], gb["id_number"], ga["birth_date"], gb["birth_date"], strict=True)
+    ]
+    best, ga, gb = best[fits], ga[fits], gb[fits]
     if best.empty:
         return pd.DataFrame(columns=POSSIBLE_COLUMNS)
-    shared = []
-    for a, b in zip(best["a"], best["b"], strict=True):
-        same = [
-            label
-            for field, label in SHARED.items()
-            if pd.notna(golden.at[a, field]) and golden.at[a, field] == golden.at[b, field]
-        ]
-        shared.append("、".join(same))
+    shared = pd.Series("", index=best.index, dtype=object)
+    for field, label in SHARED.items():
+        same = (ga[field].notna() & (ga[field] == gb[field])).to_numpy()
+        shared = shared.where(~same, shared.where(shared == "", shared + "、") + label)
     best = best.assign(shared=shared)
     both = pd.concat(
         [

@@ -29,3 +29,10 @@ def map_distinct(columns: Iterable[Iterable], fn: Callable) -> list:
             cache[key] = fn(*key)
         out.append(cache[key])
     return out
+
+
+def map_unique(values: pd.Series, fn: Callable) -> pd.Series:
+    """`fn` applied to each value of `values`, computed once per distinct value (missing values
+    included, as they are)."""
+    distinct = values.drop_duplicates()
+    return values.map(pd.Series([fn(v) for v in distinct], index=distinct.array, dtype=object))

@@ -1,0 +1,212 @@
+"""Benchmark of the whole half-yearly run: feeds to ledgers, report, feedback and manifest.
+
+For each size, in a fresh process (so that peak memory is that size's own): generate synthetic
+feeds once (cached in data/bench/<records>/), run the chain of stages of `linkage.pipeline` on them
+as the flow does (without Prefect's server), and print each stage's wall time and peak resident
+memory. In the same process it then times the bare Splink work on the same standardised records
+(training and prediction, nothing of ours around them), and prints every time beside its ratio
+to that baseline, so figures from machines of different speed can be compared.
+
+Usage: python benchmarks/run.py [--records 100000 300000 1000000] [--noise default|hard]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from linkage.pipeline import StageObserver, StageRunner
+
+AS_OF = dt.date(2026, 6, 30)
+BENCH_DATA = Path("data/bench")
+
+
+def _rss_bytes() -> int:
+    """This process's resident memory now, from /proc (Linux)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * 4096
+
+
+class PeakMemory(StageObserver):
+    """Samples resident memory every 20 ms; `finished` records the peak since the stage began."""
+
+    def __init__(self) -> None:
+        self.peaks: dict[str, float] = {}
+        self.seconds: dict[str, float] = {}
+        self._peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.02):
+            self._peak = max(self._peak, _rss_bytes())
+
+    def reset(self) -> None:
+        self._peak = _rss_bytes()
+
+    def peak_gib(self) -> float:
+        return max(self._peak, _rss_bytes()) / 1024**3
+
+    def started(self, stage: str) -> None:
+        self.reset()
+
+    def finished(self, stage: str, counts: str, seconds: float) -> None:
+        self.peaks[stage] = max(self.peaks.get(stage, 0.0), self.peak_gib())
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+def feeds_for(records: int, noise: str, seed: int) -> Path:
+    """Synthetic feeds of about `records` rows, generated once and kept for later runs."""
+    from linkage.synth import NoiseSettings, generate_feeds
+    from linkage.synth.feeds import RECORDS_PER_CHILD
+
+    folder = BENCH_DATA / f"{records}_{noise}_{seed}"
+    if not (folder / "truth" / "records.csv").exists():
+        t = time.perf_counter()
+        generate_feeds(
+            folder, int(records / RECORDS_PER_CHILD), seed=seed, noise=NoiseSettings.named(noise), as_of=AS_OF
+        )
+        print(f"  generated {folder} in {time.perf_counter() - t:.0f} s", flush=True)
+    return folder
+
+
+def bare_splink(standardised, config) -> tuple[float, float]:
+    """Seconds of Splink's own work on the run's records: training, then prediction."""
+    from linkage.link.linkage_input import linkage_input
+    from linkage.link.model import linker_for, train_linker
+
+    records = linkage_input(standardised, config.model.lookalike_groups)
+    t = time.perf_counter()
+    linker = train_linker(records, config.model)
+    settings = linker.misc.save_model_to_json()
+    train = time.perf_counter() - t
+    t = time.perf_counter()
+    linker_for(records, settings, config.model.engine).inference.predict(threshold_match_probability=0.01)
+    return train, time.perf_counter() - t
+
+
+def measure(records: int, noise: str, seed: int) -> dict:
+    """One size, in this process: the run's stages, then the bare Splink baseline."""
+    from linkage.config import load_config
+    from linkage.pipeline import build_register, check_feeds, publish_run
+    from linkage.publish.manifest import build_manifest, write_manifest
+    from linkage.standardise.divisions import division_table
+
+    folder = feeds_for(records, noise, seed)
+    config = load_config()
+    memory = PeakMemory()
+    runner = StageRunner(memory)
+    started = dt.datetime.now(dt.timezone.utc)
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        divisions = division_table(config)
+        checked = check_feeds(folder, config, AS_OF, runner, divisions)
+        register = build_register(checked.standardised, config, AS_OF, runner=runner)
+        published = publish_run(out, checked, register, config, divisions, AS_OF, runner)
+        memory.started("write manifest")
+        t = time.perf_counter()
+        manifest = build_manifest(
+            period="2026H1",
+            as_of=AS_OF,
+            checked=checked,
+            register=register,
+            ledger_counts=published.ledgers.assign(file=published.ledgers["file"].map(lambda p: Path(p).name)),
+            model={"version": config.model.version},
+            outputs=published.files,
+            timings=runner.timings,
+            started=started,
+            folder=out,
+        )
+        write_manifest(manifest, out / "manifest.json")
+        memory.finished("write manifest", "", time.perf_counter() - t)
+    whole = time.perf_counter() - t0
+    run_peak = max(memory.peaks.values())
+    standardised = checked.standardised
+    del checked, register, published
+    memory.reset()
+    train, predict = bare_splink(standardised, config)
+    memory.stop()
+    return {
+        "records": records,
+        "rows": manifest["rows"]["rows_read"],
+        "stages": {s: [memory.seconds[s], memory.peaks[s]] for s in memory.seconds},
+        "whole": whole,
+        "peak": run_peak,
+        "splink_train": train,
+        "splink_predict": predict,
+    }
+
+
+def report(result: dict) -> None:
+    """Print one size's figures: each stage's seconds, ratio to bare Splink, peak memory."""
+    base = result["splink_train"] + result["splink_predict"]
+    print(
+        f"\n{result['records']:,} feed records: whole run {result['whole']:.1f} s "
+        f"({result['whole'] / base:.2f}× bare Splink), peak {result['peak']:.2f} GiB"
+    )
+    print(
+        f"  bare Splink (baseline): {base:.1f} s = training {result['splink_train']:.1f} s "
+        f"+ prediction {result['splink_predict']:.1f} s"
+    )
+    print(f"  {'stage':28s} {'seconds':>8s} {'× Splink':>9s} {'peak GiB':>9s}")
+    for stage, (seconds, peak) in result["stages"].items():
+        print(f"  {stage:28s} {seconds:8.1f} {seconds / base:9.2f} {peak:9.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", type=int, nargs="+", default=[100_000, 300_000, 1_000_000])
+    parser.add_argument("--noise", choices=["default", "hard"], default="default")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure(args.records[0], args.noise, args.seed)))
+        return
+    results = []
+    for records in args.records:
+        print(f"measuring {records:,} records ...", flush=True)
+        done = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--one",
+                "--records",
+                str(records),
+                "--noise",
+                args.noise,
+                "--seed",
+                str(args.seed),
+            ],
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode:
+            print(done.stdout, done.stderr, file=sys.stderr)
+            sys.exit(done.returncode)
+        lines = done.stdout.strip().splitlines()
+        print("\n".join(lines[:-1]))
+        results.append(json.loads(lines[-1]))
+        report(results[-1])
+    for smaller, larger in zip(results, results[1:], strict=False):
+        growth = larger["records"] / smaller["records"]
+        print(
+            f"\n{growth:.1f}× the records ({smaller['records']:,} -> {larger['records']:,}): "
+            f"{larger['whole'] / smaller['whole']:.2f}× the time, {larger['peak'] / smaller['peak']:.2f}× the memory"
+        )
+
+
+if __name__ == "__main__":
+    main()
