@@ -123,6 +123,7 @@ def _check_run_inputs(args: argparse.Namespace) -> None:
     from flows.half_yearly import read_model
     from flows.prefect_api import check_prefect_api
     from linkage.config import load_config
+    from linkage.link.engine import check_backend
     from linkage.publish.outputs import check_output_free
     from linkage.run_layout import check_feeds_folder, check_output_folder, check_previous_run
 
@@ -131,8 +132,9 @@ def _check_run_inputs(args: argparse.Namespace) -> None:
     check_output_free(args.out)
     if args.previous:
         check_previous_run(args.previous)
-    load_config(args.config)
+    config = load_config(args.config)
     read_model(str(args.model) if args.model else None)
+    check_backend(args.backend or config.model.engine.backend)
     check_prefect_api()
 
 
@@ -150,6 +152,7 @@ def _run(args: argparse.Namespace) -> int:
             previous=str(args.previous) if args.previous else None,
             config_dir=str(args.config) if args.config else None,
             store=str(args.store) if args.store else None,
+            backend=args.backend,
         )
     rows = manifest["rows"]
     if rows.get("decisions"):
@@ -360,6 +363,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="DIR",
         help="the previous half-year's output folder, to keep master IDs, e.g. --previous runs/2025H2",
+    )
+    run.add_argument(
+        "--backend",
+        choices=["duckdb", "spark"],
+        help="where Splink's linkage runs: duckdb (one machine) or spark (Splink's Spark backend; needs "
+        "the spark extra and Java 17; settings in config/model.toml [engine]); default from that file, "
+        "e.g. --backend spark",
     )
     run.add_argument(
         "--store",

@@ -19,7 +19,7 @@ from prefect.artifacts import create_link_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows.console import ProgressLog
-from linkage.config import Config, load_config
+from linkage.config import Config, load_config, with_backend
 from linkage.errors import ConfigError, FeedError
 from linkage.link.model import parse_model_json
 from linkage.pipeline import Published, Stage, StageRunner, build_register, check_feeds, publish_run
@@ -219,6 +219,7 @@ def half_yearly_run(
     config_dir: str | None = None,
     runs_root: str = "runs",
     store: str | None = None,
+    backend: str | None = None,
 ) -> dict:
     """One half-yearly run: read and validate the four feeds in parallel, standardise, link,
     cluster, build the register and decide status, then write the tables, the county ledgers,
@@ -229,7 +230,7 @@ def half_yearly_run(
     started = dt.datetime.now(dt.timezone.utc)
     plan = plan_run(feeds, as_of, out, previous, runs_root, flow_run.scheduled_start_time)
     check_plan(plan)
-    config = load_config(config_dir)
+    config = with_backend(load_config(config_dir), backend)
     settings = read_model(model)
     logger = get_run_logger()
     logger.info("period %s, reference date %s, output %s", plan.period.label, plan.as_of, plan.out)
@@ -299,6 +300,7 @@ def _manifest(
     model_info = {
         "version": config.model.version,
         "trained_on_this_run": model is None,
+        "backend": config.model.engine.backend,
         "loaded_from": model,
         "sha256": sha256_of(published.files["model"]),
         "previous_run": str(plan.previous) if plan.previous else None,

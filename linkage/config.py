@@ -335,3 +335,11 @@ def load_config(directory: Path | str | None = None) -> Config:
         ledger=parse_file(directory / "ledger.toml", LedgerTexts),
         texts=parse_file(directory / "texts.toml", Texts),
     )
+
+
+def with_backend(config: Config, backend: str | None) -> Config:
+    """`config` with the linkage on `backend` ("duckdb" or "spark") instead; as it is for None."""
+    if not backend:
+        return config
+    engine = EngineConfig.model_validate({**config.model.engine.model_dump(), "backend": backend})
+    return config.model_copy(update={"model": config.model.model_copy(update={"engine": engine})})

@@ -11,6 +11,7 @@ found from the same expectation with pandas and must agree with GE's count.
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import threading
@@ -51,8 +52,22 @@ def load_suite_config(name: str, directory: Path = EXPECTATIONS_DIR) -> dict:
 
 
 @lru_cache(maxsize=1)
+def _great_expectations():
+    """Great Expectations, imported. pyspark 4 without its Spark Connect dependencies (grpc) ends
+    the process from inside this import when Python's main module has no file (`python -c`, some
+    notebook kernels): say so instead of vanishing."""
+    try:
+        return importlib.import_module("great_expectations")
+    except SystemExit:
+        raise RuntimeError(
+            "importing great_expectations ended the process: a pyspark in this environment checks for "
+            "Spark Connect's dependencies and exits when they are missing; install the project's spark "
+            "extra (pyspark 3.5) or pyspark[connect]"
+        ) from None
+
+
 def _context():
-    import great_expectations as gx
+    gx = _great_expectations()
     from great_expectations.data_context.types.base import ProgressBarsConfig
     from great_expectations.execution_engine import pandas_execution_engine
 

@@ -4,6 +4,8 @@ when one machine is not enough. The same model, comparisons and blocking run on 
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -38,17 +40,33 @@ def database_api(engine: EngineConfig):
     return DuckDBAPI(connection=connection)
 
 
+def check_backend(backend: str) -> None:
+    """Raise ConfigError, saying what to install, when `backend` cannot run here."""
+    if backend != "spark":
+        return
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        raise ConfigError(_NO_PYSPARK) from None
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        raise ConfigError("--backend spark needs Java (17): install it, or set JAVA_HOME")
+
+
+_NO_PYSPARK = (
+    "--backend spark needs pyspark: install the project with its spark extra "
+    "(pip install -e '.[spark]'), or run with --backend duckdb"
+)
+
+
 def spark_session(engine: EngineConfig):
     """The active Spark session (spark-submit's), or a new one on `engine.spark_master`, with
     Splink's similarity functions (jaro_winkler) from the jar Splink ships."""
     try:
         from pyspark.sql import SparkSession
     except ImportError:
-        raise ConfigError(
-            "--backend spark needs pyspark: install the project with its spark extra "
-            "(pip install -e '.[spark]'; Java 17 must be installed)"
-        ) from None
+        raise ConfigError(_NO_PYSPARK) from None
     from splink.backends.spark import similarity_jar_location
+    from splink.internals.spark.jar_location import get_scala_udfs
 
     active = SparkSession.getActiveSession()
     if active is not None:
@@ -65,6 +83,8 @@ def spark_session(engine: EngineConfig):
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")
+    for udf in get_scala_udfs():  # SparkAPI registers them too; a bare session needs them here
+        session.udf.registerJavaFunction(*udf)
     checkpoints = engine.spark_checkpoint_dir or tempfile.mkdtemp(prefix="childreg-spark-")
     session.sparkContext.setCheckpointDir(checkpoints)
     log.info("Spark session on %s, checkpoints in %s", engine.spark_master, checkpoints)

@@ -14,7 +14,7 @@ from splink.internals.database_api import DatabaseAPI
 from linkage.config import FEEDS, EngineConfig, ModelConfig
 from linkage.errors import ModelError
 from linkage.link.blocking import blocking_rules
-from linkage.link.comparisons import all_comparisons, in_dialect
+from linkage.link.comparisons import DUCKDB, all_comparisons, in_dialect
 from linkage.link.engine import database_api, dialect
 
 logging.getLogger("splink").setLevel(logging.WARNING)
@@ -40,7 +40,10 @@ def register_feeds(db_api: DatabaseAPI, records: pd.DataFrame) -> list:
     for feed in FEEDS:
         part = records[records["source_dataset"] == feed]
         if len(part):
-            tables.append(db_api.register(part.reset_index(drop=True), table_name=f"feed_{feed}"))
+            name = f"feed_{feed}"
+            if db_api.table_exists_in_database(name):  # a Spark session keeps an earlier linker's views
+                db_api.delete_table_from_database(name)
+            tables.append(db_api.register(part.reset_index(drop=True), table_name=name))
     return tables
 
 
@@ -75,7 +78,10 @@ def train_model(records: pd.DataFrame, model: ModelConfig, labels: pd.DataFrame 
             for (c, level), m in after.items()
             if (c, level) in before and abs(m - before[(c, level)]) >= 0.001
         ]
-    return smooth_m_probabilities(linker.misc.save_model_to_json(), model.m_floor), changes
+    # The model is kept in DuckDB's SQL whichever engine trained it; `linker_for` writes it in
+    # the engine's SQL when it runs.
+    trained = in_dialect(linker.misc.save_model_to_json(), DUCKDB)
+    return smooth_m_probabilities(trained, model.m_floor), changes
 
 
 def m_probabilities(settings: dict) -> dict[tuple[str, str], float]:

@@ -3,6 +3,8 @@ run on a one-row DuckDB table (as Splink's own comparison-level tests do)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import duckdb
 import pandas as pd
 import pytest
@@ -10,16 +12,44 @@ import pytest
 from linkage.link import comparisons as C
 
 
-def level_of(comparison: dict, left: dict, right: dict) -> str:
-    """The label of the first level whose SQL holds for this pair, as Splink evaluates them."""
-    row = {f"{k}_l": [v] for k, v in left.items()} | {f"{k}_r": [v] for k, v in right.items()}
-    pair = pd.DataFrame(row)  # noqa: F841 - read by DuckDB's replacement scan
+def _case_sql(comparison: dict) -> str:
     whens = []
     for level in comparison["comparison_levels"]:
         sql = level["sql_condition"]
         label = level["label_for_charts"].replace("'", "''")
         whens.append(f"ELSE '{label}'" if sql == "ELSE" else f"WHEN {sql} THEN '{label}'")
-    return duckdb.sql(f"SELECT CASE {' '.join(whens)} END AS level FROM pair").fetchall()[0][0]
+    return f"SELECT CASE {' '.join(whens)} END AS level FROM pair"
+
+
+@pytest.fixture(scope="module")
+def spark():
+    pytest.importorskip("pyspark")
+    from linkage.config import EngineConfig
+    from linkage.link.engine import spark_session
+
+    return spark_session(EngineConfig(backend="spark", spark_master="local[1]", spark_shuffle_partitions=1))
+
+
+@pytest.fixture(params=["duckdb", "spark"])
+def engine(request):
+    """Each case runs on DuckDB and, where pyspark is installed, on Spark: the same level on both."""
+    return request.param if request.param == "duckdb" else request.getfixturevalue("spark")
+
+
+def level_of(make, left: dict, right: dict, engine="duckdb") -> str:
+    """The label of the first level whose SQL holds for this pair, as Splink evaluates them, on
+    DuckDB or on a Spark session. `make(dialect)` gives the comparison."""
+    row = {f"{k}_l": v for k, v in left.items()} | {f"{k}_r": v for k, v in right.items()}
+    if engine == "duckdb":
+        pair = pd.DataFrame({k: [v] for k, v in row.items()})  # noqa: F841 - read by DuckDB's replacement scan
+        return duckdb.sql(_case_sql(make(C.DUCKDB))).fetchall()[0][0]
+    from pyspark.sql.types import ArrayType, StringType, StructField, StructType
+
+    schema = StructType(
+        [StructField(k, ArrayType(StringType()) if k.startswith("family") else StringType()) for k in row]
+    )
+    engine.createDataFrame([tuple(row.values())], schema).createOrReplaceTempView("pair")
+    return engine.sql(_case_sql(make(C.SPARK))).collect()[0][0]
 
 
 VALID_A, VALID_B = "410402202001010011", "410402202001010027"
@@ -39,8 +69,8 @@ def _id(id_number, id_text=None):
         (_id(VALID_A), _id(VALID_B), "two different valid IDs"),
     ],
 )
-def test_id_levels(left, right, expected):
-    assert level_of(C.id_comparison(), left, right) == expected
+def test_id_levels(left, right, expected, engine):
+    assert level_of(C.id_comparison, left, right, engine) == expected
 
 
 def _name(name, pinyin, shape=None, surname=None, given_sorted=None):
@@ -75,8 +105,8 @@ def _name(name, pinyin, shape=None, surname=None, given_sorted=None):
         (_name("张伟", "zhang wei"), _name("刘洋", "liu yang"), "all other"),
     ],
 )
-def test_name_levels(left, right, expected):
-    assert level_of(C.name_comparison(), left, right) == expected
+def test_name_levels(left, right, expected, engine):
+    assert level_of(C.name_comparison, left, right, engine) == expected
 
 
 @pytest.mark.parametrize(
@@ -93,16 +123,17 @@ def test_name_levels(left, right, expected):
         ("2020-03-05", "2020-09-17", "all other"),
     ],
 )
-def test_birth_date_levels(left, right, expected):
-    assert level_of(C.birth_date_comparison(), {"birth_date": left}, {"birth_date": right}) == expected
+def test_birth_date_levels(left, right, expected, engine):
+    assert level_of(C.birth_date_comparison, {"birth_date": left}, {"birth_date": right}, engine) == expected
 
 
 @pytest.mark.parametrize(
     "left, right, expected",
     [(None, "M", "missing"), ("M", "M", "exact"), ("M", "F", "all other")],
 )
-def test_exact_levels(left, right, expected):
-    assert level_of(C.exact_comparison("sex", "sex"), {"sex": left}, {"sex": right}) == expected
+def test_exact_levels(left, right, expected, engine):
+    sex = partial(C.exact_comparison, "sex", "sex")
+    assert level_of(lambda d: sex(d=d), {"sex": left}, {"sex": right}, engine) == expected
 
 
 @pytest.mark.parametrize(
@@ -113,8 +144,9 @@ def test_exact_levels(left, right, expected):
         (["王芳"], ["刘敏"], "all other"),
     ],
 )
-def test_family_names_levels(left, right, expected):
-    assert level_of(C.family_names_comparison(), {"family_names": left}, {"family_names": right}) == expected
+def test_family_names_levels(left, right, expected, engine):
+    family = C.family_names_comparison
+    assert level_of(family, {"family_names": left}, {"family_names": right}, engine) == expected
 
 
 def _home(county, township):
@@ -131,8 +163,8 @@ def _home(county, township):
         (_home("410402", "410402001"), _home("410421", "410421001"), "all other"),
     ],
 )
-def test_residence_levels(left, right, expected):
-    assert level_of(C.residence_comparison(), left, right) == expected
+def test_residence_levels(left, right, expected, engine):
+    assert level_of(C.residence_comparison, left, right, engine) == expected
 
 
 @pytest.mark.parametrize(
@@ -147,8 +179,9 @@ def test_residence_levels(left, right, expected):
         ("建设路1号院3号楼", "矿工路88号", "all other"),
     ],
 )
-def test_address_levels(left, right, expected):
-    assert level_of(C.address_comparison(), {"residence_address": left}, {"residence_address": right}) == expected
+def test_address_levels(left, right, expected, engine):
+    address = {"residence_address": left}, {"residence_address": right}
+    assert level_of(C.address_comparison, *address, engine) == expected
 
 
 def test_every_level_of_every_comparison_is_exercised_above():
