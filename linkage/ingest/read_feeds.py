@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,10 @@ class RawFeed:
     rows_read: int
     malformed: pd.DataFrame  # feed, record_key, row_number, field, reason
     problems: list[str] = field(default_factory=list)
+
+    def without_rows(self) -> RawFeed:
+        """The same feed's file, counts and problems without its raw rows (once standardised)."""
+        return replace(self, table=self.table.iloc[:0])
 
 
 def clean_header(text: object) -> str:

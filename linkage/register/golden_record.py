@@ -27,7 +27,8 @@ SOURCE_RANK = {"code": 0, "text": 1, "id_prefix": 2}
 
 def _most_common(members: pd.DataFrame, column: str, extra_rank: str | None = None) -> pd.DataFrame:
     """Per master_id: the most common non-null value of `column` and the record it came from."""
-    present = members[members[column].notna()]
+    keep = ["master_id", column, "feed_rank", "record_key", "ref"] + ([extra_rank] if extra_rank else [])
+    present = members.loc[members[column].notna(), keep]  # only the columns used: far less to copy
     counts = present.groupby(["master_id", column], sort=False).size().rename("n").reset_index()
     ranked = present.assign(n=present.merge(counts, on=["master_id", column], how="left")["n"].values)
     keys = ["master_id", "n", "feed_rank", "record_key"]
@@ -42,7 +43,7 @@ def _most_common(members: pd.DataFrame, column: str, extra_rank: str | None = No
 
 def _most_recent(members: pd.DataFrame, columns: list[str], where: pd.Series, label: str) -> pd.DataFrame:
     chosen = (
-        members[where]
+        members.loc[where, list(dict.fromkeys(["master_id", "local_date", "feed_rank", "ref", *columns]))]
         .sort_values(["master_id", "local_date", "feed_rank"], ascending=[True, False, True], na_position="last")
         .drop_duplicates("master_id")
     )
@@ -89,7 +90,7 @@ def golden_records(members: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     household = _most_common(m, "household_county", extra_rank="source_rank")
     out = out.join(household)
     source = (
-        m.dropna(subset=["household_county"])
+        m.loc[m["household_county"].notna(), ["master_id", "source_rank", "household_county_source"]]
         .sort_values("source_rank")
         .drop_duplicates("master_id")
         .set_index("master_id")
@@ -161,7 +162,9 @@ def _in_residence_county(out: pd.DataFrame, m: pd.DataFrame, column: str) -> pd.
     chosen = out["residence_legal_county"].fillna(out["residence_county"])
     county = m["residence_legal_county"].fillna(m["residence_county"])
     fits = m[column].notna() & county.eq(m["master_id"].map(chosen))
-    latest = m[fits].sort_values(["master_id", "local_date", "feed_rank"], ascending=[True, False, True])
+    latest = m.loc[fits, ["master_id", "local_date", "feed_rank", column]].sort_values(
+        ["master_id", "local_date", "feed_rank"], ascending=[True, False, True]
+    )
     return latest.drop_duplicates("master_id").set_index("master_id")[column]
 
 
@@ -176,7 +179,7 @@ def _away_since(m: pd.DataFrame, household: pd.Series, policy: Policy) -> pd.Ser
         & m["residence_legal_county"].isna()
         & home.isin(policy.zone_legal_counties)
     )
-    away = m[residence.notna() & (residence != home) & ~unsure]
+    away = m.loc[residence.notna() & (residence != home) & ~unsure, ["master_id", "local_date"]]
     return away.groupby("master_id")["local_date"].min().dt.date.reindex(household.index)
 
 

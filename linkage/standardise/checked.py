@@ -16,8 +16,8 @@ from linkage.standardise.prepare import PreparedFeed, combine, reconciliation
 class CheckedFeeds:
     """Everything the data path produced for one folder."""
 
-    prepared: list[PreparedFeed]
-    raw: list[RawFeed]
+    prepared: list[PreparedFeed]  # counts, quarantine and outcomes; rows only in `standardised`
+    raw: list[RawFeed]  # files, counts and problems; the raw rows are not kept
     standardised: pd.DataFrame
     quarantine: pd.DataFrame
     issues: pd.DataFrame
@@ -36,7 +36,15 @@ def combine_checked(raws: list[RawFeed], prepared: list[PreparedFeed]) -> Checke
     """Bring feeds read and prepared one by one (in parallel, say) into one checked set.
     Raises ContractBroken if the combined standardised table breaks its contract."""
     standardised, quarantine, issues, outcomes = combine(prepared)
-    return CheckedFeeds(prepared, raws, standardised, quarantine, issues, outcomes)
+    # The combined table is the one later stages read: the per-feed rows are let go.
+    return CheckedFeeds(
+        [p.without_rows() for p in prepared],
+        [r.without_rows() for r in raws],
+        standardised,
+        quarantine,
+        issues,
+        outcomes,
+    )
 
 
 def format_check_report(checked: CheckedFeeds) -> str:

@@ -6,7 +6,7 @@ Every row read is accounted for: rows read = rows kept + rows quarantined, per f
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -37,10 +37,16 @@ class PreparedFeed:
     issues: pd.DataFrame
     outcomes: list[ExpectationOutcome]
     rows_read: int
+    kept: int | None = None  # rows kept, once `standardised` is let go (see `without_rows`)
 
     @property
     def rows_kept(self) -> int:
-        return len(self.standardised)
+        return self.kept if self.kept is not None else len(self.standardised)
+
+    def without_rows(self) -> PreparedFeed:
+        """The same feed's counts, quarantine and outcomes without its standardised rows: once
+        the feeds are combined, one copy of a million rows is enough."""
+        return replace(self, standardised=self.standardised.iloc[:0], kept=self.rows_kept)
 
     @property
     def rows_quarantined(self) -> int:

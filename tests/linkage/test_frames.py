@@ -10,7 +10,8 @@ from tests.conftest import AS_OF
 
 
 @pytest.fixture(scope="module")
-def outputs(checked, built, config, tmp_path_factory):
+def outputs(checked, built, config, feeds_dir, tmp_path_factory):
+    from linkage.ingest.read_feeds import read_feed
     from linkage.link.clustering import cluster_records
 
     clusters = cluster_records(built.records, built.pairs, config.model.match_threshold, config.model.ambiguity_margin)
@@ -18,7 +19,7 @@ def outputs(checked, built, config, tmp_path_factory):
         built.register, built.members, config, division_table(config), AS_OF, tmp_path_factory.mktemp("ledgers")
     )
     return {
-        frames.RAW_FEED: pd.concat([raw.table for raw in checked.raw], ignore_index=True),
+        frames.RAW_FEED: pd.concat([read_feed(m, feeds_dir).table for m in config.feeds.values()], ignore_index=True),
         frames.QUARANTINE: checked.quarantine,
         frames.FIELD_ISSUES: checked.issues,
         frames.RECONCILIATION: checked.reconciliation,

@@ -32,7 +32,7 @@ def test_report_lists_each_feed(feeds_dir, config):
     assert "every row accounted for: True" in report
 
 
-def test_a_run_whose_rows_do_not_add_up_stops_loudly(checked, config, monkeypatch):
+def test_a_run_whose_rows_do_not_add_up_stops_loudly(feeds_dir, config, monkeypatch):
     """A stage that lost a row (here, standardising that drops one) fails the feed, named."""
     import pytest
 
@@ -43,7 +43,9 @@ def test_a_run_whose_rows_do_not_add_up_stops_loudly(checked, config, monkeypatc
     from tests.conftest import AS_OF
 
     monkeypatch.setattr(prepare, "standardise_feed", lambda table, *args: standardise_feed(table.iloc[1:], *args))
-    raw = checked.raw[0]
+    from linkage.ingest.read_feeds import read_feed
+
+    raw = read_feed(config.feeds["police"], feeds_dir)
     with pytest.raises(RowsLost, match="the run stops rather than lose a row") as caught:
         prepare.prepare_feed(raw, config, division_table(config), AS_OF)
     assert str(raw.path) in str(caught.value)
