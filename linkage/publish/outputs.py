@@ -54,14 +54,14 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def write_duckdb(tables: dict[str, pd.DataFrame], path: Path) -> Path:
-    """All tables into one DuckDB database file."""
+def write_duckdb(tables: dict[str, Path], path: Path) -> Path:
+    """The named Parquet files as tables of one DuckDB database file (DuckDB reads them itself:
+    no second copy of the tables in Python)."""
     with replaced_when_done(path) as tmp:
         con = duckdb.connect(str(tmp))
         try:
-            for name, frame in tables.items():
-                arrow = to_arrow(frame)  # noqa: F841 - read by DuckDB's replacement scan
-                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM arrow')
+            for name, parquet in tables.items():
+                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [str(parquet)])
         finally:
             con.close()
     return path

@@ -32,6 +32,6 @@ def write_run_outputs(out: Path, checked: CheckedFeeds, register: Register, mode
     """Write every table to `out` (Parquet, plus register.duckdb) and the model used (model.json)."""
     tables = output_tables(checked, register)
     written = {name: write_parquet(frame, out / f"{name}.parquet") for name, frame in tables.items()}
-    written["duckdb"] = write_duckdb(tables, out / "register.duckdb")
+    written["duckdb"] = write_duckdb(dict(written), out / "register.duckdb")
     written["model"] = write_text(model_json(register.settings, model_version), out / "model.json")
     return written
