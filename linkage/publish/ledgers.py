@@ -62,21 +62,6 @@ def _departments(feeds: str | None) -> str:
     return "、".join(FEED_NAMES[f] for f in (feeds or "").split(",") if f in FEED_NAMES)
 
 
-def _what_to_check(child: pd.Series, conflict_checks: dict[str, str]) -> str:
-    checks = []
-    if isinstance(child.get("conflicts"), str):
-        checks += [conflict_checks[c] for c in child["conflicts"].split("; ") if c in conflict_checks]
-    if child.get("uncertain_links", 0):
-        checks.append(f"有{int(child['uncertain_links'])}条记录与本儿童的匹配把握不足：请核实是否为同一儿童")
-    if child.get("records_to_verify", 0):
-        checks.append("乳名或代称记录无法确定属于双胞胎中的哪一个：请入户核实")
-    if bool(child.get("name_is_placeholder")):
-        checks.append("只有乳名或代称，没有正式姓名：请登记正式姓名和身份证号")
-    if child.get("status") == "undecided":
-        checks.append(f"无法判定是否为流动儿童（{child['status_reason']}）：请核实户籍地、居住地和来本地时间")
-    return "；".join(checks)
-
-
 def _same_child_checks(r: pd.DataFrame, possible_same: pd.DataFrame | None) -> pd.Series:
     """For a child that may be another master's child: which, and what the two share."""
     if possible_same is None or possible_same.empty:
@@ -98,17 +83,36 @@ def _join_checks(first: pd.Series, second: pd.Series) -> pd.Series:
 
 
 def _checks(r: pd.DataFrame, conflict_checks: dict[str, str]) -> pd.Series:
-    """`_what_to_check` for the children that have something to check; '' for the rest."""
-    flagged = (
-        r["conflicts"].notna()
-        | r["uncertain_links"].gt(0)
-        | r["records_to_verify"].gt(0)
-        | r["name_is_placeholder"].astype(bool)
-        | r["status"].eq("undecided")
-    )
+    """Per child, what staff should check, joined with '；' ('' for nothing): each of its
+    records' disagreements named in `conflict_checks`, uncertain links, a placeholder record that
+    fits twins, a placeholder name, an undecided status. Each part is worded once per distinct
+    value, not once per child."""
+    parts = [
+        map_unique(
+            r["conflicts"],
+            lambda c: (
+                "；".join(conflict_checks[x] for x in c.split("; ") if x in conflict_checks)
+                if isinstance(c, str)
+                else ""
+            ),
+        ),
+        map_unique(
+            r["uncertain_links"],
+            lambda n: f"有{int(n)}条记录与本儿童的匹配把握不足：请核实是否为同一儿童" if n else "",
+        ),
+        pd.Series("乳名或代称记录无法确定属于双胞胎中的哪一个：请入户核实", index=r.index).where(
+            r["records_to_verify"].gt(0), ""
+        ),
+        pd.Series("只有乳名或代称，没有正式姓名：请登记正式姓名和身份证号", index=r.index).where(
+            r["name_is_placeholder"].astype(bool), ""
+        ),
+        ("无法判定是否为流动儿童（" + r["status_reason"].astype(str) + "）：请核实户籍地、居住地和来本地时间").where(
+            r["status"].eq("undecided"), ""
+        ),
+    ]
     out = pd.Series("", index=r.index, dtype=object)
-    if flagged.any():
-        out[flagged] = r[flagged].apply(_what_to_check, axis=1, conflict_checks=conflict_checks)
+    for part in parts:
+        out = _join_checks(out, part.astype(object))
     return out
 
 
