@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -71,6 +72,8 @@ def spark_session(engine: EngineConfig):
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
+    # Spark's Python workers must be this Python, not whichever `python3` is first on PATH.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     session = (
         SparkSession.builder.master(engine.spark_master)
         .appName("childreg")
