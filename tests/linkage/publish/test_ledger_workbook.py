@@ -205,3 +205,19 @@ def test_city_workbook_counts_every_county_and_draws_charts(ledgers, built):
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) == 4
     assert book["按状态"].page_setup.orientation == "landscape"
+
+
+def test_large_ledgers_written_by_worker_processes_are_the_same_workbooks(
+    ledgers, built, config, tmp_path, monkeypatch
+):
+    """Above PARALLEL_FROM_CELLS the county workbooks are written in worker processes: the same
+    cells, sheet by sheet, as written here."""
+    from linkage.publish import ledger_workbook
+
+    monkeypatch.setattr(ledger_workbook, "PARALLEL_FROM_CELLS", 0)
+    in_workers = write_ledgers(built.register, built.members, config, division_table(config), AS_OF, tmp_path)
+    assert list(in_workers["code"]) == list(ledgers["code"])
+    for here, there in zip(ledgers["file"], in_workers["file"], strict=True):
+        assert there.name == here.name and there.parent == tmp_path
+        for sheet in SHEETS:
+            pd.testing.assert_frame_equal(_rows(here, sheet), _rows(there, sheet))
