@@ -224,15 +224,10 @@ def _demo(args: argparse.Namespace) -> int:
     feeds = Path(args.feeds)
     generate_feeds(feeds, args.children, seed=args.seed, as_of=args.as_of)
     print(f"synthetic feeds for {args.children} children written to {feeds}")
-    run_args = argparse.Namespace(
-        config=args.config,
-        feeds=feeds,
-        as_of=args.as_of,
-        out=args.out,
-        model=None,
-        previous=None,
-        store=None,
-        verbose=args.verbose,
+    # The run's arguments parsed as `childreg run` parses them, so that none is ever missing.
+    globals_ = [*(["--config", str(args.config)] if args.config else []), *(["--verbose"] if args.verbose else [])]
+    run_args = build_parser().parse_args(
+        [*globals_, "run", str(feeds), "--as-of", args.as_of.isoformat(), "--out", str(args.out)]
     )
     return _run(run_args)
 

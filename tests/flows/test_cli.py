@@ -48,3 +48,13 @@ def test_run_with_missing_feeds_names_each_file_without_traceback(prefect_harnes
     errors = [line for line in captured.err.splitlines() if line.startswith("error: ")]
     assert len(errors) == 4 and all("file not found" in e for e in errors)
     assert "Traceback" not in captured.err + captured.out
+
+
+def test_demo_generates_feeds_and_runs_the_flow(prefect_harness, tmp_path, capsys):
+    from flows.cli import main
+
+    feeds, out = tmp_path / "feeds", tmp_path / "out"
+    assert main(["demo", "--children", "120", "--feeds", str(feeds), "--out", str(out)]) == 0
+    assert (feeds / "police.csv").is_file()
+    assert (out / "manifest.json").is_file() and list((out / "ledgers").glob("*.xlsx"))
+    assert "children in the register" in capsys.readouterr().out
