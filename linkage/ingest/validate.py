@@ -51,7 +51,6 @@ def load_suite_config(name: str, directory: Path = EXPECTATIONS_DIR) -> dict:
     return json.loads((directory / f"{name}.json").read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=1)
 def _great_expectations():
     """Great Expectations, imported. pyspark 4 without its Spark Connect dependencies (grpc) ends
     the process from inside this import when Python's main module has no file (`python -c`, some
@@ -66,6 +65,7 @@ def _great_expectations():
         ) from None
 
 
+@lru_cache(maxsize=1)
 def _context():
     gx = _great_expectations()
     from great_expectations.data_context.types.base import ProgressBarsConfig
