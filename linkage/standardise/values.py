@@ -40,6 +40,5 @@ def map_distinct(columns: Iterable[Iterable], fn: Callable) -> list:
 
 def map_unique(values: pd.Series, fn: Callable) -> pd.Series:
     """`fn` applied to each value of `values`, computed once per distinct value (missing values
-    included, as they are)."""
-    distinct = values.drop_duplicates()
-    return values.map(pd.Series([fn(v) for v in distinct], index=distinct.array, dtype=object))
+    included, as they are): `map_distinct` for one column, keeping the Series' index."""
+    return pd.Series(map_distinct([values], fn), index=values.index, dtype=object)
