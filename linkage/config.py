@@ -103,7 +103,7 @@ class EngineConfig(_Settings):
 
     backend: Literal["duckdb", "spark"] = "duckdb"
     # DuckDB: memory it may hold while training and predicting; beyond it, it spills to disk.
-    duckdb_memory_limit: str = "4GB"
+    duckdb_memory_limit: str = "2GB"
     # Spark: the master for a local session (local[*]); under spark-submit the session it made
     # is used as it is. Shuffle partitions: a few per core of the cluster.
     spark_master: str = "local[*]"
