@@ -11,13 +11,10 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
-from splink import DuckDBAPI
-from splink.blocking_analysis import count_comparisons_from_blocking_rules
 
 from linkage.config import load_config
-from linkage.link.blocking import blocking_rules
 from linkage.link.linkage_input import linkage_input
-from linkage.link.model import register_feeds
+from linkage.link.model import count_comparisons
 from linkage.pipeline import check_feeds
 from linkage.synth import NoiseSettings, generate_feeds
 
@@ -54,13 +51,7 @@ def main() -> None:
         checked = check_feeds(folder, config, as_of)
     records = linkage_input(checked.standardised, config.model.lookalike_groups)
     rules = config.model.prediction_blocking
-    counts = count_comparisons_from_blocking_rules(
-        register_feeds(DuckDBAPI(), records),
-        blocking_rules=blocking_rules(rules),
-        link_type="link_and_dedupe",
-        source_dataset_column_name="source_dataset",
-        record_sample_proportion=1.0,
-    )
+    counts = count_comparisons(records, rules)
     pairs = true_pairs(records, truth)
     n = len(records)
     print(f"noise={args.noise}: {n} records, {n * (n - 1) // 2} possible pairs, {len(pairs)} true pairs")

@@ -7,7 +7,8 @@ import logging
 from typing import Any
 
 import pandas as pd
-from splink import Linker, SettingsCreator, block_on
+from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.blocking_analysis import count_comparisons_from_blocking_rules
 from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.database_api import DatabaseAPI
 
@@ -45,6 +46,18 @@ def register_feeds(db_api: DatabaseAPI, records: pd.DataFrame) -> list:
                 db_api.delete_table_from_database(name)
             tables.append(db_api.register(part.reset_index(drop=True), table_name=name))
     return tables
+
+
+def count_comparisons(records: pd.DataFrame, rules: list[list[str]]) -> list:
+    """Per blocking rule, in order, the comparisons it adds and the running total, as Splink's
+    blocking analysis counts them on the linkage input `records` (no pairs are made)."""
+    return count_comparisons_from_blocking_rules(
+        register_feeds(DuckDBAPI(), records),
+        blocking_rules=blocking_rules(rules),
+        link_type="link_and_dedupe",
+        source_dataset_column_name="source_dataset",
+        record_sample_proportion=1.0,
+    )
 
 
 def smooth_m_probabilities(settings: dict, floor: float) -> dict:
