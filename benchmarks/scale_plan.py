@@ -14,14 +14,11 @@ import math
 import time
 
 import pandas as pd
-from splink import DuckDBAPI
-from splink.blocking_analysis import count_comparisons_from_blocking_rules
 
 from benchmarks.run import AS_OF, feeds_for
 from linkage.config import load_config
-from linkage.link.blocking import blocking_rules
 from linkage.link.linkage_input import linkage_input
-from linkage.link.model import register_feeds
+from linkage.link.model import count_comparisons
 from linkage.pipeline import check_feeds
 
 # Feed records a half-year brings, as the issue puts it: a city, a province (Henan: about
@@ -31,14 +28,7 @@ TARGETS = {"a city": 1_000_000, "a province": 17_000_000, "the country": 190_000
 
 def comparisons(records: pd.DataFrame, rules: list[list[str]]) -> list[int]:
     """Marginal comparisons each rule adds, in order (Splink's count, no pairs made)."""
-    counts = count_comparisons_from_blocking_rules(
-        register_feeds(DuckDBAPI(), records),
-        blocking_rules=blocking_rules(rules),
-        link_type="link_and_dedupe",
-        source_dataset_column_name="source_dataset",
-        record_sample_proportion=1.0,
-    )
-    return [int(c["marginal_comparison_count"]) for c in counts]
+    return [int(c["marginal_comparison_count"]) for c in count_comparisons(records, rules)]
 
 
 def missed_by_partition(records: pd.DataFrame, truth: pd.DataFrame) -> tuple[int, int]:
@@ -75,6 +65,9 @@ def main() -> None:
         for columns, count in zip(rules, counts, strict=True):
             print(f"    {' + '.join(columns):34s} {count:>12,}")
     (n0, c0, _, _), (n1, c1, _, _) = table[0], table[-1]
+    if n1 == n0:
+        print("\none size only: give two or more --records sizes for the growth and the extrapolation")
+        return
     print("\ngrowth exponent k (comparisons ~ records^k) between the smallest and largest size, and extrapolation:")
     for i, columns in enumerate(rules):
         k = math.log(max(c1[i], 1) / max(c0[i], 1)) / math.log(n1 / n0)
