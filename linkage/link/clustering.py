@@ -58,16 +58,57 @@ def same_id(a: dict, b: dict) -> bool:
     return one_invalid and within_edits(a["id_text"], b["id_text"], 1)
 
 
-def close_birth_dates(a: str, b: str) -> bool:
-    """Dates of birth that one child's records can show: equal, month and day swapped, one digit
-    off, the year typed one off (2019 for 2020), or within a month."""
-    if a == b or within_edits(a, b, 1):
+def close_birth_dates(a: str, b: str, slips: int = 1) -> bool:
+    """Dates of birth that one child's records can show: equal, or `slips` slips apart, a slip
+    being month and day swapped, one digit off, the year typed one off (2019 for 2020), or a day
+    within a month."""
+    if a == b:
+        return True
+    if _one_slip(a, b):
+        return True
+    # Two slips never move the year by more than one.
+    return (
+        slips > 1 and abs(int(a[:4]) - int(b[:4])) <= 1 and any(close_birth_dates(v, b, slips - 1) for v in _slipped(a))
+    )
+
+
+def _one_slip(a: str, b: str) -> bool:
+    if within_edits(a, b, 1):
         return True
     if a[4:] == b[4:] and abs(int(a[:4]) - int(b[:4])) == 1:
         return True
     if a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
         return True
     return abs((dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days) <= 31
+
+
+def _slipped(a: str) -> list[str]:
+    """`a` with one slip undone that another slip may then explain: the year one off, month and
+    day swapped."""
+    year = int(a[:4])
+    out = [f"{year - 1:04d}{a[4:]}", f"{year + 1:04d}{a[4:]}"]
+    swapped = f"{a[:4]}-{a[8:10]}-{a[5:7]}"
+    try:
+        dt.date.fromisoformat(swapped)
+        out.append(swapped)
+    except ValueError:
+        pass
+    return [v for v in out if _valid(v)]
+
+
+def _valid(day: str) -> bool:
+    try:
+        dt.date.fromisoformat(day)
+    except ValueError:
+        return False
+    return True
+
+
+def _one_name(a: dict, b: dict) -> bool:
+    """The same real name, as written or as heard, or up to look-alike characters."""
+    return bool(a["name"]) and (
+        a["name"] == b["name"] or a["name_pinyin"] == b["name_pinyin"] or a["name_shape"] == b["name_shape"]
+    )
 
 
 def _given_part(record: dict) -> tuple[str, list[str]]:
@@ -119,7 +160,10 @@ def can_be_one_child(a: dict, b: dict) -> bool:
         and not (a["name_pinyin"] and a["name_pinyin"] == b["name_pinyin"])
     ):
         return False
-    if a["birth_date"] and b["birth_date"] and not close_birth_dates(a["birth_date"], b["birth_date"]):
+    # One child's name with the same sex: two slips in the date of birth are still that child
+    # (siblings never share a name).
+    slips = 2 if _one_name(a, b) and a["sex"] == b["sex"] else 1
+    if a["birth_date"] and b["birth_date"] and not close_birth_dates(a["birth_date"], b["birth_date"], slips):
         return False
     return True
 
@@ -141,6 +185,8 @@ class _Clusters:
     def __init__(self, records: pd.DataFrame, apart: dict[str, set[str]] | None = None):
         self.apart = apart or {}  # records people decided are not one child
         facts = records[["unique_id", *_FACTS]].astype(object).where(records[["unique_id", *_FACTS]].notna(), None)
+        facts["is_placeholder"] = records["is_placeholder"].astype(bool).to_numpy()
+        facts["feed"] = records["unique_id"].str.split(":").str[0].to_numpy()
         self.facts = {row["unique_id"]: row for row in facts.to_dict("records")}
         self.parent = {uid: uid for uid in self.facts}
         self.members = {uid: [uid] for uid in self.facts}
@@ -203,6 +249,17 @@ class _Clusters:
         """Some record of each cluster gives the same date of birth."""
         births = {self.facts[x]["birth_date"] for x in self.members[self.find(a)]} - {None}
         return any(self.facts[y]["birth_date"] in births for y in self.members[self.find(b)])
+
+    def identified(self, record: str) -> bool:
+        """The record's cluster holds a real name, or a valid ID."""
+        return any(
+            not self.facts[x]["is_placeholder"] or self.facts[x]["id_number"] for x in self.members[self.find(record)]
+        )
+
+    def holds_feed_of(self, root: str, record: str) -> bool:
+        """The cluster holds another record of the department `record` comes from."""
+        feed = self.facts[record]["feed"]
+        return any(self.facts[x]["feed"] == feed and x != record for x in self.members[self.find(root)])
 
     def sex_fits(self, record: str, root: str) -> bool:
         """The record states no sex, or a sex some record of the cluster states too."""
@@ -318,6 +375,106 @@ def _connected(records: pd.DataFrame, component: np.ndarray, strong: pd.DataFram
     )
 
 
+def _join_placeholders(
+    clusters: _Clusters,
+    strong: pd.DataFrame,
+    placeholder: dict[str, bool],
+    ids: dict[str, str | None],
+    margin: float,
+    note_link,
+    notes: dict[str, str],
+) -> None:
+    """Placeholder records join the best-fitting identified child (one holding a real name, or a
+    valid ID that a placeholder record carries), unless two fit about equally well. A placeholder
+    whose strong pairs reach an identified child only through another placeholder follows it
+    there, in a later round; placeholders that match only each other become one child."""
+    options: dict[str, dict[str, tuple[float, float]]] = {}
+    for a, b, w, p in zip(
+        strong["unique_id_l"], strong["unique_id_r"], strong["match_weight"], strong["match_probability"], strict=True
+    ):
+        for baby, other in ((a, b), (b, a)):
+            if placeholder[baby] and not (placeholder[other] and ids[baby] and ids[baby] != ids[other]):
+                by_record = options.setdefault(baby, {})
+                if other not in by_record or by_record[other][0] < w:
+                    by_record[other] = (w, p)
+    waiting = [baby for baby in options if clusters.find(baby) == baby]
+    while waiting:
+        joined_any, still = False, []
+        for baby in waiting:
+            outcome = _place(clusters, baby, options[baby], margin, notes)
+            if outcome is None:
+                still.append(baby)
+            elif outcome:
+                root, p = outcome
+                if clusters.join(root, baby):
+                    note_link(root, baby, p)
+                    joined_any = True
+        waiting = still
+        if not joined_any:
+            break
+    # Placeholder records that only match each other (an infant known to no named record).
+    for baby in waiting:
+        for other, (_, p) in sorted(options[baby].items(), key=lambda kv: kv[1][0], reverse=True):
+            if baby in notes or other in notes or not placeholder[other]:
+                continue
+            if not (clusters.identified(baby) or clusters.identified(other)) and clusters.sex_fits(
+                baby, clusters.find(other)
+            ):
+                if clusters.join(other, baby):
+                    note_link(other, baby, p)
+
+
+def _place(
+    clusters: _Clusters,
+    baby: str,
+    by_record: dict[str, tuple[float, float]],
+    margin: float,
+    notes: dict[str, str],
+) -> tuple[str, float] | bool | None:
+    """Where one placeholder record goes: (the root of the child it joins, the pair's
+    probability); False when it joins none and is listed for verification; None when no
+    identified child it could be is among its partners (yet)."""
+    by_child: dict[str, tuple[float, float]] = {}
+    own = clusters.find(baby)
+    for other, (w, p) in by_record.items():
+        root = clusters.find(other)
+        if root != own and clusters.identified(root) and (root not in by_child or by_child[root][0] < w):
+            by_child[root] = (w, p)
+    # A child the record cannot be (a sibling born years apart) is no candidate.
+    by_child = {root: wp for root, wp in by_child.items() if clusters.can_join(root, baby)}
+    if not by_child:
+        return None
+    ranked = sorted(by_child.items(), key=lambda kv: kv[1][0], reverse=True)
+    # A boy and a girl twin: a placeholder record joins only a child of its stated sex.
+    ranked = [kv for kv in ranked if clusters.sex_fits(baby, kv[0])]
+    # An ID the placeholder record carries decides outright.
+    vouched = [kv for kv in ranked if clusters.holds_id(kv[0], baby)][:1]
+    if vouched:
+        return vouched[0][0], vouched[0][1][1]
+    if not ranked:
+        return False
+    # Two near-equal candidates are a real ambiguity only if they cannot be one child;
+    # candidates that could be one child are a split the placeholder does not decide. Twins
+    # of one sex (two children born the same day) are always ambiguous: the phone or the
+    # parent a record names is the family's, not the child's.
+    rivals = [
+        kv
+        for kv in ranked[1:]
+        if not clusters.can_join(ranked[0][0], kv[0])
+        and (ranked[0][1][0] - kv[1][0] < margin or clusters.share_birth_date(ranked[0][0], kv[0]))
+    ]
+    if rivals:
+        # A department seldom holds one child twice: of twins, the placeholder is more likely
+        # the one its department does not already hold.
+        fitting = [kv for kv in [ranked[0], *rivals] if not clusters.holds_feed_of(kv[0], baby)]
+        if len(fitting) != 1:
+            notes[baby] = "placeholder name fits two children about equally well (twins?): check in the field"
+            return False
+        ranked = fitting
+    root, (_, p) = ranked[0]
+    return root, p
+
+
 def _cluster_constrained(
     records: pd.DataFrame,
     pairs: pd.DataFrame,
@@ -345,56 +502,7 @@ def _cluster_constrained(
         if clusters.join(a, b):
             note_link(a, b, p)
 
-    # Placeholder records: the best-fitting identified child (a real name, or a valid ID that a
-    # placeholder record carries), unless two fit about equally well.
-    identified = {uid: not placeholder[uid] or bool(ids[uid]) for uid in ids}
-    candidates: dict[str, dict[str, tuple[float, float]]] = {}
-    for a, b, w, p in zip(lefts, rights, strong["match_weight"], strong["match_probability"], strict=True):
-        for baby, other in ((a, b), (b, a)):
-            if (
-                placeholder[baby]
-                and identified[other]
-                and not (placeholder[other] and ids[baby] and ids[baby] != ids[other])
-            ):
-                options = candidates.setdefault(baby, {})
-                if other not in options or options[other][0] < w:
-                    options[other] = (w, p)
-    for baby, by_record in candidates.items():
-        by_child: dict[str, tuple[float, float]] = {}
-        for other, (w, p) in by_record.items():
-            root = clusters.find(other)
-            if root != clusters.find(baby) and (root not in by_child or by_child[root][0] < w):
-                by_child[root] = (w, p)
-        ranked = sorted(by_child.items(), key=lambda kv: kv[1][0], reverse=True)
-        # A boy and a girl twin: a placeholder record joins only a child of its stated sex.
-        ranked = [kv for kv in ranked if clusters.sex_fits(baby, kv[0])]
-        if not ranked:
-            continue
-        # An ID the placeholder record carries decides outright.
-        ranked = [kv for kv in ranked if clusters.holds_id(kv[0], baby)][:1] or ranked
-        # Two near-equal candidates are a real ambiguity only if they cannot be one child;
-        # candidates that could be one child are a split the placeholder does not decide. Twins
-        # of one sex (two children born the same day) are always ambiguous: the phone or the
-        # parent a record names is the family's, not the child's.
-        if (
-            len(ranked) > 1
-            and not clusters.can_join(ranked[0][0], ranked[1][0])
-            and (ranked[0][1][0] - ranked[1][1][0] < margin or clusters.share_birth_date(ranked[0][0], ranked[1][0]))
-        ):
-            notes[baby] = "placeholder name fits two children about equally well (twins?): check in the field"
-            continue
-        root, (w, p) = ranked[0]
-        if clusters.join(root, baby):
-            note_link(root, baby, p)
-
-    # Placeholder records that only match each other (an infant known to no named record).
-    among = strong[np.array([placeholder[a] and placeholder[b] for a, b in zip(lefts, rights, strict=True)], bool)]
-    for a, b, p in zip(among["unique_id_l"], among["unique_id_r"], among["match_probability"], strict=True):
-        if a in notes or b in notes:
-            continue
-        a_named = clusters.find(a) != a or clusters.find(b) != b
-        if not a_named and clusters.sex_fits(a, b) and clusters.join(a, b):
-            note_link(a, b, p)
+    _join_placeholders(clusters, strong, placeholder, ids, margin, note_link, notes)
 
     # People's decisions last, over the model and its rules: "same" joins where it can.
     for a, b in same:

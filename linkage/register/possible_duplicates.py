@@ -26,14 +26,16 @@ SIBLING_GAP_DAYS = 270  # two births of one mother are further apart than this
 
 def _could_be_one(id_a: object, id_b: object, birth_a: object, birth_b: object) -> bool:
     """Two children whose golden records leave room for one child: not two different valid IDs,
-    not dates of birth a sibling's distance apart (more than nine months, and not a typed-wrong
-    year). Dates nearer than that may be one child's, written wrong twice (2025-01-03, 2025-02-04)."""
+    not dates of birth a sibling's distance apart (more than nine months, and not two slips of
+    typing apart, such as a year and a digit). Dates nearer than that may be one child's, written
+    wrong twice (2025-01-03, 2025-02-04)."""
     if pd.notna(id_a) and pd.notna(id_b) and id_a != id_b:
         return False
     if pd.isna(birth_a) or pd.isna(birth_b):
         return True
     births = [dt.date.fromisoformat(str(d)[:10]) for d in (birth_a, birth_b)]
-    return abs((births[0] - births[1]).days) <= SIBLING_GAP_DAYS or close_birth_dates(*(d.isoformat() for d in births))
+    near = abs((births[0] - births[1]).days) <= SIBLING_GAP_DAYS
+    return near or close_birth_dates(*(d.isoformat() for d in births), slips=2)
 
 
 def possibly_same(pairs: pd.DataFrame, members: pd.DataFrame, register: pd.DataFrame, floor: float) -> pd.DataFrame:

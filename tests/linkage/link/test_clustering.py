@@ -237,3 +237,61 @@ def test_a_same_decision_that_cannot_be_is_not_forced():
     frame = pd.DataFrame(two_ids, columns=COLUMNS)
     out = cluster_records(frame, _pairs(("a", "b", 1.0, 0.6)), 0.95, 3.0, _decisions(("same", "a", "b")))
     assert out["cluster_key"].nunique() == 2
+
+
+def test_a_placeholder_follows_another_placeholder_to_its_child():
+    # Only the health placeholder scores strongly with the named police record; the vaccination
+    # placeholder reaches the child through it.
+    records = [
+        _rec("police:1", "何伟", "he wei"),
+        _rec("health:1", None, None, placeholder=True),
+        _rec("vaccination:1", None, None, placeholder=True),
+    ]
+    pairs = _pairs(("police:1", "health:1", 15.0, 0.999), ("health:1", "vaccination:1", 20.0, 0.9999))
+    keys, notes = _cluster(records, pairs)
+    assert keys["police:1"] == keys["health:1"] == keys["vaccination:1"]
+    assert not isinstance(notes["vaccination:1"], str)
+
+
+def test_placeholders_a_sibling_outscores_still_become_one_infant():
+    # The infant's placeholders score highly with an older sibling (same family, phone, address);
+    # the sibling, born years earlier, is no candidate, so the two placeholders are one child.
+    records = [
+        _rec("police:1", "吕祺媛", "lv qi yuan", birth="2019-10-04"),
+        _rec("health:1", None, None, birth="2025-08-15", placeholder=True),
+        _rec("vaccination:1", None, None, birth="2025-08-15", placeholder=True),
+    ]
+    pairs = _pairs(
+        ("health:1", "vaccination:1", 26.0, 0.9999),
+        ("health:1", "police:1", 22.0, 0.9999),
+        ("vaccination:1", "police:1", 21.0, 0.9999),
+    )
+    keys, _ = _cluster(records, pairs)
+    assert keys["health:1"] == keys["vaccination:1"] != keys["police:1"]
+
+
+def test_of_same_sex_twins_a_placeholder_joins_the_one_its_department_does_not_hold():
+    records = [
+        _rec("police:1", "李子涵", "li zi han", sex="F"),
+        _rec("health:1", "李子涵", "li zi han", sex="F"),
+        _rec("police:2", "李欣然", "li xin ran", sex="F"),
+        _rec("health:2", None, None, placeholder=True, sex="F"),
+        _rec("vaccination:3", None, None, placeholder=True, sex="F"),
+    ]
+    pairs = _pairs(
+        ("police:1", "health:1", 20.0, 0.9999),
+        *[(twin, baby, 15.0, 0.999) for twin in ("police:1", "police:2") for baby in ("health:2", "vaccination:3")],
+    )
+    keys, notes = _cluster(records, pairs)
+    assert keys["health:2"] == keys["police:2"] and not isinstance(notes["health:2"], str)
+    # Neither twin has a vaccination record: that placeholder stays ambiguous.
+    assert keys["vaccination:3"] not in (keys["police:1"], keys["police:2"]) and "equally" in notes["vaccination:3"]
+
+
+def test_one_name_allows_two_slips_in_the_date_of_birth_and_no_more():
+    one = _rec("a", "许涵明", "xu han ming", birth="2013-05-03", sex="M")
+    assert _one_or_two(one, _rec("b", "许涵明", "xu han ming", birth="2012-03-05", sex="M"))  # year and swap
+    assert _one_or_two(one, _rec("b", "许涵明", "xu han ming", birth="2012-05-04", sex="M"))  # year and digit
+    assert not _one_or_two(one, _rec("b", "许涵明", "xu han ming", birth="2009-05-03", sex="M"))
+    # Two slips only for one name: another name with a date two slips off is another child.
+    assert not _one_or_two(one, _rec("b", "许涵", "xu han", birth="2012-03-05", sex="M"))
