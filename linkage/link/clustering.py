@@ -5,8 +5,10 @@ two different valid IDs, or two clearly different real names that no ID vouches 
 keeps twins and siblings apart even when everything else about them (parents, phone, address,
 household; for twins the date of birth too) agrees and the model's score is high. Records with
 placeholder names (李丽之子, 婴儿) join in a second pass, only where one child fits clearly better
-than any other; a record that fits two children about equally well
-(twins) joins neither and is listed for verification in the field.
+than any other; a record that fits two children about equally well (same-sex twins) joins
+neither and is listed for verification in the field, unless only one of the two is missing from
+the record's department. A placeholder whose strong pairs reach a child only through another
+placeholder follows it there; placeholders that match only each other are one infant.
 """
 
 from __future__ import annotations
@@ -404,7 +406,7 @@ def _join_placeholders(
             outcome = _place(clusters, baby, options[baby], margin, notes)
             if outcome is None:
                 still.append(baby)
-            elif outcome:
+            elif isinstance(outcome, tuple):
                 root, p = outcome
                 if clusters.join(root, baby):
                     note_link(root, baby, p)

@@ -35,7 +35,7 @@ def _could_be_one(id_a: object, id_b: object, birth_a: object, birth_b: object) 
         return True
     births = [dt.date.fromisoformat(str(d)[:10]) for d in (birth_a, birth_b)]
     near = abs((births[0] - births[1]).days) <= SIBLING_GAP_DAYS
-    return near or close_birth_dates(*(d.isoformat() for d in births), slips=2)
+    return near or close_birth_dates(births[0].isoformat(), births[1].isoformat(), slips=2)
 
 
 def possibly_same(pairs: pd.DataFrame, members: pd.DataFrame, register: pd.DataFrame, floor: float) -> pd.DataFrame:

@@ -133,3 +133,24 @@ def test_each_pair_says_what_the_register_made_of_it_and_by_which_rule():
     assert outcome[1].startswith("分开：高于阈值") and "双胞胎和兄弟姐妹规则" in outcome[1]
     assert "两个不同的有效身份证号" in outcome[2]
     assert outcome[3].startswith("同一儿童：低于阈值")
+
+
+def test_a_placeholder_kept_apart_between_twins_says_so():
+    import pandas as pd
+
+    from linkage.publish.match_report import register_outcome
+
+    pairs = pd.DataFrame(
+        {
+            "unique_id_l": ["a", "b"],
+            "unique_id_r": ["m", "m"],
+            "match_probability": [0.999, 0.999],
+            "id_number_l": [None, None],
+            "id_number_r": [None, None],
+        }
+    )
+    members = pd.DataFrame(
+        {"unique_id": ["a", "b", "m"], "master_id": ["A", "B", "M"], "verification": [None, None, "twins?"]}
+    )
+    outcome = register_outcome(pairs, members, 0.95).tolist()
+    assert all("同性别双胞胎规则" in o and "待实地核实" in o for o in outcome)
