@@ -88,14 +88,8 @@ def _slipped(a: str) -> list[str]:
     """`a` with one slip undone that another slip may then explain: the year one off, month and
     day swapped."""
     year = int(a[:4])
-    out = [f"{year - 1:04d}{a[4:]}", f"{year + 1:04d}{a[4:]}"]
-    swapped = f"{a[:4]}-{a[8:10]}-{a[5:7]}"
-    try:
-        dt.date.fromisoformat(swapped)
-        out.append(swapped)
-    except ValueError:
-        pass
-    return [v for v in out if _valid(v)]
+    candidates = [f"{year - 1:04d}{a[4:]}", f"{year + 1:04d}{a[4:]}", f"{a[:4]}-{a[8:10]}-{a[5:7]}"]
+    return [v for v in candidates if _valid(v)]
 
 
 def _valid(day: str) -> bool:
