@@ -120,9 +120,9 @@ def register_outcome(pairs: pd.DataFrame, members: pd.DataFrame, threshold: floa
     out[~same & above & two_ids] = "分开：高于阈值，但两个不同的有效身份证号（规则）"
     out[~same & above & ~two_ids] = "分开：高于阈值，但姓名、性别或出生日期不可能是同一儿童（双胞胎和兄弟姐妹规则）"
     if "verification" in members:
-        listed = members.set_index("unique_id")["verification"].notna()
-        ambiguous = pairs["unique_id_l"].map(listed).fillna(False) | pairs["unique_id_r"].map(listed).fillna(False)
-        out[~same & above & ~two_ids & ambiguous.astype(bool)] = (
+        listed = members.loc[members["verification"].notna(), "unique_id"]
+        ambiguous = pairs["unique_id_l"].isin(listed) | pairs["unique_id_r"].isin(listed)
+        out[~same & above & ~two_ids & ambiguous] = (
             "分开：高于阈值，但无正式姓名的记录同样符合两名儿童（同性别双胞胎规则），待实地核实"
         )
     return out
