@@ -3,7 +3,7 @@
 For each size, in a fresh process (so that peak memory is that size's own): generate synthetic
 feeds once (cached in data/bench/<records>/), run the chain of stages of `linkage.pipeline` on them
 as the flow does (without Prefect's server), and print each stage's wall time and peak resident
-memory. In the same process it then times the bare Splink work on the same standardised records
+memory (this process's with its worker processes'). In the same process it then times the bare Splink work on the same standardised records
 (training and prediction, nothing of ours around them), and prints every time beside its ratio
 to that baseline, so figures from machines of different speed can be compared.
 
@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -28,14 +30,38 @@ AS_OF = dt.date(2026, 6, 30)
 BENCH_DATA = Path("data/bench")
 
 
-def _rss_bytes() -> int:
-    """This process's resident memory now, from /proc (Linux)."""
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * 4096
+def _descendants(pid: int) -> list[int]:
+    """The processes started by `pid`, and theirs (the ledgers' writers), from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended while being read
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        kids = children.get(todo.pop(), [])
+        found += kids
+        todo += kids
+    return found
+
+
+def _rss_bytes(pids: list[int] | None = None) -> int:
+    """Resident memory now of this process and `pids` (Linux)."""
+    total = 0
+    for pid in [os.getpid(), *(pids or [])]:
+        try:
+            with open(f"/proc/{pid}/statm") as statm:
+                total += int(statm.read().split()[1]) * 4096
+        except OSError:  # the process has ended
+            continue
+    return total
 
 
 class PeakMemory(StageObserver):
-    """Samples resident memory every 20 ms; `finished` records the peak since the stage began."""
+    """Samples resident memory (this process's and its workers') every 50 ms; `finished` records
+    the peak since the stage began."""
 
     def __init__(self) -> None:
         self.peaks: dict[str, float] = {}
@@ -46,8 +72,13 @@ class PeakMemory(StageObserver):
         self._thread.start()
 
     def _sample(self) -> None:
-        while not self._stop.wait(0.02):
-            self._peak = max(self._peak, _rss_bytes())
+        workers: list[int] = []
+        for n in itertools.count():
+            if self._stop.wait(0.05):
+                return
+            if n % 20 == 0:  # looking through /proc for new workers costs more than reading memory
+                workers = _descendants(os.getpid())
+            self._peak = max(self._peak, _rss_bytes(workers))
 
     def reset(self) -> None:
         self._peak = _rss_bytes()

@@ -16,6 +16,14 @@ class FeedError(Exception):
         # A message may quote what the file holds (its headers, say): never a child's number.
         super().__init__(mask_text(f"{where}: {problem}"))
 
+    def __reduce__(self):
+        # Rebuilt from its parts when it crosses from a worker process (feeds are read in them).
+        return _feed_error, (type(self), self.file, self.problem, self.row, self.field)
+
+
+def _feed_error(kind: type[FeedError], file: str, problem: str, row: int | None, field: str | None) -> FeedError:
+    return kind(file, problem, row=row, field=field)
+
 
 class ConfigError(Exception):
     """A configuration file is missing or malformed."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -21,7 +22,6 @@ import pandas as pd
 
 from linkage.config import FEEDS, Config, FeedMapping
 from linkage.errors import FeedError, FeedsUnusable
-from linkage.ingest.read_feeds import RawFeed, read_feed
 from linkage.link.clustering import cluster_records
 from linkage.link.prediction import ScoredRecords, link_records
 from linkage.publish.city_summary import CITY_FILE
@@ -32,9 +32,9 @@ from linkage.publish.outputs import write_text
 from linkage.publish.run_outputs import write_run_outputs
 from linkage.register.assemble import Register, assemble_register
 from linkage.register.changes import compare_registers
-from linkage.standardise.checked import CheckedFeeds, combine_checked
+from linkage.standardise.checked import CheckedFeed, CheckedFeeds, check_feed, combine_checked
 from linkage.standardise.divisions import DivisionTable, division_table
-from linkage.standardise.prepare import PreparedFeed, prepare_feed
+from linkage.workers import Submit, workers
 
 Progress = Callable[[int, int], None]
 
@@ -86,12 +86,18 @@ def _write_ledgers(
     )
 
 
-READ = Stage("read feeds", read_feed, lambda raw: f"{raw.rows_read} rows", io=True, item=lambda m: m.feed)
-PREPARE = Stage(
-    "validate and standardise",
-    prepare_feed,
-    lambda p: f"{p.rows_kept} kept, {p.rows_quarantined} quarantined",
-    item=lambda raw: raw.feed,
+def _check_feed(
+    mapping: FeedMapping, folder: Path, config: Config, divisions: DivisionTable, as_of: dt.date, submit: Submit
+) -> CheckedFeed:
+    return submit(check_feed, mapping, folder, config, divisions, as_of).result()
+
+
+CHECK = Stage(
+    "read, validate and standardise",
+    _check_feed,
+    lambda f: f"{f.prepared.rows_read} read, {f.prepared.rows_kept} kept, {f.prepared.rows_quarantined} quarantined",
+    io=True,
+    item=lambda m: m.feed,
 )
 COMBINE = Stage(
     "combine feeds",
@@ -120,8 +126,7 @@ WRITE_FEEDBACK = Stage(
 )
 
 STAGES: tuple[Stage, ...] = (
-    READ,
-    PREPARE,
+    CHECK,
     COMBINE,
     LINK,
     CLUSTER,
@@ -182,14 +187,17 @@ class StageRunner:
         return stage.run(*args, **kwargs)
 
     def call_each(self, stage: Stage, items: Sequence[Any], args: tuple) -> list[Any]:
-        """Run the stage on every item, returning each result or the FeedError it raised."""
-        outcomes: list[Any] = []
-        for item in items:
-            try:
-                outcomes.append(stage.run(item, *args))
-            except FeedError as exc:
-                outcomes.append(exc)
-            self.observer.advanced(stage.name, len(outcomes), len(items))
+        """Run the stage on every item at once, one thread each (as the flow runs them as parallel
+        tasks), returning each result or the FeedError it raised."""
+        with ThreadPoolExecutor(max_workers=max(1, len(items))) as threads:
+            futures = [threads.submit(stage.run, item, *args) for item in items]
+            outcomes: list[Any] = []
+            for future in futures:
+                try:
+                    outcomes.append(future.result())
+                except FeedError as exc:
+                    outcomes.append(exc)
+                self.observer.advanced(stage.name, len(outcomes), len(items))
         return outcomes
 
     def _start(self, stage: Stage) -> float:
@@ -214,9 +222,19 @@ def check_feeds(
     runner = runner or StageRunner()
     divisions = divisions or division_table(config)
     mappings: list[FeedMapping] = [config.feeds[f] for f in FEEDS]
-    raws: list[RawFeed] = runner.each(READ, mappings, Path(folder))
-    prepared: list[PreparedFeed] = runner.each(PREPARE, raws, config, divisions, as_of)
-    return runner(COMBINE, raws, prepared)
+    folder = Path(folder)
+    with workers(_feed_bytes(folder, mappings) >= PARALLEL_FROM_BYTES) as submit:
+        feeds: list[CheckedFeed] = runner.each(CHECK, mappings, folder, config, divisions, as_of, submit)
+    return runner(COMBINE, feeds)
+
+
+# Below this much feed data, starting worker processes costs more than checking feeds in parallel saves.
+PARALLEL_FROM_BYTES = 20_000_000
+
+
+def _feed_bytes(folder: Path, mappings: list[FeedMapping]) -> int:
+    files = [folder / m.file for m in mappings]
+    return sum(f.stat().st_size for f in files if f.is_file())
 
 
 def build_register(

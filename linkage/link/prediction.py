@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -46,5 +47,9 @@ def link_records(
     trained = settings is None
     if settings is None:
         settings, changes = train_model(records, config.model, labelled_pairs(decisions, records))
+        gc.collect()
     pairs = score_pairs(linker_for(records, settings, config.model.engine))
+    # A Splink linker keeps its database connection in reference cycles, which Python collects
+    # only now and then: at a million records, over a GiB would stay held through every later stage.
+    gc.collect()
     return ScoredRecords(records, settings, pairs, trained, changes)

@@ -4,11 +4,8 @@ frozen headers, filters, column widths, dates as dates, ID numbers and phones as
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
-from multiprocessing import get_context
+from collections.abc import Callable
+from concurrent.futures import Future, as_completed
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +19,7 @@ from linkage.publish.outputs import replaced_when_done
 from linkage.register.care import care_gaps
 from linkage.register.changes import Changes
 from linkage.standardise.divisions import DivisionTable
+from linkage.workers import workers
 
 MAX_WIDTH = 60
 EXCEL_CELL_LIMIT = 32_767
@@ -184,29 +182,6 @@ def write_workbook(sheets: list[Sheet], path: Path, title: str = "", charts: lis
 PARALLEL_FROM_CELLS = 500_000
 
 
-def _written_now(write: Callable[..., Path], *args: Any) -> Future:
-    """`write(*args)` run here and now, as a finished future."""
-    future: Future = Future()
-    try:
-        future.set_result(write(*args))
-    except Exception as exc:  # noqa: BLE001 - handed to whoever asks for the result, as a pool would
-        future.set_exception(exc)
-    return future
-
-
-@contextmanager
-def _workbook_writers(cells: int) -> Iterator[Callable[..., Future]]:
-    """A `submit(write, *args)` that writes workbooks in worker processes, one per core (writing
-    cells is pure Python, so threads would not help), or here when the ledgers are small."""
-    workers = min(2, os.cpu_count() or 1)
-    if cells < PARALLEL_FROM_CELLS or workers < 2:
-        yield _written_now
-        return
-    # spawn, not fork: the run holds DuckDB's and Prefect's threads, which a fork would not carry over
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        yield pool.submit
-
-
 def ledger_file_name(code: str, name: str) -> str:
     """e.g. 410402_新华区_流动儿童台账.xlsx"""
     return f"{code}_{name}_流动儿童台账.xlsx"
@@ -231,7 +206,7 @@ def write_ledgers(
     units = county_units(config, base)
     written: dict[str, Future] = {}
     index: dict[str, dict] = {}
-    with _workbook_writers(len(base) * len(base.columns)) as submit:
+    with workers(len(base) * len(base.columns) >= PARALLEL_FROM_CELLS) as submit:
         for code, name in units:
             sheets = county_ledger(base, gaps, code, config.ledger.column_meanings, config.ledger.fill_in, changes)
             title = f"{name}流动儿童工作台账　参考日{as_of:%Y年%m月%d日}"

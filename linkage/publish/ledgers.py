@@ -259,18 +259,19 @@ def _summary(children: pd.DataFrame, gaps: pd.DataFrame) -> pd.DataFrame:
 
 def change_sheets(changes: Changes | None, base: pd.DataFrame, county: str) -> list[Sheet]:
     """新增儿童, 离开儿童 and 信息变化 of one county (empty, with their headers, without a previous run)."""
-    people = base.set_index("主索引号")[["姓名", "性别", "出生日期"]]
     new = changes.new if changes else pd.DataFrame(columns=["master_id", "county", "kind"])
     gone = changes.gone if changes else pd.DataFrame(columns=["master_id", "county", "reason", "name"])
     changed = changes.changed if changes else pd.DataFrame(columns=["master_id", "county", "detail", "before", "after"])
     new = new[new["county"] == county].rename(columns={"master_id": "主索引号", "kind": "新增类型"})
+    changed = changed[changed["county"] == county]
+    # Only the children these sheets name: indexing every child of the city, county by county, was slow.
+    named = base["主索引号"].isin(new["主索引号"]) | base["主索引号"].isin(changed["master_id"])
+    people = base.loc[named, ["主索引号", "姓名", "性别", "出生日期"]].set_index("主索引号")
     new = new.join(people, on="主索引号")
     gone = gone[gone["county"] == county].rename(
         columns={"master_id": "主索引号", "reason": "离开原因", "name": "姓名"}
     )
-    changed = changed[changed["county"] == county].rename(
-        columns={"master_id": "主索引号", "detail": "变化项", "before": "原值", "after": "新值"}
-    )
+    changed = changed.rename(columns={"master_id": "主索引号", "detail": "变化项", "before": "原值", "after": "新值"})
     changed = changed.join(people[["姓名"]], on="主索引号")
 
     def numbered(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

@@ -15,7 +15,7 @@ def _in_age(ages: pd.Series, low: int, high: int) -> pd.Series:
 
 
 def _held_by(register: pd.DataFrame, feed: str) -> pd.Series:
-    return register["feeds"].fillna("").str.split(",").map(lambda feeds: feed in feeds)
+    return ("," + register["feeds"].fillna("") + ",").str.contains(f",{feed},", regex=False)
 
 
 def care_gaps(register: pd.DataFrame, rules: CareRules) -> pd.DataFrame:

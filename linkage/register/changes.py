@@ -33,46 +33,50 @@ def _ledgered(register: pd.DataFrame) -> pd.DataFrame:
 def new_children(previous: pd.DataFrame, current: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     """One row per child in a county's ledger now that was not in it last time, and how it came."""
     before, now = _ledgered(previous), _ledgered(current)
-    known = previous.set_index("master_id")
-    rows = []
-    for master, child in now.iterrows():
-        county = child["residence_county"]
-        if master in before.index and before.at[master, "residence_county"] == county:
-            continue
-        if master in before.index:
-            kind = f"由{policy.counties.get(before.at[master, 'residence_county'], '其他地方')}迁入"
-        elif master in known.index:
-            kind = f"上期为“{known.at[master, 'status_label']}”，本期为流动儿童"
-        else:
-            kind = "本期新出现"
-        rows.append((master, county, kind))
-    return pd.DataFrame(rows, columns=NEW_COLUMNS)
+    county = now["residence_county"]
+    ledgered_before = pd.Series(now.index.isin(before.index), index=now.index)
+    was = before["residence_county"].reindex(now.index)
+    came = now.index[~(ledgered_before & was.eq(county)).to_numpy()]
+    moved = ledgered_before.loc[came]
+    known = previous.drop_duplicates("master_id").set_index("master_id")["status_label"].reindex(came)
+    seen = pd.Series(came.isin(previous["master_id"]), index=came)
+    kind = (
+        was.loc[came]
+        .map(lambda c: f"由{policy.counties.get(c, '其他地方')}迁入")
+        .where(moved, ("上期为“" + known.astype(str) + "”，本期为流动儿童").where(seen, "本期新出现"))
+    )
+    return pd.DataFrame({"master_id": came, "county": county.loc[came].to_numpy(), "kind": kind.to_numpy()})
 
 
 def children_gone(previous: pd.DataFrame, current: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     """One row per child in a county's ledger last time that is not in it now, with the reason:
     no department holds it any more; it turned 16; it lives in another county of the city (named);
     its household registration moved here; or another change of status."""
-    before, now = _ledgered(previous), current.set_index("master_id")
-    rows = []
-    for master, child in before.iterrows():
-        county = child["residence_county"]
-        if master not in now.index:
-            reason = "各部门名单中均已没有该儿童（可能已离开本市）"
-        else:
-            today = now.loc[master]
-            if today["is_migrant"] and today["residence_county"] == county:
-                continue
-            if today["is_migrant"]:
-                reason = f"现居住在{policy.counties.get(today['residence_county'], '本市其他县区')}"
-            elif today["status"] == "aged_16_or_over":
-                reason = "已满16周岁"
-            elif today["status"] == "local_household":
-                reason = "户籍已迁入本地，不再属于流动儿童"
-            else:
-                reason = f"状态变为“{today['status_label']}”"
-        rows.append((master, county, reason, child.get("name")))
-    return pd.DataFrame(rows, columns=LEFT_COLUMNS)
+    before = _ledgered(previous)
+    today = current.drop_duplicates("master_id").set_index("master_id").reindex(before.index)
+    present = pd.Series(before.index.isin(current["master_id"]), index=before.index)
+    migrant = present & today["is_migrant"].fillna(False).astype(bool)
+    stayed = migrant & today["residence_county"].eq(before["residence_county"])
+    reason = pd.Series(None, index=before.index, dtype=object)
+    reason[~present] = "各部门名单中均已没有该儿童（可能已离开本市）"
+    moved = migrant & ~stayed
+    reason[moved] = today.loc[moved, "residence_county"].map(
+        lambda c: f"现居住在{policy.counties.get(c, '本市其他县区')}"
+    )
+    other = present & ~migrant
+    reason[other] = "状态变为“" + today.loc[other, "status_label"].astype(str) + "”"
+    reason[other & today["status"].eq("aged_16_or_over")] = "已满16周岁"
+    reason[other & today["status"].eq("local_household")] = "户籍已迁入本地，不再属于流动儿童"
+    gone = ~stayed
+    names = before["name"] if "name" in before else pd.Series(None, index=before.index, dtype=object)
+    return pd.DataFrame(
+        {
+            "master_id": before.index[gone.to_numpy()],
+            "county": before.loc[gone, "residence_county"].to_numpy(),
+            "reason": reason[gone].to_numpy(),
+            "name": names[gone].to_numpy(),
+        }
+    )
 
 
 def details_changed(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
@@ -81,15 +85,28 @@ def details_changed(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFra
     before, now = _ledgered(previous), _ledgered(current)
     both = now.index.intersection(before.index)
     both = both[(now.loc[both, "residence_county"] == before.loc[both, "residence_county"]).to_numpy()]
-    rows = []
+    parts = []
     for column, label in DETAILS.items():
         if column not in now.columns or column not in before.columns:
             continue
         old, new = before.loc[both, column], now.loc[both, column]
-        differs = ~((old == new) | (old.isna() & new.isna()))
-        for master in both[differs.to_numpy()]:
-            rows.append((master, now.at[master, "residence_county"], label, old[master], new[master]))
-    return pd.DataFrame(rows, columns=CHANGED_COLUMNS)
+        differs = (~((old == new) | (old.isna() & new.isna()))).to_numpy()
+        changed = both[differs]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "master_id": changed,
+                    "county": now.loc[changed, "residence_county"].to_numpy(),
+                    "detail": label,
+                    "before": old[differs].to_numpy(),
+                    "after": new[differs].to_numpy(),
+                },
+                columns=CHANGED_COLUMNS,
+            ).astype(object)
+        )
+    if not parts:
+        return pd.DataFrame(columns=CHANGED_COLUMNS)
+    return pd.concat(parts, ignore_index=True)
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,11 @@ import datetime as dt
 from collections.abc import Callable
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from linkage.config import Policy
+from linkage.standardise.values import map_unique
 
 STATUS_FACTS = (
     "birth_date",
@@ -55,62 +57,115 @@ def decide_status(
     residence_county, residence_legal_county and earliest_local_date (or away_since, the
     earliest evidence of living outside the household county, where known). `place_name` names a
     county code anywhere in China for the reason (the city's own units are named regardless)."""
-
-    def named(code: str) -> str:
-        return policy.counties.get(code) or (place_name(code) if place_name else None) or code
-
-    birth = child.get("birth_date")
-    if birth is None or not _present(birth):
-        return "undecided", "无出生日期，无法判断年龄"
-    if birth > as_of:
-        # A feed exported after the reference date holds the babies born since: not yet in scope.
-        return "born_after_reference_date", f"{birth:%Y-%m-%d}出生，晚于本期参考日{as_of:%Y-%m-%d}，下期再计"
-    if as_of >= sixteenth_birthday(birth, policy.max_age_years):
-        return "aged_16_or_over", f"{birth:%Y-%m-%d}出生，参考日已满{policy.max_age_years}周岁"
-    home = child.get("household_county")
-    if home is None or not _present(home):
-        return "undecided", "各部门记录均无法确定户籍地"
-    county, legal = child.get("residence_county"), child.get("residence_legal_county")
-    if county is None or not _present(county):
-        return "undecided", "无法确定居住县区"
-    legal = legal if _present(legal) else None
-    if home == legal or home == county:
-        return "local_household", f"户籍地与居住地同为{named(home)}"
-    if home in policy.exempt_group and (county in policy.exempt_group or (legal or "") in policy.exempt_group):
-        return "exempt_move", (f"户籍{named(home)}，居住{named(county)}，同属市区免计范围")
-    # A zone township whose legal county is not configured: undecidable only if that county
-    # could be the household's own.
-    if county in policy.zones and legal is None and home in policy.zone_legal_counties:
-        return "undecided", (f"居住乡镇属{policy.counties[county]}，尚不能确定其所属县区，可能与户籍地同属一县")
-    earliest = child.get("away_since")
-    earliest = earliest if _present(earliest) else child.get("earliest_local_date")
-    if earliest is None or not _present(earliest):
-        return "undecided", "各部门记录均无本地居住起始日期"
-    cutoff = months_before(as_of, policy.min_months_resident)
-    if earliest > cutoff:
-        return "under_six_months", f"最早本地记录{earliest:%Y-%m-%d}，不满{policy.min_months_resident}个月"
-    return "migrant", (
-        f"户籍{named(home)}，居住{named(county)}，自{earliest:%Y-%m-%d}起在本地居住满{policy.min_months_resident}个月"
-    )
+    one = pd.DataFrame([{fact: child.get(fact) for fact in STATUS_FACTS}])
+    decided = decide_statuses(one, as_of, policy, place_name)
+    return decided.at[0, "status"], decided.at[0, "status_reason"]
 
 
-def _present(value: object) -> bool:
-    return value is not None and value == value and value is not pd.NaT
+def _dates(values: pd.Series) -> pd.Series:
+    """Dates (or missing values of any kind) as datetime64, for comparing whole columns at once."""
+    return pd.to_datetime(values.astype(object).where(values.notna(), None))
+
+
+def _texts(values: pd.Series) -> pd.Series:
+    """Codes as text, every kind of missing value as None."""
+    return values.astype(object).where(values.notna(), None)
 
 
 def decide_statuses(
     register: pd.DataFrame, as_of: dt.date, policy: Policy, place_name: Callable[[str], str | None] | None = None
 ) -> pd.DataFrame:
-    """`register` with status, status_reason, is_migrant and age_years added (a new frame)."""
-    facts = register[[c for c in STATUS_FACTS if c in register.columns]]
-    decided = [decide_status(row, as_of, policy, place_name) for row in facts.to_dict("records")]
-    out = register.copy()
-    out["status"] = [d[0] for d in decided]
-    out["status_label"] = out["status"].map(STATUS_LABELS)
-    out["status_reason"] = [d[1] for d in decided]
-    out["is_migrant"] = out["status"] == "migrant"
-    out["age_years"] = [
-        (as_of.year - b.year - ((as_of.month, as_of.day) < (b.month, b.day))) if _present(b) else None
-        for b in out["birth_date"]
+    """`register` with status, status_reason, is_migrant and age_years added (a new frame). The
+    rules are tried in order for every child at once; the first that applies decides (see
+    `decide_status` for one child)."""
+    facts = register.reindex(columns=list(STATUS_FACTS))
+    months = policy.min_months_resident
+
+    def named(codes: pd.Series) -> pd.Series:
+        return map_unique(codes, lambda c: policy.counties.get(c) or (place_name(c) if place_name else None) or c)
+
+    def day(dates: pd.Series) -> pd.Series:
+        return map_unique(dates, lambda d: f"{d:%Y-%m-%d}" if _present(d) else "")
+
+    birth_value = facts["birth_date"]
+    birth = _dates(birth_value)
+    sixteenth = _dates(
+        map_unique(birth_value, lambda b: sixteenth_birthday(b, policy.max_age_years) if _present(b) else None)
+    )
+    home, county, legal = (
+        _texts(facts["household_county"]),
+        _texts(facts["residence_county"]),
+        _texts(facts["residence_legal_county"]),
+    )
+    away = facts["away_since"].where(facts["away_since"].notna(), facts["earliest_local_date"])
+    earliest = _dates(away)
+    reference = pd.Timestamp(as_of)
+    cutoff = pd.Timestamp(months_before(as_of, months))
+    exempt = policy.exempt_group
+    # (applies, status, reason): tried in order, the first that applies decides. A reason is a
+    # text, or a function worded only for the children it decides.
+    rules = [
+        (birth.isna(), "undecided", "无出生日期，无法判断年龄"),
+        (
+            birth > reference,
+            "born_after_reference_date",
+            lambda i: day(birth_value[i]) + f"出生，晚于本期参考日{as_of:%Y-%m-%d}，下期再计",
+        ),
+        (
+            reference >= sixteenth,
+            "aged_16_or_over",
+            lambda i: day(birth_value[i]) + f"出生，参考日已满{policy.max_age_years}周岁",
+        ),
+        (home.isna(), "undecided", "各部门记录均无法确定户籍地"),
+        (county.isna(), "undecided", "无法确定居住县区"),
+        ((home == legal) | (home == county), "local_household", lambda i: "户籍地与居住地同为" + named(home[i])),
+        (
+            home.isin(exempt) & (county.isin(exempt) | legal.isin(exempt)),
+            "exempt_move",
+            lambda i: "户籍" + named(home[i]) + "，居住" + named(county[i]) + "，同属市区免计范围",
+        ),
+        # A zone township whose legal county is not configured: undecidable only if that county
+        # could be the household's own.
+        (
+            county.isin(policy.zones) & legal.isna() & home.isin(policy.zone_legal_counties),
+            "undecided",
+            lambda i: "居住乡镇属" + county[i].map(policy.counties) + "，尚不能确定其所属县区，可能与户籍地同属一县",
+        ),
+        (earliest.isna(), "undecided", "各部门记录均无本地居住起始日期"),
+        (earliest > cutoff, "under_six_months", lambda i: "最早本地记录" + day(away[i]) + f"，不满{months}个月"),
+        (
+            pd.Series(True, index=facts.index),
+            "migrant",
+            lambda i: (
+                "户籍"
+                + named(home[i])
+                + "，居住"
+                + named(county[i])
+                + "，自"
+                + day(away[i])
+                + f"起在本地居住满{months}个月"
+            ),
+        ),
     ]
+    applies = [a.fillna(False).to_numpy(dtype=bool) for a, _, _ in rules]
+    rule = np.select(applies, np.arange(len(rules)), default=len(rules) - 1)
+    status = np.array([label for _, label, _ in rules], dtype=object)[rule]
+    reason = pd.Series(None, index=facts.index, dtype=object)
+    for n, (_, _, why) in enumerate(rules):
+        decided = rule == n
+        if decided.any():
+            reason[decided] = why(decided).to_numpy() if callable(why) else why
+    out = register.copy()
+    out["status"] = status
+    out["status_label"] = out["status"].map(STATUS_LABELS)
+    out["status_reason"] = reason.to_numpy()
+    out["is_migrant"] = out["status"] == "migrant"
+    out["age_years"] = map_unique(
+        birth_value,
+        lambda b: (as_of.year - b.year - ((as_of.month, as_of.day) < (b.month, b.day))) if _present(b) else None,
+    ).to_numpy(dtype=float)
     return out
+
+
+def _present(value: object) -> bool:
+    return value is not None and value == value and value is not pd.NaT

@@ -44,7 +44,7 @@ def assign_master_ids(
         .sort_values(["votes", "previous_id"], ascending=[False, True])
     )
     sizes = merged.groupby("cluster_key").size()
-    wanted = {key: list(group["previous_id"]) for key, group in votes.groupby("cluster_key", sort=False)}
+    wanted = votes.groupby("cluster_key", sort=False)["previous_id"].agg(list).to_dict()
     inherited: dict[str, str] = {}
     taken: set[str] = set()
     # Biggest clusters choose first, so a child split in two keeps its ID in the larger part.
@@ -60,13 +60,14 @@ def assign_master_ids(
         .sort_values(["cluster_key", "anchor"])
         .drop_duplicates("cluster_key")
         .set_index("cluster_key")["anchor"]
+        .to_dict()
     )
     out = []
     for key in sizes.index:
         if key in inherited:
             out.append((key, inherited[key]))
             continue
-        minted = mint_master_id("id:" + id_anchor[key] if key in id_anchor.index else "rec:" + key)
+        minted = mint_master_id("id:" + id_anchor[key] if key in id_anchor else "rec:" + key)
         while minted in taken or minted in issued:
             minted = mint_master_id(minted)
         taken.add(minted)

@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
-from linkage.ingest.read_feeds import RawFeed
+from linkage.config import Config, FeedMapping
+from linkage.ingest.read_feeds import RawFeed, read_feed
 from linkage.ingest.validate import ExpectationOutcome
 from linkage.privacy import mask_text
-from linkage.standardise.prepare import PreparedFeed, combine, reconciliation
+from linkage.standardise.divisions import DivisionTable
+from linkage.standardise.prepare import PreparedFeed, combine, prepare_feed, reconciliation
+
+
+@dataclass
+class CheckedFeed:
+    """One feed after the data path: its file, counts and problems (`raw`, without the raw rows)
+    and its kept rows standardised, with the rest in quarantine (`prepared`)."""
+
+    raw: RawFeed
+    prepared: PreparedFeed
+
+
+def check_feed(
+    mapping: FeedMapping, folder: Path, config: Config, divisions: DivisionTable, as_of: dt.date
+) -> CheckedFeed:
+    """Read one feed, validate it, quarantine its bad rows and standardise the rest. Raises
+    FeedError when the feed cannot be used at all (see `read_feed`)."""
+    raw = read_feed(mapping, folder)
+    return CheckedFeed(raw.without_rows(), prepare_feed(raw, config, divisions, as_of))
 
 
 @dataclass
@@ -32,14 +54,14 @@ class CheckedFeeds:
         return [p for raw in self.raw for p in raw.problems]
 
 
-def combine_checked(raws: list[RawFeed], prepared: list[PreparedFeed]) -> CheckedFeeds:
-    """Bring feeds read and prepared one by one (in parallel, say) into one checked set.
+def combine_checked(feeds: list[CheckedFeed]) -> CheckedFeeds:
+    """Bring feeds checked one by one (in parallel, say) into one checked set.
     Raises ContractBroken if the combined standardised table breaks its contract."""
-    standardised, quarantine, issues, outcomes = combine(prepared)
+    standardised, quarantine, issues, outcomes = combine([f.prepared for f in feeds])
     # The combined table is the one later stages read: the per-feed rows are let go.
     return CheckedFeeds(
-        [p.without_rows() for p in prepared],
-        [r.without_rows() for r in raws],
+        [f.prepared.without_rows() for f in feeds],
+        [f.raw.without_rows() for f in feeds],
         standardised,
         quarantine,
         issues,

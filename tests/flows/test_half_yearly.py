@@ -118,7 +118,7 @@ def test_io_tasks_retry_io_errors_but_not_bad_input():
     from flows.half_yearly import _transient, stage_task
     from linkage.errors import FeedError
 
-    assert stage_task(pipeline.READ).retries == 2 and stage_task(pipeline.WRITE_LEDGERS).retries == 2
+    assert stage_task(pipeline.CHECK).retries == 2 and stage_task(pipeline.WRITE_LEDGERS).retries == 2
     assert stage_task(pipeline.LINK).retries == 0
     assert _transient(None, None, _FailedState(OSError("share not mounted"))) is True
     assert _transient(None, None, _FailedState(FeedError("police.csv", "file not found"))) is False

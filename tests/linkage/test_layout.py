@@ -12,6 +12,7 @@ RANK = {
     "periods": 0,
     "frames": 0,
     "reference": 0,
+    "workers": 0,
     "ingest": 1,
     "standardise": 2,
     "link": 3,

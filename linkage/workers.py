@@ -1,0 +1,37 @@
+"""Worker processes for the pieces of a stage that do not depend on each other (the four feeds,
+the county workbooks). Reading, standardising and writing cells are pure Python, so threads
+would share one core; a process per core uses them all."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from multiprocessing import get_context
+from typing import Any
+
+Submit = Callable[..., Future]
+
+
+def run_here(fn: Callable[..., Any], *args: Any) -> Future:
+    """`fn(*args)` run here and now, as a finished future."""
+    future: Future = Future()
+    try:
+        future.set_result(fn(*args))
+    except Exception as exc:  # noqa: BLE001 - handed to whoever asks for the result, as a pool would
+        future.set_exception(exc)
+    return future
+
+
+@contextmanager
+def workers(parallel: bool, most: int = 2) -> Iterator[Submit]:
+    """A `submit(fn, *args)` returning a future: in up to `most` worker processes, one per core,
+    when `parallel` (the work is large enough to be worth starting them), else here and now."""
+    count = min(most, os.cpu_count() or 1)
+    if not parallel or count < 2:
+        yield run_here
+        return
+    # spawn, not fork: the run holds DuckDB's and Prefect's threads, which a fork would not carry over
+    with ProcessPoolExecutor(max_workers=count, mp_context=get_context("spawn")) as pool:
+        yield pool.submit
