@@ -180,10 +180,13 @@ _FACTS = (
 class _Clusters:
     def __init__(self, records: pd.DataFrame, apart: dict[str, set[str]] | None = None):
         self.apart = apart or {}  # records people decided are not one child
-        facts = records[["unique_id", *_FACTS]].astype(object).where(records[["unique_id", *_FACTS]].notna(), None)
-        facts["is_placeholder"] = records["is_placeholder"].astype(bool).to_numpy()
-        facts["feed"] = records["unique_id"].str.split(":").str[0].to_numpy()
-        self.facts = {row["unique_id"]: row for row in facts.to_dict("records")}
+        uids = records["unique_id"].tolist()
+        columns = {c: records[c].astype(object).where(records[c].notna(), None).tolist() for c in _FACTS}
+        columns["is_placeholder"] = records["is_placeholder"].astype(bool).tolist()
+        columns["feed"] = [uid.split(":", 1)[0] for uid in uids]
+        names = ["unique_id", *columns]
+        # One dict per record, built from the columns' lists (far faster than DataFrame.to_dict).
+        self.facts = {row[0]: dict(zip(names, row, strict=True)) for row in zip(uids, *columns.values(), strict=True)}
         self.parent = {uid: uid for uid in self.facts}
         self.members = {uid: [uid] for uid in self.facts}
 

@@ -6,8 +6,11 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from linkage.privacy import mask_id, mask_numbers, mask_phone
+from linkage.privacy import has_unmasked_number, mask_id, mask_numbers, mask_phone
+from linkage.standardise.values import map_unique
 
 __all__ = ["mask_id", "mask_phone", "masked"]
 
@@ -27,27 +30,51 @@ def _mask_any(value: object) -> object:
     return value
 
 
-def _may_hold_numbers(values: pd.Series) -> bool:
-    """Whether any text in the column (or in its lists) has a run of seven digits."""
+def _holds_numbers(values: pd.Series) -> bool:
+    """Whether any text in the column (or in its lists) quotes an ID number or a phone. Each
+    distinct text is looked at once, and only those with a run of seven digits closely."""
     if values.dtype != object and not pd.api.types.is_string_dtype(values):
         return False
     present = values.dropna()
-    if values.dtype == object and present.map(lambda v: isinstance(v, (list, tuple, np.ndarray))).any():
-        present = present.explode().dropna()
-    return bool(present.astype(str).str.contains(_SEVEN_DIGITS, regex=True).any())
+    if values.dtype == object and pd.api.types.infer_dtype(present, skipna=True) != "string":
+        lists = present.map(lambda v: isinstance(v, (list, tuple, np.ndarray)))
+        if lists.any():
+            texts = [v for v in present[~lists]] + [v for group in present[lists] for v in group]
+            present = pd.Series(texts, dtype=object).dropna()
+    distinct = pd.Series(present.unique()).astype(str)
+    digits = distinct[distinct.str.contains(_SEVEN_DIGITS, regex=True)]
+    return any(map(has_unmasked_number, digits))
+
+
+def _kept_ends(values: pd.Series, head: int, tail: int) -> pd.Series:
+    """Each text with only its first `head` and last `tail` characters shown (as `mask_id` and
+    `mask_phone` do), a text too short for that all stars: the whole column at once in Arrow."""
+    if not isinstance(values.dtype, pd.StringDtype):
+        return map_unique(values.astype(object), mask_id if (head, tail) == (6, 4) else mask_phone)
+    texts = pa.array(values)
+    star = pa.scalar("*", texts.type)
+    length = pc.utf8_length(texts)
+    hidden = pc.max_element_wise(pc.subtract(length, head + tail), 0)
+    shown = pc.binary_join_element_wise(
+        pc.utf8_slice_codeunits(texts, 0, head),
+        pc.binary_repeat(star, hidden),
+        pc.utf8_slice_codeunits(texts, -tail),
+        pa.scalar("", texts.type),
+    )
+    stars = pc.binary_repeat(star, length)
+    return pd.Series(pc.if_else(pc.less(length, head + tail), stars, shown), index=values.index, dtype=values.dtype)
 
 
 def masked(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of `frame` with every ID and phone column (plain or _l/_r) masked, and any ID or
     phone standing in another text column (a phone typed into the name, say) masked too."""
-    out = frame.copy()
-    done = set()
-    for base, mask in [(c, mask_id) for c in ID_COLUMNS] + [(c, mask_phone) for c in PHONE_COLUMNS]:
+    changed: dict[str, pd.Series] = {}
+    for base, kept in [(c, (6, 4)) for c in ID_COLUMNS] + [(c, (3, 4)) for c in PHONE_COLUMNS]:
         for column in (base, f"{base}_l", f"{base}_r"):
-            if column in out:
-                out[column] = out[column].astype(object).map(mask)
-                done.add(column)
-    for column in out.columns:
-        if column not in done and _may_hold_numbers(out[column]):
-            out[column] = out[column].map(_mask_any)
-    return out
+            if column in frame:
+                changed[column] = _kept_ends(frame[column], *kept)
+    for column in frame.columns:
+        if column not in changed and _holds_numbers(frame[column]):
+            changed[column] = frame[column].map(_mask_any)
+    # Only the masked columns are new; the others are shared with `frame`, not copied.
+    return frame.assign(**changed) if changed else frame.copy(deep=False)
