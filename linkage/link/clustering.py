@@ -482,7 +482,13 @@ def _cluster_constrained(
     decisions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The rules, join by join, for the records of components that hold something to decide."""
-    ids = dict(zip(records["unique_id"], records["id_number"], strict=True))
+    ids = dict(
+        zip(
+            records["unique_id"],
+            records["id_number"].astype(object).where(records["id_number"].notna(), None),
+            strict=True,
+        )
+    )
     placeholder = dict(zip(records["unique_id"], records["is_placeholder"].astype(bool), strict=True))
     same, apart = _decided(decisions, set(ids))
     clusters = _Clusters(records, apart)

@@ -44,6 +44,8 @@ def register_feeds(db_api: DatabaseAPI, records: pd.DataFrame) -> list:
             name = f"feed_{feed}"
             if db_api.table_exists_in_database(name):  # a Spark session keeps an earlier linker's views
                 db_api.delete_table_from_database(name)
+            if not isinstance(db_api, DuckDBAPI):  # Spark reads a column's type from Python values
+                part = part.astype(object).where(part.notna(), None)
             tables.append(db_api.register(part.reset_index(drop=True), table_name=name))
     return tables
 

@@ -101,42 +101,43 @@ def _all_texts(values: pd.Series) -> bool:
     return values.dtype == object and all(isinstance(v, str) for v in values.dropna())
 
 
-def _cell_writer(
-    ws, sheet: Sheet, column: str, date_format, text_format, path: Path
-) -> Callable[[int, int, Any], None]:
-    """How one column's present values are written: dates as dates, texts (IDs and phones among
-    them) as text, other values as numbers. A text longer than a cell holds is an error, since
-    Excel would cut it short without a word."""
+def _too_long(sheet: Sheet, column: str, row: int, text: str, path: Path) -> ValueError:
+    return ValueError(
+        f"{path.name}, sheet {sheet.name}, row {row + 1}, column {column}: "
+        f"{len(text)} characters, more than an Excel cell holds ({EXCEL_CELL_LIMIT})"
+    )
 
-    def as_date(r: int, c: int, value: Any) -> None:
-        if isinstance(value, dt.date):
-            ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), date_format)
-        else:
-            as_number_or_text(r, c, value)
 
-    def as_text(r: int, c: int, value: Any) -> None:
-        value = str(value)
-        if not value.strip():
-            return
-        if len(value) > EXCEL_CELL_LIMIT:
-            raise ValueError(
-                f"{path.name}, sheet {sheet.name}, row {r + 1}, column {column}: "
-                f"{len(value)} characters, more than an Excel cell holds ({EXCEL_CELL_LIMIT})"
-            )
-        ws.write_string(r, c, value, text_format if column in sheet.texts else None)
-
-    def as_number_or_text(r: int, c: int, value: Any) -> None:
-        if isinstance(value, str):
-            as_text(r, c, value)
-        else:
-            ws.write_number(r, c, float(value))
-
+def _column_cells(ws, sheet: Sheet, column: str, date_format, text_format, path: Path) -> tuple[Callable, Any, list]:
+    """How one column is written, prepared for the whole column at once: the worksheet method,
+    the cell format, and each row's value (None where the cell stays empty). Dates as dates,
+    texts (IDs and phones among them) as text, other values as numbers. A text longer than a
+    cell holds is an error, since Excel would cut it short without a word."""
     values = sheet.frame[column]
-    if column in sheet.dates:
-        return as_date
+    present = _present_or_none(values)
+    text_style = text_format if column in sheet.texts else None
+    if column in sheet.dates and all(isinstance(v, dt.date) for v in present if v is not None and v != ""):
+        days = [dt.datetime(v.year, v.month, v.day) if isinstance(v, dt.date) else None for v in present]
+        return ws.write_datetime, date_format, days
     if column in sheet.texts or _all_texts(values):
-        return as_text
-    return as_number_or_text
+        texts = [str(v) if v is not None else None for v in present]
+        texts = [t if t is not None and t.strip() else None for t in texts]
+        for r, t in enumerate(texts, start=1):
+            if t is not None and len(t) > EXCEL_CELL_LIMIT:
+                raise _too_long(sheet, column, r, t, path)
+        return ws.write_string, text_style, texts
+
+    def any_value(r: int, c: int, value: Any, _style: Any) -> None:
+        if isinstance(value, dt.date) and column in sheet.dates:
+            ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), date_format)
+        elif not isinstance(value, str):
+            ws.write_number(r, c, float(value))
+        elif value.strip():
+            if len(value) > EXCEL_CELL_LIMIT:
+                raise _too_long(sheet, column, r, value, path)
+            ws.write_string(r, c, value, text_style)
+
+    return any_value, None, [v if v != "" else None for v in present]
 
 
 def write_workbook(sheets: list[Sheet], path: Path, title: str = "", charts: list[Chart] | None = None) -> Path:
@@ -161,13 +162,16 @@ def write_workbook(sheets: list[Sheet], path: Path, title: str = "", charts: lis
             for c, column in enumerate(frame.columns):
                 ws.set_column(c, c, _width(column, frame[column]), text if column in sheet.texts else None)
             ws.write_row(0, 0, list(frame.columns), header)
-            writers = [_cell_writer(ws, sheet, column, date, text, path) for column in frame.columns]
+            writes, styles, columns = (
+                zip(*(_column_cells(ws, sheet, column, date, text, path) for column in frame.columns), strict=True)
+                if len(frame.columns)
+                else ((), (), ())
+            )
             # Row by row, as the constant-memory writer needs: each row goes to disk when done.
-            columns = [_present_or_none(frame[column]) for column in frame.columns]
             for r, values in enumerate(zip(*columns, strict=True), start=1):
-                for c, (write, value) in enumerate(zip(writers, values, strict=True)):
-                    if value is not None and value != "":
-                        write(r, c, value)
+                for c, value in enumerate(values):
+                    if value is not None:
+                        writes[c](r, c, value, styles[c])
             ws.freeze_panes(1, 0)
             ws.autofilter(0, 0, max(len(frame), 1), max(len(frame.columns) - 1, 0))
             _print_setup(ws, f"{title}　{sheet.name}" if title else sheet.name)
