@@ -3,9 +3,10 @@
 For each size, in a fresh process (so that peak memory is that size's own): generate synthetic
 feeds once (cached in data/bench/<records>/), run the chain of stages of `linkage.pipeline` on them
 as the flow does (without Prefect's server), and print each stage's wall time and peak resident
-memory (this process's with its worker processes'). In the same process it then times the bare Splink work on the same standardised records
-(training and prediction, nothing of ours around them), and prints every time beside its ratio
-to that baseline, so figures from machines of different speed can be compared.
+memory (this process's with its worker processes'). In the same process it then times the bare
+Splink work on the same standardised records (training and prediction, nothing of ours around
+them), and prints every time beside its ratio to that baseline, so figures from machines of
+different speed can be compared.
 
 Usage: python benchmarks/run.py [--records 100000 300000 1000000] [--noise default|hard]
 """

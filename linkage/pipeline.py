@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -34,7 +34,7 @@ from linkage.register.assemble import Register, assemble_register
 from linkage.register.changes import compare_registers
 from linkage.standardise.checked import CheckedFeed, CheckedFeeds, check_feed, combine_checked
 from linkage.standardise.divisions import DivisionTable, division_table
-from linkage.workers import Submit, workers
+from linkage.workers import Submit, per_core, run_here, workers
 
 Progress = Callable[[int, int], None]
 
@@ -86,10 +86,31 @@ def _write_ledgers(
     )
 
 
+@dataclass
+class FeedChecks:
+    """The feeds' checks in worker processes, all started at once in the feeds' order (the stage
+    calls, one thread each, would otherwise hand them to the workers in whatever order their
+    threads ran, and a large feed could wait behind the others), each collected by its feed's
+    stage call. A call with nothing started for its feed (a retry, or no workers) checks it then."""
+
+    submit: Submit
+    started: dict[str, Future] = field(default_factory=dict)
+
+    def start(self, mappings: list[FeedMapping], folder: Path, *args: Any) -> None:
+        """Start every feed's check now, in order."""
+        for mapping in mappings:
+            self.started[mapping.feed] = self.submit(check_feed, mapping, folder, *args)
+
+    def result(self, mapping: FeedMapping, folder: Path, *args: Any) -> CheckedFeed:
+        """The feed's check, started earlier or now."""
+        future = self.started.pop(mapping.feed, None) or self.submit(check_feed, mapping, folder, *args)
+        return future.result()
+
+
 def _check_feed(
-    mapping: FeedMapping, folder: Path, config: Config, divisions: DivisionTable, as_of: dt.date, submit: Submit
+    mapping: FeedMapping, folder: Path, config: Config, divisions: DivisionTable, as_of: dt.date, checks: FeedChecks
 ) -> CheckedFeed:
-    return submit(check_feed, mapping, folder, config, divisions, as_of).result()
+    return checks.result(mapping, folder, config, divisions, as_of)
 
 
 CHECK = Stage(
@@ -223,8 +244,11 @@ def check_feeds(
     divisions = divisions or division_table(config)
     mappings: list[FeedMapping] = [config.feeds[f] for f in FEEDS]
     folder = Path(folder)
-    with workers(_feed_bytes(folder, mappings) >= PARALLEL_FROM_BYTES) as submit:
-        feeds: list[CheckedFeed] = runner.each(CHECK, mappings, folder, config, divisions, as_of, submit)
+    with workers(sum(_file_bytes(folder / m.file) for m in mappings) >= PARALLEL_FROM_BYTES, per_core()) as submit:
+        checks = FeedChecks(submit)
+        if submit is not run_here:
+            checks.start(mappings, folder, config, divisions, as_of)
+        feeds: list[CheckedFeed] = runner.each(CHECK, mappings, folder, config, divisions, as_of, checks)
     return runner(COMBINE, feeds)
 
 
@@ -232,9 +256,8 @@ def check_feeds(
 PARALLEL_FROM_BYTES = 20_000_000
 
 
-def _feed_bytes(folder: Path, mappings: list[FeedMapping]) -> int:
-    files = [folder / m.file for m in mappings]
-    return sum(f.stat().st_size for f in files if f.is_file())
+def _file_bytes(path: Path) -> int:
+    return path.stat().st_size if path.is_file() else 0
 
 
 def build_register(

@@ -24,11 +24,15 @@ def run_here(fn: Callable[..., Any], *args: Any) -> Future:
     return future
 
 
+def per_core(most: int = 2) -> int:
+    """One worker per core, at most `most`."""
+    return min(most, os.cpu_count() or 1)
+
+
 @contextmanager
-def workers(parallel: bool, most: int = 2) -> Iterator[Submit]:
-    """A `submit(fn, *args)` returning a future: in up to `most` worker processes, one per core,
-    when `parallel` (the work is large enough to be worth starting them), else here and now."""
-    count = min(most, os.cpu_count() or 1)
+def workers(parallel: bool, count: int) -> Iterator[Submit]:
+    """A `submit(fn, *args)` returning a future: in `count` worker processes when `parallel` (the
+    work is large enough to be worth starting them) and `count` is two or more, else here and now."""
     if not parallel or count < 2:
         yield run_here
         return

@@ -19,7 +19,7 @@ from linkage.publish.outputs import replaced_when_done
 from linkage.register.care import care_gaps
 from linkage.register.changes import Changes
 from linkage.standardise.divisions import DivisionTable
-from linkage.workers import workers
+from linkage.workers import per_core, workers
 
 MAX_WIDTH = 60
 EXCEL_CELL_LIMIT = 32_767
@@ -210,7 +210,7 @@ def write_ledgers(
     units = county_units(config, base)
     written: dict[str, Future] = {}
     index: dict[str, dict] = {}
-    with workers(len(base) * len(base.columns) >= PARALLEL_FROM_CELLS) as submit:
+    with workers(len(base) * len(base.columns) >= PARALLEL_FROM_CELLS, per_core()) as submit:
         for code, name in units:
             sheets = county_ledger(base, gaps, code, config.ledger.column_meanings, config.ledger.fill_in, changes)
             title = f"{name}流动儿童工作台账　参考日{as_of:%Y年%m月%d日}"
