@@ -219,7 +219,7 @@ def report_sections(
         _section(
             "各部门数据行数",
             "每个部门文件读入的行数 = 保留行数 + 隔离行数，最后一列说明是否全部核对无误。",
-            _table(checked.reconciliation),
+            _table(_in_chinese(checked.reconciliation, config)),
         ),
         _section("隔离原因", "无法使用的行按原因计数；每一行的行号见 quarantine.parquet。", _table(quarantine)),
         _section(

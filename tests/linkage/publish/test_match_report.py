@@ -154,3 +154,11 @@ def test_a_placeholder_kept_apart_between_twins_says_so():
     )
     outcome = register_outcome(pairs, members, 0.95).tolist()
     assert all("同性别双胞胎规则" in o and "待实地核实" in o for o in outcome)
+
+
+def test_the_rows_table_names_the_departments_in_chinese(report, config):
+    from linkage.config import FEEDS
+
+    rows = report.split("<h2>各部门数据行数", 1)[1].split("<h2>", 1)[0]
+    for feed in FEEDS:
+        assert f"<td>{config.texts.feeds[feed]}</td>" in rows and f"<td>{feed}</td>" not in rows
