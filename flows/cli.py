@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib.metadata
+import logging
 import os
 import sys
 import textwrap
@@ -485,6 +486,13 @@ def _interrupted(exc: BaseException) -> bool:
     return False
 
 
+def _quiet_stragglers() -> None:
+    """After a stop asked for, a task thread still finishing (a feed being read) may log once the
+    run's Prefect server is gone: that failure is of no use to anyone and must not print a
+    traceback, so logging's own errors are no longer shown."""
+    logging.raiseExceptions = False
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: runs a subcommand; bad input ends with a one-line error, never a traceback."""
     args = build_parser().parse_args(argv)
@@ -496,10 +504,12 @@ def main(argv: list[str] | None = None) -> int:
         _print_error(str(exc))
         return 2
     except KeyboardInterrupt:
+        _quiet_stragglers()
         _print_error("interrupted; nothing was replaced in the output folder")
         return 130
     except Exception as exc:  # noqa: BLE001 - a bug: one line here, the traceback with --verbose
         if _interrupted(exc):
+            _quiet_stragglers()
             _print_error("interrupted (terminated); nothing was replaced in the output folder")
             return 143
         if args.verbose:
