@@ -97,14 +97,7 @@ class PrefectStages(StageRunner):
             base.with_options(task_run_name=f"{stage.name} {stage.item(item) if stage.item else n}").submit(item, *args)
             for n, item in enumerate(items)
         ]
-        outcomes: list[Any] = []
-        for future in futures:
-            try:
-                outcomes.append(future.result())
-            except FeedError as exc:
-                outcomes.append(exc)
-            self.observer.advanced(stage.name, len(outcomes), len(items))
-        return outcomes
+        return self.collect(stage, futures)
 
 
 class LoggedStages(ProgressLog):

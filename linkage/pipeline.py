@@ -211,14 +211,18 @@ class StageRunner:
         """Run the stage on every item at once, one thread each (as the flow runs them as parallel
         tasks), returning each result or the FeedError it raised."""
         with ThreadPoolExecutor(max_workers=max(1, len(items))) as threads:
-            futures = [threads.submit(stage.run, item, *args) for item in items]
-            outcomes: list[Any] = []
-            for future in futures:
-                try:
-                    outcomes.append(future.result())
-                except FeedError as exc:
-                    outcomes.append(exc)
-                self.observer.advanced(stage.name, len(outcomes), len(items))
+            return self.collect(stage, [threads.submit(stage.run, item, *args) for item in items])
+
+    def collect(self, stage: Stage, futures: Sequence[Any]) -> list[Any]:
+        """Each future's result, or the FeedError it raised, in order, telling the observer as
+        each one is in (any future with `result()`: a thread's, or a Prefect task's)."""
+        outcomes: list[Any] = []
+        for future in futures:
+            try:
+                outcomes.append(future.result())
+            except FeedError as exc:
+                outcomes.append(exc)
+            self.observer.advanced(stage.name, len(outcomes), len(futures))
         return outcomes
 
     def _start(self, stage: Stage) -> float:

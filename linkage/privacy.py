@@ -19,18 +19,29 @@ _NUMBER = re.compile(
 )
 
 
+# Characters left showing at the start and the end of a masked ID number and phone.
+ID_SHOWN = (6, 4)
+PHONE_SHOWN = (3, 4)
+
+
+def keep_ends(value: object, head: int, tail: int) -> object:
+    """A text with only its first `head` and last `tail` characters showing, the rest as stars
+    (all stars when it is too short to show both); anything else as it is."""
+    if not isinstance(value, str):
+        return value
+    if len(value) < head + tail:
+        return "*" * len(value)
+    return value[:head] + "*" * (len(value) - head - tail) + value[-tail:]
+
+
 def mask_id(value: object) -> object:
     """410402********123X: the area code and the last four characters only."""
-    if not isinstance(value, str) or len(value) < 10:
-        return value if not isinstance(value, str) else "*" * len(value)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    return keep_ends(value, *ID_SHOWN)
 
 
 def mask_phone(value: object) -> object:
     """138****5678: the first three and last four digits only."""
-    if not isinstance(value, str) or len(value) < 7:
-        return value if not isinstance(value, str) else "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    return keep_ends(value, *PHONE_SHOWN)
 
 
 def _mask_match(match: re.Match[str]) -> str:

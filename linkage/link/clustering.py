@@ -482,16 +482,10 @@ def _cluster_constrained(
     decisions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The rules, join by join, for the records of components that hold something to decide."""
-    ids = dict(
-        zip(
-            records["unique_id"],
-            records["id_number"].astype(object).where(records["id_number"].notna(), None),
-            strict=True,
-        )
-    )
-    placeholder = dict(zip(records["unique_id"], records["is_placeholder"].astype(bool), strict=True))
-    same, apart = _decided(decisions, set(ids))
+    same, apart = _decided(decisions, set(records["unique_id"]))
     clusters = _Clusters(records, apart)
+    ids = {uid: fact["id_number"] for uid, fact in clusters.facts.items()}
+    placeholder = {uid: fact["is_placeholder"] for uid, fact in clusters.facts.items()}
     strong = pairs[pairs["match_probability"] >= threshold].sort_values("match_weight", ascending=False)
     best_link: dict[str, float] = {}
     notes: dict[str, str] = {}

@@ -9,7 +9,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from linkage.privacy import has_unmasked_number, mask_id, mask_numbers, mask_phone
+from linkage.privacy import (
+    ID_SHOWN,
+    PHONE_SHOWN,
+    has_unmasked_number,
+    keep_ends,
+    mask_id,
+    mask_numbers,
+    mask_phone,
+)
 from linkage.standardise.values import map_unique
 
 __all__ = ["mask_id", "mask_phone", "masked"]
@@ -39,7 +47,7 @@ def _holds_numbers(values: pd.Series) -> bool:
     if values.dtype == object and pd.api.types.infer_dtype(present, skipna=True) != "string":
         lists = present.map(lambda v: isinstance(v, (list, tuple, np.ndarray)))
         if lists.any():
-            texts = [v for v in present[~lists]] + [v for group in present[lists] for v in group]
+            texts = list(present[~lists]) + [v for group in present[lists] for v in group]
             present = pd.Series(texts, dtype=object).dropna()
     distinct = pd.Series(present.unique()).astype(str)
     digits = distinct[distinct.str.contains(_SEVEN_DIGITS, regex=True)]
@@ -47,10 +55,9 @@ def _holds_numbers(values: pd.Series) -> bool:
 
 
 def _kept_ends(values: pd.Series, head: int, tail: int) -> pd.Series:
-    """Each text with only its first `head` and last `tail` characters shown (as `mask_id` and
-    `mask_phone` do), a text too short for that all stars: the whole column at once in Arrow."""
+    """`keep_ends` on every text of the column at once, in Arrow."""
     if not isinstance(values.dtype, pd.StringDtype):
-        return map_unique(values.astype(object), mask_id if (head, tail) == (6, 4) else mask_phone)
+        return map_unique(values.astype(object), lambda v: keep_ends(v, head, tail))
     texts = pa.array(values)
     star = pa.scalar("*", texts.type)
     length = pc.utf8_length(texts)
@@ -69,7 +76,7 @@ def masked(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of `frame` with every ID and phone column (plain or _l/_r) masked, and any ID or
     phone standing in another text column (a phone typed into the name, say) masked too."""
     changed: dict[str, pd.Series] = {}
-    for base, kept in [(c, (6, 4)) for c in ID_COLUMNS] + [(c, (3, 4)) for c in PHONE_COLUMNS]:
+    for base, kept in [(c, ID_SHOWN) for c in ID_COLUMNS] + [(c, PHONE_SHOWN) for c in PHONE_COLUMNS]:
         for column in (base, f"{base}_l", f"{base}_r"):
             if column in frame:
                 changed[column] = _kept_ends(frame[column], *kept)
