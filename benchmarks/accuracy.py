@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from linkage.accuracy import exact_id_members, measure, true_child_of_masters
+from linkage.accuracy import LOST_REASONS, exact_id_members, measure, misses, true_child_of_masters
 from linkage.config import load_config
 from linkage.pipeline import build_register, check_feeds
 from linkage.publish.ledgers import ledger_base
@@ -42,6 +42,15 @@ def run(children: int, noise: str, seed: int) -> None:
         print("  " + line)
     listed = int(reg.members["verification"].notna().sum())
     print(f"  splink model: {listed} placeholder records listed for verification in the field (counted as split)")
+    lost, false = misses(reg.members, reg.pairs, truth_records, truth_children, config.model.match_threshold)
+    print(
+        f"  still missed: {sum(lost.values())} true pairs lost; "
+        + "; ".join(f"{n} {LOST_REASONS[k]}" for k, n in lost.items())
+    )
+    print(
+        f"  wrongly joined: {sum(false.values())} false pairs; "
+        + "; ".join(f"{n} {k}" for k, n in sorted(false.items()))
+    )
     ledger_figures(reg, config, as_of, truth_records)
     baseline = exact_id_members(checked.standardised)
     joined = checked.standardised.merge(baseline[["feed", "row_number", "master_id"]], on=["feed", "row_number"])

@@ -190,7 +190,9 @@ def _review_export(args: argparse.Namespace) -> int:
     from linkage.review import export_review
 
     model = load_config(args.config).model
-    n = export_review(args.run_dir, args.out, model.match_threshold, model.possibly_same_above)
+    n = export_review(
+        args.run_dir, args.out, model.match_threshold, model.possibly_same_above, model.corroborated_above
+    )
     print(
         f"wrote {n} pairs to judge to {args.out}: fill in 判定 (同一儿童 / 不是同一儿童 / 无法判断), then "
         f"childreg review import {args.out} --by NAME"

@@ -94,3 +94,72 @@ def exact_id_members(standardised: pd.DataFrame) -> pd.DataFrame:
             "master_id": key.astype(str),
         }
     )
+
+
+LOST_REASONS = {
+    "listed": "a placeholder record listed for verification (fits two same-sex twins)",
+    "unscored": "never compared (no blocking rule pairs them)",
+    "below": "scored below the threshold",
+    "rule": "kept apart by a rule (two names a department knows, two IDs, dates of birth)",
+}
+
+
+def misses(
+    members: pd.DataFrame,
+    pairs: pd.DataFrame,
+    truth_records: pd.DataFrame,
+    truth_children: pd.DataFrame,
+    threshold: float,
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Why the register misses what it misses. Lost pairs (two records of one child under two
+    masters) counted by the reason their pair did not join: see LOST_REASONS. False pairs (two
+    children's records under one master) counted by how the two children are related (twins,
+    siblings, unrelated) and whether a placeholder-named record made the join."""
+    m = members.merge(truth_records[["feed", "row_number", "child_id"]], on=["feed", "row_number"])
+    listed = set(m.loc[m["verification"].notna(), "unique_id"])
+    score = {}
+    for a, b, p in zip(pairs["unique_id_l"], pairs["unique_id_r"], pairs["match_probability"], strict=True):
+        score[(a, b)] = score[(b, a)] = p
+    lost: dict[str, int] = dict.fromkeys(LOST_REASONS, 0)
+    split = m.groupby("child_id")["master_id"].transform("nunique") > 1
+    for _, child in m[split].groupby("child_id"):
+        rows = list(zip(child["unique_id"], child["master_id"], strict=True))
+        for i, (a, master_a) in enumerate(rows):
+            for b, master_b in rows[i + 1 :]:
+                if master_a == master_b:
+                    continue
+                p = score.get((a, b))
+                reason = (
+                    "listed"
+                    if a in listed or b in listed
+                    else "unscored"
+                    if p is None
+                    else "below"
+                    if p < threshold
+                    else "rule"
+                )
+                lost[reason] += 1
+    family = truth_children.set_index("child_id")["family_id"]
+    twin = truth_children.set_index("child_id")["twin_of"]
+    placeholder = set(pairs.loc[pairs["is_placeholder_l"].astype(bool), "unique_id_l"]) | set(
+        pairs.loc[pairs["is_placeholder_r"].astype(bool), "unique_id_r"]
+    )
+    false: dict[str, int] = {}
+    mixed = m.groupby("master_id")["child_id"].transform("nunique") > 1
+    for _, master in m[mixed].groupby("master_id"):
+        rows = list(zip(master["unique_id"], master["child_id"], strict=True))
+        for i, (a, child_a) in enumerate(rows):
+            for b, child_b in rows[i + 1 :]:
+                if child_a == child_b:
+                    continue
+                kind = (
+                    "twins"
+                    if twin.get(child_a) == child_b
+                    else "siblings"
+                    if family.get(child_a) == family.get(child_b)
+                    else "unrelated"
+                )
+                if a in placeholder or b in placeholder:
+                    kind += ", a placeholder record"
+                false[kind] = false.get(kind, 0) + 1
+    return lost, false

@@ -123,6 +123,7 @@ class ModelConfig(_Settings):
     prediction_blocking: list[list[str]]
     u_max_pairs: float
     possibly_same_above: float = 0.5
+    corroborated_above: float = 0.5
     seed: int
     deterministic_rules: list[list[str]]
     deterministic_recall: float
@@ -246,6 +247,7 @@ class _ModelFile(_Settings):
     ambiguity_margin: float = Field(ge=0)
     uncertain_below: float = Field(gt=0, le=1)
     possibly_same_above: float = Field(default=0.5, gt=0, lt=1)
+    corroborated_above: float = Field(default=0.5, gt=0, le=1)
     prediction_blocking: list[list[str]] = Field(min_length=1)
     training: _Training
     engine: EngineConfig = EngineConfig()

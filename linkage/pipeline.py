@@ -57,7 +57,9 @@ class Stage:
 
 def _cluster(scored: ScoredRecords, config: Config, decisions: pd.DataFrame | None = None) -> pd.DataFrame:
     model = config.model
-    return cluster_records(scored.records, scored.pairs, model.match_threshold, model.ambiguity_margin, decisions)
+    return cluster_records(
+        scored.records, scored.pairs, model.match_threshold, model.ambiguity_margin, decisions, model.corroborated_above
+    )
 
 
 def _write_report(out: Path, checked: CheckedFeeds, register: Register, config: Config, as_of: dt.date) -> Path:

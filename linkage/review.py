@@ -27,9 +27,11 @@ VERDICT_OF = {"同一儿童": "same", "不是同一儿童": "different"}
 FEED_OF = {name: feed for feed, name in FEED_NAMES.items()}  # reads back what the ledger's 来源记录 writes
 
 
-def uncertain_pairs(pairs: pd.DataFrame, members: pd.DataFrame, threshold: float, floor: float) -> pd.DataFrame:
+def uncertain_pairs(
+    pairs: pd.DataFrame, members: pd.DataFrame, threshold: float, floor: float, corroborated_above: float = 1.0
+) -> pd.DataFrame:
     """The pairs worth a person's judgement, strongest first, with what the register made of them."""
-    outcome = register_outcome(pairs, members, threshold)
+    outcome = register_outcome(pairs, members, threshold, corroborated_above)
     near = pairs["match_probability"] >= floor
     worth = (
         (outcome.str.startswith("分开：高于阈值") & ~outcome.str.contains("有效身份证号"))
@@ -53,14 +55,18 @@ def review_sheet(pairs: pd.DataFrame) -> Sheet:
     )
 
 
-def export_review(run_dir: Path, out: Path, threshold: float, floor: float) -> int:
+def export_review(run_dir: Path, out: Path, threshold: float, floor: float, corroborated_above: float = 1.0) -> int:
     """Write the run's uncertain pairs to `out`. Returns how many."""
     run_dir = Path(run_dir)
     for name in ("pairs.parquet", "members.parquet"):
         if not (run_dir / name).is_file():
             raise ConfigError(f"{run_dir}: not a run's output folder (no {name} in it)")
     pairs = uncertain_pairs(
-        pd.read_parquet(run_dir / "pairs.parquet"), pd.read_parquet(run_dir / "members.parquet"), threshold, floor
+        pd.read_parquet(run_dir / "pairs.parquet"),
+        pd.read_parquet(run_dir / "members.parquet"),
+        threshold,
+        floor,
+        corroborated_above,
     )
     write_workbook([review_sheet(pairs)], Path(out), "待判定的记录对：请在“判定”列选择")
     return len(pairs)

@@ -1,168 +1,37 @@
 """From scored pairs to children: constrained clustering.
 
-Pairs at or above the threshold join records, strongest first, but never so that one child holds
-two different valid IDs, or two clearly different real names that no ID vouches for: that is what
-keeps twins and siblings apart even when everything else about them (parents, phone, address,
-household; for twins the date of birth too) agrees and the model's score is high. Records with
-placeholder names (李丽之子, 婴儿) join in a second pass, only where one child fits clearly better
-than any other; a record that fits two children about equally well (same-sex twins) joins
-neither and is listed for verification in the field, unless only one of the two is missing from
-the record's department. A placeholder whose strong pairs reach a child only through another
-placeholder follows it there; placeholders that match only each other are one infant.
+Pairs at or above the threshold join records, strongest first (and so do pairs a little below it
+whose name, date of birth and sex agree), but never so that one child holds records that
+`same_child` says cannot be one child: two different valid IDs, or two real names no ID vouches
+for. That keeps twins and siblings apart even when everything else about them (parents, phone,
+address, household; for twins the date of birth too) agrees and the model's score is high.
+
+Then, in passes over the same strong pairs:
+- records with placeholder names (李丽之子, 婴儿) join the child that fits clearly better than any
+  other; one that fits two children about equally well (same-sex twins) joins neither and is
+  listed for verification in the field, unless only one of the two is missing from the record's
+  department. A placeholder whose strong pairs reach a child only through another placeholder
+  follows it there; placeholders that match only each other are one infant;
+- two children under different real names become one renamed child when no department knows
+  both names (a department that knows two names of one family born on one day knows twins);
+- a named record strongly paired only with a placeholder that joined a child of its name joins
+  that child.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pandas as pd
-from rapidfuzz.distance import Levenshtein
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-
-def within_edits(a: str, b: str, edits: int) -> bool:
-    """At most `edits` insertions, deletions or substitutions apart (rapidfuzz stops counting
-    once the distance passes `edits`)."""
-    return Levenshtein.distance(a, b, score_cutoff=edits) <= edits
-
-
-def _given_syllables(record: dict) -> list[str]:
-    syllables = (record["name_pinyin"] or "").split()
-    return sorted(syllables[len((record["surname_pinyin"] or "").split()) :])
-
-
-def same_name(a: dict, b: dict) -> bool:
-    """Could these two real names be one child's? Equal, homophones, look-alike characters,
-    given-name characters swapped (also when one is written with a homophone), or pinyin at
-    most two letters apart."""
-    if a["name"] == b["name"] or a["name_pinyin"] == b["name_pinyin"] or a["name_shape"] == b["name_shape"]:
-        return True
-    if a["surname_pinyin"] == b["surname_pinyin"] and a["given_sorted"] and a["given_sorted"] == b["given_sorted"]:
-        return True
-    if (
-        a["surname_pinyin"]
-        and a["surname_pinyin"] == b["surname_pinyin"]
-        and _given_syllables(a) == _given_syllables(b)
-    ):
-        return True  # swapped and written with a homophone: 黄萱晨 / 黄晨轩
-    return within_edits(a["name_pinyin"] or "", b["name_pinyin"] or "", 2)
-
-
-def same_id(a: dict, b: dict) -> bool:
-    """The same ID text, or one character apart where one side fails its check digit."""
-    if not a["id_text"] or not b["id_text"]:
-        return False
-    if a["id_text"] == b["id_text"]:
-        return True
-    one_invalid = a["id_number"] is None or b["id_number"] is None
-    return one_invalid and within_edits(a["id_text"], b["id_text"], 1)
-
-
-def close_birth_dates(a: str, b: str, slips: int = 1) -> bool:
-    """Dates of birth that one child's records can show: equal, or `slips` slips apart, a slip
-    being month and day swapped, one digit off, the year typed one off (2019 for 2020), or a day
-    within a month."""
-    if a == b:
-        return True
-    if _one_slip(a, b):
-        return True
-    # Two slips never move the year by more than one.
-    return (
-        slips > 1 and abs(int(a[:4]) - int(b[:4])) <= 1 and any(close_birth_dates(v, b, slips - 1) for v in _slipped(a))
-    )
-
-
-def _one_slip(a: str, b: str) -> bool:
-    if within_edits(a, b, 1):
-        return True
-    if a[4:] == b[4:] and abs(int(a[:4]) - int(b[:4])) == 1:
-        return True
-    if a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
-        return True
-    return abs((dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days) <= 31
-
-
-def _slipped(a: str) -> list[str]:
-    """`a` with one slip undone that another slip may then explain: the year one off, month and
-    day swapped."""
-    year = int(a[:4])
-    candidates = [f"{year - 1:04d}{a[4:]}", f"{year + 1:04d}{a[4:]}", f"{a[:4]}-{a[8:10]}-{a[5:7]}"]
-    return [v for v in candidates if _valid(v)]
-
-
-def _valid(day: str) -> bool:
-    try:
-        dt.date.fromisoformat(day)
-    except ValueError:
-        return False
-    return True
-
-
-def _one_name(a: dict, b: dict) -> bool:
-    """The same real name, as written or as heard, or up to look-alike characters."""
-    return bool(a["name"]) and (
-        a["name"] == b["name"] or a["name_pinyin"] == b["name_pinyin"] or a["name_shape"] == b["name_shape"]
-    )
-
-
-def _given_part(record: dict) -> tuple[str, list[str]]:
-    """The given name's characters and pinyin syllables."""
-    name, surname = record["name"] or "", record["surname_pinyin"] or ""
-    syllables = (record["name_pinyin"] or "").split()
-    surname_syllables = len(surname.split())
-    return name[surname_syllables:], syllables[surname_syllables:]
-
-
-def another_form_of_name(a: dict, b: dict) -> bool:
-    """One child's name as another department may write it: the same given name (or its
-    homophone) under the other parent's surname; or a 小名 made of the given name, 小 and one of
-    its characters or one character doubled (明明, 小明 for 王子明). Two twins' formal names are
-    neither."""
-    given_a, syllables_a = _given_part(a)
-    given_b, syllables_b = _given_part(b)
-    if syllables_a and syllables_a == syllables_b and a["surname_pinyin"] != b["surname_pinyin"]:
-        return True
-    for name, given in ((a["name"] or "", given_b), (b["name"] or "", given_a)):
-        if (
-            len(name) == 2
-            and given
-            and ((name[0] == "小" and name[1] in given) or (name[0] == name[1] and name[0] in given))
-        ):
-            return True
-    return False
-
-
-def can_be_one_child(a: dict, b: dict) -> bool:
-    """False for two records that cannot be one child: different valid IDs, or ID texts more than
-    two characters apart; or, with no ID agreement between them, different real names (other
-    than another form of one name), different sexes under different names, or dates of birth
-    far apart."""
-    if a["id_number"] and b["id_number"] and a["id_number"] != b["id_number"]:
-        return False
-    if same_id(a, b):
-        return True
-    # A mistyped ID is one or two characters off its child's; further off, it is another child's.
-    if a["id_text"] and b["id_text"] and not within_edits(a["id_text"], b["id_text"], 2):
-        return False
-    if a["name"] and b["name"] and not same_name(a, b) and not another_form_of_name(a, b):
-        return False
-    # A boy and a girl are two children unless they carry one name (a sex typed wrong).
-    if (
-        a["sex"]
-        and b["sex"]
-        and a["sex"] != b["sex"]
-        and not (a["name_pinyin"] and a["name_pinyin"] == b["name_pinyin"])
-    ):
-        return False
-    # One child's name with the same sex: two slips in the date of birth are still that child
-    # (siblings never share a name).
-    slips = 2 if _one_name(a, b) and a["sex"] == b["sex"] else 1
-    if a["birth_date"] and b["birth_date"] and not close_birth_dates(a["birth_date"], b["birth_date"], slips):
-        return False
-    return True
-
+from linkage.link.same_child import (
+    IDENTITY,
+    can_be_one_child,
+    corroborated,
+    one_name,
+    renamed_one_child,
+)
 
 _FACTS = (
     "id_number",
@@ -217,6 +86,19 @@ class _Clusters:
             )
 
         return all(compatible(self.facts[x], self.facts[y]) for x in self.members[ra] for y in self.members[rb])
+
+    def can_join_renamed(self, a: str, b: str) -> bool:
+        """Two children under different real names could be one renamed child: no department
+        holds both (a department that knows two names of one family and one date of birth knows
+        twins), some record of each gives one date of birth, and every pair of their records
+        could be one child apart from the name."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb or self.decided_apart(ra, rb) or not self.share_birth_date(ra, rb):
+            return False
+        feeds = {self.facts[x]["feed"] for x in self.members[ra]}
+        if any(self.facts[y]["feed"] in feeds for y in self.members[rb]):
+            return False
+        return all(renamed_one_child(self.facts[x], self.facts[y]) for x in self.members[ra] for y in self.members[rb])
 
     def decided_apart(self, ra: str, rb: str) -> bool:
         """A person decided that a record of one cluster and a record of the other are two children."""
@@ -302,6 +184,7 @@ def cluster_records(
     threshold: float,
     margin: float,
     decisions: pd.DataFrame | None = None,
+    floor: float = 1.0,
 ) -> pd.DataFrame:
     """Cluster `records` (unique_id, is_placeholder and the name and ID columns of
     `linkage_input`) using `pairs` (unique_id_l, unique_id_r, match_weight, match_probability).
@@ -313,8 +196,10 @@ def cluster_records(
     birth, one sex, one ID text, no placeholder, no person's decision. Every join among them
     would pass every rule, so they are one child each, found as plain connected components. The
     rules run, pair by pair, only on the groups that hold a difference."""
-    pairs = pairs[["unique_id_l", "unique_id_r", "match_weight", "match_probability"]]
-    strong = pairs[pairs["match_probability"] >= threshold]
+    joins = pairs["match_probability"].to_numpy() >= threshold
+    if floor < threshold:
+        joins |= corroborated(_with_identity(pairs, records), threshold, floor)
+    strong = pairs.loc[joins, ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]]
     component = _components(records["unique_id"], strong["unique_id_l"], strong["unique_id_r"])
     decided = set()
     if decisions is not None and not decisions.empty:
@@ -324,10 +209,23 @@ def cluster_records(
     simple = _connected(records[in_plain], component[in_plain], strong)
     rest = records[~in_plain]
     left_in_rest = strong["unique_id_l"].isin(rest["unique_id"])
-    constrained = _cluster_constrained(rest, strong[left_in_rest], threshold, margin, decisions)
+    constrained = _cluster_constrained(rest, strong[left_in_rest], margin, decisions)
     out = pd.concat([simple, constrained], ignore_index=True)
     order = pd.Series(range(len(records)), index=records["unique_id"].to_numpy())
     return out.iloc[np.argsort(order[out["unique_id"]].to_numpy())].reset_index(drop=True)
+
+
+def _with_identity(pairs: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
+    """`pairs` with each record's name, pinyin, date of birth and sex as _l and _r columns."""
+    missing = [c for c in IDENTITY if c + "_l" not in pairs]
+    if not missing:
+        return pairs
+    facts = records.set_index("unique_id")[missing]
+    extra = {}
+    for side in ("l", "r"):
+        values = facts.reindex(pairs["unique_id_" + side].to_numpy())
+        extra.update({f"{c}_{side}": values[c].to_numpy(object) for c in missing})
+    return pairs.assign(**extra)
 
 
 def _components(uids: pd.Series, lefts: pd.Series, rights: pd.Series) -> np.ndarray:
@@ -474,19 +372,50 @@ def _place(
     return root, p
 
 
+def _join_through_placeholders(
+    clusters: _Clusters, strong: pd.DataFrame, placeholder: dict[str, bool], note_link
+) -> None:
+    """A named record strongly paired with a placeholder record that joined a child of the same
+    name (the named record's own pairs with that child fell below the threshold) joins that
+    child, if the rules allow."""
+    for a, b, p in zip(strong["unique_id_l"], strong["unique_id_r"], strong["match_probability"], strict=True):
+        if placeholder[a] == placeholder[b]:
+            continue
+        baby, named = (a, b) if placeholder[a] else (b, a)
+        root = clusters.find(baby)
+        if (
+            root != clusters.find(named)
+            and any(one_name(clusters.facts[named], clusters.facts[x]) for x in clusters.members[root])
+            and clusters.join(root, named)
+        ):
+            note_link(baby, named, p)
+
+
+def _join_renamed(clusters: _Clusters, named: pd.DataFrame, note_link) -> None:
+    """A second look, once every child has all the records the rules give it, at the strong pairs
+    kept apart only by two real names: a renamed child (a new given name, a 小名 the rules do not
+    know) is known to each department under one of them."""
+    for a, b, p in zip(named["unique_id_l"], named["unique_id_r"], named["match_probability"], strict=True):
+        if clusters.find(a) != clusters.find(b) and clusters.can_join_renamed(a, b):
+            ra, rb = clusters.find(a), clusters.find(b)
+            clusters.parent[rb] = ra
+            clusters.members[ra].extend(clusters.members.pop(rb))
+            note_link(a, b, p)
+
+
 def _cluster_constrained(
     records: pd.DataFrame,
-    pairs: pd.DataFrame,
-    threshold: float,
+    strong: pd.DataFrame,
     margin: float,
     decisions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """The rules, join by join, for the records of components that hold something to decide."""
+    """The rules, join by join, over the `strong` pairs, for the records of components that hold
+    something to decide."""
     same, apart = _decided(decisions, set(records["unique_id"]))
     clusters = _Clusters(records, apart)
     ids = {uid: fact["id_number"] for uid, fact in clusters.facts.items()}
     placeholder = {uid: fact["is_placeholder"] for uid, fact in clusters.facts.items()}
-    strong = pairs[pairs["match_probability"] >= threshold].sort_values("match_weight", ascending=False)
+    strong = strong.sort_values("match_weight", ascending=False)
     best_link: dict[str, float] = {}
     notes: dict[str, str] = {}
 
@@ -502,6 +431,8 @@ def _cluster_constrained(
             note_link(a, b, p)
 
     _join_placeholders(clusters, strong, placeholder, ids, margin, note_link, notes)
+    _join_renamed(clusters, named, note_link)
+    _join_through_placeholders(clusters, strong, placeholder, note_link)
 
     # People's decisions last, over the model and its rules: "same" joins where it can.
     for a, b in same:

@@ -12,6 +12,7 @@ import pandas as pd
 from splink.internals.html_utils import json_for_html, load_chart_libraries
 
 from linkage.config import Config
+from linkage.link.same_child import corroborated
 from linkage.publish.masking import masked
 from linkage.publish.report_charts import (
     bar_spec,
@@ -104,10 +105,13 @@ def _section(heading: str, how_to_read: str, body: str) -> str:
     return f"<h2>{heading}</h2><p class='note'>{how_to_read}</p>{body}"
 
 
-def register_outcome(pairs: pd.DataFrame, members: pd.DataFrame, threshold: float) -> pd.Series:
+def register_outcome(
+    pairs: pd.DataFrame, members: pd.DataFrame, threshold: float, corroborated_above: float = 1.0
+) -> pd.Series:
     """What the register made of each pair, and by which rule: joined or kept apart, above or
-    below the threshold (a pair above it kept apart by a rule, or one below it joined through the
-    child's other records or the placeholder pass, is said so)."""
+    below the threshold (a pair above it kept apart by a rule, or one below it joined because its
+    name, date of birth and sex agree, or through the child's other records or the placeholder
+    pass, is said so)."""
     master = members.set_index("unique_id")["master_id"]
     same = pairs["unique_id_l"].map(master) == pairs["unique_id_r"].map(master)
     above = pairs["match_probability"] >= threshold
@@ -117,6 +121,10 @@ def register_outcome(pairs: pd.DataFrame, members: pd.DataFrame, threshold: floa
     out = pd.Series("分开：低于阈值", index=pairs.index, dtype=object)
     out[same & above] = "同一儿童"
     out[same & ~above] = "同一儿童：低于阈值，经该儿童的其他记录或乳名规则归并"
+    if corroborated_above < threshold and all(f"{c}_l" in pairs for c in ("name", "name_pinyin", "birth_date", "sex")):
+        out[same & corroborated(pairs, threshold, corroborated_above)] = (
+            "同一儿童：低于阈值，但姓名、出生日期和性别一致（佐证规则）"
+        )
     out[~same & above & two_ids] = "分开：高于阈值，但两个不同的有效身份证号（规则）"
     out[~same & above & ~two_ids] = "分开：高于阈值，但姓名、性别或出生日期不可能是同一儿童（双胞胎和兄弟姐妹规则）"
     if "verification" in members:
@@ -201,7 +209,7 @@ def report_sections(
     sizes = reg["n_records"].value_counts().sort_index().rename_axis("records").reset_index(name="children")
     effect = threshold_effect(pairs, register.records["unique_id"])
     borderline = borderline_pairs(pairs, threshold)
-    outcome = register_outcome(pairs, register.members, threshold)
+    outcome = register_outcome(pairs, register.members, threshold, config.model.corroborated_above)
     by_rule = pairs[outcome.str.startswith("分开：高于") | outcome.str.startswith("同一儿童：低于")]
     by_rule = masked(by_rule.sort_values("match_weight", ascending=False).head(RULE_SAMPLE))
     rule_counts = outcome.value_counts().rename_axis("登记结果").reset_index(name="记录对数")

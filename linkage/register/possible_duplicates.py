@@ -10,7 +10,7 @@ import datetime as dt
 import pandas as pd
 
 from linkage.frames import POSSIBLE_SAME
-from linkage.link.clustering import close_birth_dates
+from linkage.link.same_child import close_birth_dates
 
 # What two masters may share, in the words staff read.
 SHARED = {

@@ -1,37 +1,8 @@
 import pandas as pd
 
-from linkage.link.clustering import can_be_one_child, cluster_records
-
-COLUMNS = [
-    "unique_id",
-    "id_number",
-    "id_text",
-    "name",
-    "name_pinyin",
-    "name_shape",
-    "surname_pinyin",
-    "given_sorted",
-    "birth_date",
-    "is_placeholder",
-    "sex",
-]
-
-
-def _rec(uid, name=None, pinyin=None, id_number=None, birth="2020-01-01", placeholder=False, id_text=None, sex=None):
-    given = "".join(sorted(name[1:])) if name else None
-    return [
-        uid,
-        id_number,
-        id_text or id_number,
-        name,
-        pinyin,
-        name,
-        pinyin.split()[0] if pinyin else None,
-        given,
-        birth,
-        placeholder,
-        sex,
-    ]
+from linkage.link.clustering import cluster_records
+from tests.linkage.link.records import COLUMNS
+from tests.linkage.link.records import rec as _rec
 
 
 def _pairs(*rows):
@@ -54,10 +25,10 @@ def test_twins_with_different_ids_stay_apart_however_high_the_score():
     assert keys["a"] != keys["b"]
 
 
-def test_twins_without_ids_stay_apart_by_name():
-    records = [_rec("a", "李子涵", "li zi han"), _rec("b", "李浩然", "li hao ran")]
-    keys, _ = _cluster(records, _pairs(("a", "b", 25.0, 0.9999)))
-    assert keys["a"] != keys["b"]
+def test_twins_without_ids_one_department_knows_stay_apart_by_name():
+    records = [_rec("police:1", "李子涵", "li zi han"), _rec("police:2", "李浩然", "li hao ran")]
+    keys, _ = _cluster(records, _pairs(("police:1", "police:2", 25.0, 0.9999)))
+    assert keys["police:1"] != keys["police:2"]
 
 
 def test_homophone_and_id_typo_join():
@@ -101,14 +72,6 @@ def test_placeholder_with_a_clear_best_child_joins_it():
     assert keys["m"] == keys["a"] and notes["m"] is None
 
 
-def test_dates_of_birth_far_apart_cannot_be_one_child_without_id():
-    a = dict(zip(COLUMNS, _rec("a", None, None, birth="2016-05-28", placeholder=True), strict=True))
-    b = dict(zip(COLUMNS, _rec("b", None, None, birth="2026-05-08", placeholder=True), strict=True))
-    swapped = dict(zip(COLUMNS, _rec("c", None, None, birth="2016-28-05"[:5] + "05-28", placeholder=True), strict=True))
-    assert not can_be_one_child(a, b)
-    assert can_be_one_child(a, swapped)
-
-
 def test_placeholder_joins_the_twin_of_its_sex():
     records = [
         _rec("a", "李子涵", "li zi han", sex="F"),
@@ -139,45 +102,17 @@ def test_a_placeholder_carrying_a_twins_id_joins_that_twin():
     assert keys["m"] == keys["a"] and notes["m"] is None
 
 
-def test_swapped_given_name_written_with_a_homophone_is_one_name():
-    from linkage.link.clustering import same_name
-
-    a = dict(zip(COLUMNS, _rec("a", "黄萱晨", "huang xuan chen"), strict=True))
-    b = dict(zip(COLUMNS, _rec("b", "黄晨轩", "huang chen xuan"), strict=True))
-    c = dict(zip(COLUMNS, _rec("c", "黄晨浩", "huang chen hao"), strict=True))
-    assert same_name(a, b) and not same_name(a, c)
-
-
-def test_id_texts_far_apart_are_two_children_even_when_one_fails_its_check():
-    a = dict(zip(COLUMNS, _rec("a", None, None, "411602202109259066", placeholder=True), strict=True))
-    typo_of_twin = dict(
-        zip(COLUMNS, _rec("b", None, None, None, placeholder=True, id_text="411602209109256180"), strict=True)
-    )
-    typo_of_same = dict(
-        zip(COLUMNS, _rec("c", None, None, None, placeholder=True, id_text="411602202109259067"), strict=True)
-    )
-    assert not can_be_one_child(a, typo_of_twin)
-    assert can_be_one_child(a, typo_of_same)
-
-
-def test_a_boy_and_a_girl_with_similar_names_are_two_children():
-    boy = dict(zip(COLUMNS, _rec("a", "田晶", "tian jing", sex="M"), strict=True))
-    girl = dict(zip(COLUMNS, _rec("b", "田馨", "tian xin", sex="F"), strict=True))
-    typo = dict(zip(COLUMNS, _rec("c", "田晶", "tian jing", sex="F"), strict=True))
-    assert not can_be_one_child(boy, girl)
-    assert can_be_one_child(boy, typo)
-
-
 def test_an_id_vouches_for_a_renamed_childs_records():
     # 罗龙涛 and 罗逸凯 carry one ID (renamed); 罗毅凯 is a homophone of 罗逸凯 without an ID.
     records = [
         _rec("a", "罗龙涛", "luo long tao", "41130220191122517X"),
         _rec("b", "罗逸凯", "luo yi kai", "41130220191122517X"),
-        _rec("c", "罗毅凯", "luo yi kai"),
-        _rec("d", "罗浩然", "luo hao ran"),
+        _rec("health:1", "罗毅凯", "luo yi kai"),
+        _rec("health:2", "罗浩然", "luo hao ran"),  # a twin: the health department knows both
     ]
-    keys, _ = _cluster(records, _pairs(("a", "b", 30.0, 0.9999), ("b", "c", 25.0, 0.9999), ("c", "d", 20.0, 0.999)))
-    assert keys["a"] == keys["b"] == keys["c"] and keys["d"] != keys["a"]
+    pairs = _pairs(("a", "b", 30.0, 0.9999), ("b", "health:1", 25.0, 0.9999), ("health:1", "health:2", 20.0, 0.999))
+    keys, _ = _cluster(records, pairs)
+    assert keys["a"] == keys["b"] == keys["health:1"] and keys["health:2"] != keys["a"]
 
 
 def _one_or_two(a, b, probability=0.99):
@@ -187,18 +122,72 @@ def _one_or_two(a, b, probability=0.99):
 
 RENAMED = [
     # (left, right, one child?) with everything else agreeing and a score above the threshold
-    (("a", "李子涵", "li zi han"), ("b", "王子涵", "wang zi han"), True),  # the other parent's surname
-    (("a", "李子涵", "li zi han"), ("b", "王梓涵", "wang zi han"), True),  # ... written with a homophone
-    (("a", "李子明", "li zi ming"), ("b", "明明", "ming ming"), True),  # a 小名, one character doubled
-    (("a", "李子明", "li zi ming"), ("b", "小明", "xiao ming"), True),  # a 小名 with 小
-    (("a", "李子涵", "li zi han"), ("b", "李浩然", "li hao ran"), False),  # twins: two formal names
-    (("a", "李子涵", "li zi han"), ("b", "李明", "li ming"), False),
+    (("police:1", "李子涵", "li zi han"), ("police:2", "王子涵", "wang zi han"), True),  # the other parent's surname
+    (("police:1", "李子涵", "li zi han"), ("police:2", "王梓涵", "wang zi han"), True),  # ... with a homophone
+    (("police:1", "李子明", "li zi ming"), ("police:2", "明明", "ming ming"), True),  # a 小名, one character doubled
+    (("police:1", "李子明", "li zi ming"), ("police:2", "小明", "xiao ming"), True),  # a 小名 with 小
+    # A new given name, each department knowing one of the two names.
+    (("police:1", "李子涵", "li zi han"), ("health:1", "李浩然", "li hao ran"), True),
+    # Twins: one department knows both formal names.
+    (("police:1", "李子涵", "li zi han"), ("police:2", "李浩然", "li hao ran"), False),
+    (("police:1", "李子涵", "li zi han"), ("police:2", "李明", "li ming"), False),
 ]
 
 
 def test_renamed_children_stay_one_and_twins_two():
     for (ua, na, pa), (ub, nb, pb), one in RENAMED:
         assert _one_or_two(_rec(ua, na, pa), _rec(ub, nb, pb)) is one, (na, nb)
+
+
+def test_twins_a_department_knows_under_both_names_stay_two_children_whatever_the_order():
+    # Each twin's other department knows only one of them; the school knows both.
+    records = [
+        _rec("police:1", "李子涵", "li zi han"),
+        _rec("health:1", "李浩然", "li hao ran"),
+        _rec("education:1", "李子涵", "li zi han"),
+        _rec("education:2", "李浩然", "li hao ran"),
+    ]
+    pairs = _pairs(
+        ("police:1", "health:1", 30.0, 0.9999),  # the strongest pair is across the twins
+        ("police:1", "education:1", 20.0, 0.999),
+        ("health:1", "education:2", 20.0, 0.999),
+    )
+    keys, _ = _cluster(records, pairs)
+    assert keys["police:1"] == keys["education:1"] and keys["health:1"] == keys["education:2"]
+    assert keys["police:1"] != keys["health:1"]
+
+
+def test_a_named_record_joins_its_child_through_a_placeholder_of_that_child():
+    # The vaccination record's own pair with the police record fell just below the threshold
+    # (a moved address); its pair with the health placeholder, which joined the child, did not.
+    records = [
+        _rec("police:1", "郭羽", "guo yu", "42011120200710352X", sex="F"),
+        _rec("health:1", None, None, placeholder=True, sex="F"),
+        _rec("vaccination:1", "郭羽", "guo yu", sex="F"),
+    ]
+    pairs = _pairs(
+        ("police:1", "health:1", 43.0, 0.9999),
+        ("health:1", "vaccination:1", 5.3, 0.975),
+        ("police:1", "vaccination:1", 4.2, 0.2),
+    )
+    keys, _ = _cluster(records, pairs)
+    assert keys["police:1"] == keys["health:1"] == keys["vaccination:1"]
+    # Not a twin under another name.
+    records[2] = _rec("vaccination:1", "郭晴", "guo qing", sex="F")
+    keys, _ = _cluster(records, pairs)
+    assert keys["vaccination:1"] != keys["police:1"]
+
+
+def test_a_pair_just_below_the_threshold_joins_when_name_birth_and_sex_agree():
+    records = [
+        _rec("police:1", "郑菲阳", "zheng fei yang", "410327201207122835", birth="2012-07-12", sex="M"),
+        _rec("education:1", "郑菲阳", "zheng fei yang", birth="2012-07-12", sex="M"),
+    ]
+    frame = pd.DataFrame(records, columns=COLUMNS)
+    pairs = _pairs(("police:1", "education:1", 4.2, 0.947))
+    assert cluster_records(frame, pairs, 0.95, 3.0)["cluster_key"].nunique() == 2
+    assert cluster_records(frame, pairs, 0.95, 3.0, floor=0.5)["cluster_key"].nunique() == 1
+    assert cluster_records(frame, pairs, 0.95, 3.0, floor=0.948)["cluster_key"].nunique() == 2
 
 
 def test_a_year_typed_one_off_is_one_child_and_siblings_years_apart_are_two():

@@ -135,6 +135,34 @@ def test_each_pair_says_what_the_register_made_of_it_and_by_which_rule():
     assert outcome[3].startswith("同一儿童：低于阈值")
 
 
+def test_a_pair_joined_below_the_threshold_by_its_name_birth_and_sex_says_so():
+    import pandas as pd
+
+    from linkage.publish.match_report import register_outcome
+
+    pairs = pd.DataFrame(
+        {
+            "unique_id_l": ["a", "c"],
+            "unique_id_r": ["b", "d"],
+            "match_probability": [0.947, 0.9],
+            "id_number_l": [None, None],
+            "id_number_r": [None, None],
+            "name_l": ["郑菲阳", "郭羽"],
+            "name_r": ["郑菲阳", "郭雨"],
+            "name_pinyin_l": ["zheng fei yang", "guo yu"],
+            "name_pinyin_r": ["zheng fei yang", "guo yu"],
+            "birth_date_l": ["2012-07-12", "2020-07-10"],
+            "birth_date_r": ["2012-07-12", "2020-07-11"],
+            "sex_l": ["M", "F"],
+            "sex_r": ["M", "F"],
+        }
+    )
+    members = pd.DataFrame({"unique_id": list("abcd"), "master_id": ["A", "A", "C", "C"]})
+    corroborated, through_others = register_outcome(pairs, members, 0.95, corroborated_above=0.5).tolist()
+    assert "佐证规则" in corroborated
+    assert through_others.startswith("同一儿童：低于阈值") and "佐证规则" not in through_others
+
+
 def test_a_placeholder_kept_apart_between_twins_says_so():
     import pandas as pd
 

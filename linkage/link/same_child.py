@@ -1,0 +1,248 @@
+"""Could two records be one child? The rules the clustering obeys, as plain functions of two
+records' facts (dicts of the linkage input's columns).
+
+Different valid IDs are two children. Without an ID in common, two real names are two children
+(twins, siblings) unless one is another form of the other: a homophone, a look-alike character,
+the given name under the other parent's surname, a 小名 made of the given name. A date of birth
+is one child's if it is a slip of the other (month and day swapped, a digit off, the year one
+off), as typed or as the ID text gives it. A renamed child (a wholly new given name) is a
+question of the whole cluster: see `renamed_one_child`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from pypinyin import Style, pinyin
+from rapidfuzz.distance import Levenshtein
+
+
+def within_edits(a: str, b: str, edits: int) -> bool:
+    """At most `edits` insertions, deletions or substitutions apart (rapidfuzz stops counting
+    once the distance passes `edits`)."""
+    return Levenshtein.distance(a, b, score_cutoff=edits) <= edits
+
+
+def _given_syllables(record: dict) -> list[str]:
+    syllables = (record["name_pinyin"] or "").split()
+    return sorted(syllables[len((record["surname_pinyin"] or "").split()) :])
+
+
+def same_name(a: dict, b: dict) -> bool:
+    """Could these two real names be one child's? Equal, homophones, look-alike characters,
+    given-name characters swapped (also when one is written with a homophone), or heard alike
+    character by character: any reading of a character with several (乐 le/yue), and the sounds
+    many speakers do not tell apart (zh/z, n/l, -ng/-n). Two names a letter or two apart in
+    pinyin but not heard alike (夏童 xia tong, 夏航 xia hang) are two children."""
+    if a["name"] == b["name"] or a["name_pinyin"] == b["name_pinyin"] or a["name_shape"] == b["name_shape"]:
+        return True
+    if a["surname_pinyin"] == b["surname_pinyin"] and a["given_sorted"] and a["given_sorted"] == b["given_sorted"]:
+        return True
+    if (
+        a["surname_pinyin"]
+        and a["surname_pinyin"] == b["surname_pinyin"]
+        and _given_syllables(a) == _given_syllables(b)
+    ):
+        return True  # swapped and written with a homophone: 黄萱晨 / 黄晨轩
+    return readings_agree(a["name"] or "", b["name"] or "")
+
+
+def readings_agree(a: str, b: str) -> bool:
+    """Two names of one length whose characters, position by position, share a reading: 乐 is
+    read le or yue, so 周乐童 and 周悦彤 may be one name heard twice (多音字)."""
+    if not a or len(a) != len(b):
+        return False
+    return all(x == y or not _readings(x).isdisjoint(_readings(y)) for x, y in zip(a, b, strict=True))
+
+
+@lru_cache(maxsize=50_000)
+def _readings(char: str) -> frozenset[str]:
+    readings = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
+    return frozenset(_fuzzy(r) for r in (readings[0] if readings else ()))
+
+
+def _fuzzy(reading: str) -> str:
+    """A reading with the sounds many speakers do not tell apart made one (模糊音): zh/z, ch/c,
+    sh/s, an initial n/l, a final -ng/-n."""
+    for retroflex in ("zh", "ch", "sh"):
+        if reading.startswith(retroflex):
+            reading = reading[0] + reading[2:]
+    if reading.startswith("l"):
+        reading = "n" + reading[1:]
+    return reading[:-1] if reading.endswith("ng") else reading
+
+
+def same_id(a: dict, b: dict) -> bool:
+    """The same ID text, or one character apart where one side fails its check digit."""
+    if not a["id_text"] or not b["id_text"]:
+        return False
+    if a["id_text"] == b["id_text"]:
+        return True
+    one_invalid = a["id_number"] is None or b["id_number"] is None
+    return one_invalid and within_edits(a["id_text"], b["id_text"], 1)
+
+
+def close_birth_dates(a: str, b: str, slips: int = 1) -> bool:
+    """Dates of birth that one child's records can show: equal, or `slips` slips apart, a slip
+    being month and day swapped, one digit off, the year typed one off (2019 for 2020), or a day
+    within a month."""
+    if a == b:
+        return True
+    if _one_slip(a, b):
+        return True
+    # Two slips never move the year by more than one.
+    return (
+        slips > 1 and abs(int(a[:4]) - int(b[:4])) <= 1 and any(close_birth_dates(v, b, slips - 1) for v in _slipped(a))
+    )
+
+
+def _one_slip(a: str, b: str) -> bool:
+    if within_edits(a, b, 1):
+        return True
+    if a[4:] == b[4:] and abs(int(a[:4]) - int(b[:4])) == 1:
+        return True
+    if a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
+        return True
+    return abs((dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days) <= 31
+
+
+def _slipped(a: str) -> list[str]:
+    """`a` with one slip undone that another slip may then explain: the year one off, month and
+    day swapped."""
+    year = int(a[:4])
+    candidates = [f"{year - 1:04d}{a[4:]}", f"{year + 1:04d}{a[4:]}", f"{a[:4]}-{a[8:10]}-{a[5:7]}"]
+    return [v for v in candidates if _valid(v)]
+
+
+def _valid(day: str) -> bool:
+    try:
+        dt.date.fromisoformat(day)
+    except ValueError:
+        return False
+    return True
+
+
+def one_name(a: dict, b: dict) -> bool:
+    """The same real name, as written or as heard, or up to look-alike characters."""
+    return bool(a["name"]) and (
+        a["name"] == b["name"] or a["name_pinyin"] == b["name_pinyin"] or a["name_shape"] == b["name_shape"]
+    )
+
+
+def _given_part(record: dict) -> tuple[str, list[str]]:
+    """The given name's characters and pinyin syllables."""
+    name, surname = record["name"] or "", record["surname_pinyin"] or ""
+    syllables = (record["name_pinyin"] or "").split()
+    surname_syllables = len(surname.split())
+    return name[surname_syllables:], syllables[surname_syllables:]
+
+
+def another_form_of_name(a: dict, b: dict) -> bool:
+    """One child's name as another department may write it: the same given name (or its
+    homophone) under the other parent's surname; or a 小名 made of the given name, 小 and one of
+    its characters or one character doubled (明明, 小明 for 王子明). Two twins' formal names are
+    neither."""
+    given_a, syllables_a = _given_part(a)
+    given_b, syllables_b = _given_part(b)
+    if syllables_a and syllables_a == syllables_b and a["surname_pinyin"] != b["surname_pinyin"]:
+        return True
+    for name, given in ((a["name"] or "", given_b), (b["name"] or "", given_a)):
+        if (
+            len(name) == 2
+            and given
+            and ((name[0] == "小" and name[1] in given) or (name[0] == name[1] and name[0] in given))
+        ):
+            return True
+    return False
+
+
+def renamed_one_child(a: dict, b: dict) -> bool:
+    """Could two records under different real names be one renamed child: one stated sex, a
+    date of birth one slip apart, and no ID against it. (Whether a department knows both names,
+    as it would twins, is the cluster's question.)"""
+    if a["id_number"] and b["id_number"] and a["id_number"] != b["id_number"]:
+        return False
+    if a["id_text"] and b["id_text"] and not within_edits(a["id_text"], b["id_text"], 2):
+        return False
+    if a["sex"] and b["sex"] and a["sex"] != b["sex"]:
+        return False
+    return births_close(a, b)
+
+
+def can_be_one_child(a: dict, b: dict) -> bool:
+    """False for two records that cannot be one child: different valid IDs, or ID texts more than
+    two characters apart; or, with no ID agreement between them, different real names (other
+    than another form of one name), different sexes under different names, or dates of birth
+    far apart."""
+    if a["id_number"] and b["id_number"] and a["id_number"] != b["id_number"]:
+        return False
+    if same_id(a, b):
+        return True
+    # A mistyped ID is one or two characters off its child's; further off, it is another child's.
+    if a["id_text"] and b["id_text"] and not within_edits(a["id_text"], b["id_text"], 2):
+        return False
+    if a["name"] and b["name"] and not same_name(a, b) and not another_form_of_name(a, b):
+        return False
+    # A boy and a girl are two children unless they carry one name (a sex typed wrong).
+    if (
+        a["sex"]
+        and b["sex"]
+        and a["sex"] != b["sex"]
+        and not (a["name_pinyin"] and a["name_pinyin"] == b["name_pinyin"])
+    ):
+        return False
+    # One child's name with the same sex: two slips in the date of birth are still that child
+    # (siblings never share a name).
+    slips = 2 if one_name(a, b) and a["sex"] == b["sex"] else 1
+    return births_close(a, b, slips)
+
+
+def births_close(a: dict, b: dict, slips: int = 1) -> bool:
+    """Some date of birth of one record (as typed, or as its ID text gives it) is close to some
+    date of birth of the other; True when either gives none."""
+    births_a, births_b = _births(a), _births(b)
+    if not births_a or not births_b:
+        return True
+    return any(close_birth_dates(x, y, slips) for x in births_a for y in births_b)
+
+
+def _births(record: dict) -> tuple[str, ...]:
+    typed, from_id = record["birth_date"], id_birth_date(record.get("id_text"))
+    if from_id is None or from_id == typed:
+        return (typed,) if typed else ()
+    return (typed, from_id) if typed else (from_id,)
+
+
+def id_birth_date(id_text: str | None) -> str | None:
+    """The date of birth an 18-character ID text gives (characters 7 to 14), if it is a date:
+    often right where the typed date of birth is not, even in an ID that fails its check digit."""
+    if not id_text or len(id_text) != 18 or not id_text[6:14].isdigit():
+        return None
+    day = f"{id_text[6:10]}-{id_text[10:12]}-{id_text[12:14]}"
+    return day if _valid(day) and "1990" < day[:4] else None
+
+
+IDENTITY = ("name", "name_pinyin", "birth_date", "sex")
+
+
+def corroborated(pairs: pd.DataFrame, threshold: float, floor: float) -> np.ndarray:
+    """Pairs below the threshold but at or above `floor` whose records give one real name (as
+    written or as heard), one date of birth and one sex: the model's doubt is about the rest
+    (a move, a new phone), not about who the child is. `pairs` holds each of those columns with
+    _l and _r."""
+    p = pairs["match_probability"].to_numpy()
+    near = (p >= floor) & (p < threshold)
+    if not near.any():
+        return near
+
+    def agree(column: str) -> np.ndarray:
+        left = pairs[column + "_l"].to_numpy(object)[near]
+        right = pairs[column + "_r"].to_numpy(object)[near]
+        return pd.notna(left) & (left == right)
+
+    out = near.copy()
+    out[near] = (agree("name") | agree("name_pinyin")) & agree("birth_date") & agree("sex")
+    return out

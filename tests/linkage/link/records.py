@@ -1,0 +1,37 @@
+"""Linkage-input records for the clustering tests: one list per record, in COLUMNS order."""
+
+COLUMNS = [
+    "unique_id",
+    "id_number",
+    "id_text",
+    "name",
+    "name_pinyin",
+    "name_shape",
+    "surname_pinyin",
+    "given_sorted",
+    "birth_date",
+    "is_placeholder",
+    "sex",
+]
+
+
+def rec(uid, name=None, pinyin=None, id_number=None, birth="2020-01-01", placeholder=False, id_text=None, sex=None):
+    given = "".join(sorted(name[1:])) if name else None
+    return [
+        uid,
+        id_number,
+        id_text or id_number,
+        name,
+        pinyin,
+        name,
+        pinyin.split()[0] if pinyin else None,
+        given,
+        birth,
+        placeholder,
+        sex,
+    ]
+
+
+def facts(*args, **kwargs) -> dict:
+    """One record's facts as the rules read them."""
+    return dict(zip(COLUMNS, rec(*args, **kwargs), strict=True))

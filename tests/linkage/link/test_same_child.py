@@ -1,0 +1,102 @@
+import pandas as pd
+
+from linkage.link.same_child import (
+    births_close,
+    can_be_one_child,
+    corroborated,
+    id_birth_date,
+    renamed_one_child,
+    same_name,
+)
+from tests.linkage.link.records import facts
+
+
+def test_dates_of_birth_far_apart_cannot_be_one_child_without_id():
+    a = facts("a", None, None, birth="2016-05-28", placeholder=True)
+    b = facts("b", None, None, birth="2026-05-08", placeholder=True)
+    swapped = facts("c", None, None, birth="2016-28-05"[:5] + "05-28", placeholder=True)
+    assert not can_be_one_child(a, b)
+    assert can_be_one_child(a, swapped)
+
+
+def test_swapped_given_name_written_with_a_homophone_is_one_name():
+    a = facts("a", "黄萱晨", "huang xuan chen")
+    b = facts("b", "黄晨轩", "huang chen xuan")
+    c = facts("c", "黄晨浩", "huang chen hao")
+    assert same_name(a, b) and not same_name(a, c)
+
+
+def test_names_heard_alike_are_one_name_and_names_merely_close_in_pinyin_are_two():
+    def name(text, pinyin):
+        return facts("a", text, pinyin)
+
+    assert same_name(name("周乐童", "zhou le tong"), name("周悦彤", "zhou yue tong"))  # 乐 read le or yue
+    assert same_name(name("黄雪博", "huang xue bo"), name("黄雪柏", "huang xue bai"))  # 柏 read bai or bo
+    assert same_name(name("张晶", "zhang jing"), name("张金", "zhang jin"))  # -ng / -n
+    assert same_name(name("刘思", "liu si"), name("牛诗", "niu shi"))  # n / l, s / sh
+    assert not same_name(name("夏童", "xia tong"), name("夏航", "xia hang"))  # two letters apart: twins
+    assert not same_name(name("林昊", "lin hao"), name("林安", "lin an"))
+
+
+def test_id_texts_far_apart_are_two_children_even_when_one_fails_its_check():
+    a = facts("a", None, None, "411602202109259066", placeholder=True)
+    typo_of_twin = facts("b", None, None, None, placeholder=True, id_text="411602209109256180")
+    typo_of_same = facts("c", None, None, None, placeholder=True, id_text="411602202109259067")
+    assert not can_be_one_child(a, typo_of_twin)
+    assert can_be_one_child(a, typo_of_same)
+
+
+def test_a_boy_and_a_girl_with_similar_names_are_two_children():
+    boy = facts("a", "田晶", "tian jing", sex="M")
+    girl = facts("b", "田馨", "tian xin", sex="F")
+    typo = facts("c", "田晶", "tian jing", sex="F")
+    assert not can_be_one_child(boy, girl)
+    assert can_be_one_child(boy, typo)
+
+
+def test_the_id_text_gives_a_date_of_birth_even_when_it_fails_its_check():
+    assert id_birth_date("411025202108109375") == "2021-08-10"
+    assert id_birth_date("411025202108109370") == "2021-08-10"  # a wrong check digit
+    assert id_birth_date("411025202113409375") is None  # no such date
+    assert id_birth_date("4110252021") is None and id_birth_date(None) is None
+
+
+def test_a_typed_date_of_birth_two_slips_off_is_the_childs_when_its_id_gives_the_right_one():
+    # The police typed 2021-10-07 for a child born 2021-08-10, as its ID says; the vaccination
+    # record of a placeholder-named infant gives 2021-08-10.
+    police = facts("a", "白伟", "bai wei", None, birth="2021-10-07", id_text="411025202108109375", sex="M")
+    infant = facts("b", None, None, birth="2021-08-10", placeholder=True, sex="M")
+    assert births_close(police, infant) and can_be_one_child(police, infant)
+    # Without the ID, the two dates are two slips apart: two children.
+    police["id_text"] = None
+    assert not can_be_one_child(police, infant)
+
+
+def test_a_renamed_child_needs_one_sex_a_close_date_of_birth_and_no_id_against_it():
+    formal = facts("a", "程鸣远", "cheng ming yuan", "411521201510231018", birth="2015-10-23", sex="M")
+    assert renamed_one_child(formal, facts("b", "程嘉依", "cheng jia yi", birth="2015-10-23", sex="M"))
+    assert not renamed_one_child(formal, facts("b", "程嘉依", "cheng jia yi", birth="2015-10-23", sex="F"))
+    assert not renamed_one_child(formal, facts("b", "程嘉依", "cheng jia yi", birth="2013-02-23", sex="M"))
+    other_id = facts("b", "程嘉依", "cheng jia yi", "411521201510237017", birth="2015-10-23", sex="M")
+    assert not renamed_one_child(formal, other_id)
+
+
+def test_a_pair_below_the_threshold_is_corroborated_by_one_name_date_of_birth_and_sex():
+    pairs = pd.DataFrame(
+        {
+            "match_probability": [0.947, 0.947, 0.947, 0.3, 0.99],
+            "name_l": ["郑菲阳", "郑菲阳", "郑菲阳", "郑菲阳", "郑菲阳"],
+            "name_r": ["郑菲阳", "郑菲扬", "郑菲阳", "郑菲阳", "郑菲阳"],
+            "name_pinyin_l": ["zheng fei yang"] * 5,
+            "name_pinyin_r": ["zheng fei yang", "zheng fei yang", "zheng fei yang", "zheng fei yang", "zheng fei yang"],
+            "birth_date_l": ["2012-07-12"] * 5,
+            "birth_date_r": ["2012-07-12", "2012-07-12", "2012-07-13", "2012-07-12", "2012-07-12"],
+            "sex_l": ["M"] * 5,
+            "sex_r": ["M"] * 5,
+        }
+    )
+    # As written, as heard; not with another date of birth; not below the floor; a pair above
+    # the threshold joins anyway and is not "corroborated".
+    assert corroborated(pairs, 0.95, 0.5).tolist() == [True, True, False, False, False]
+    missing_name = pairs.assign(name_l=None, name_pinyin_l=None)
+    assert not corroborated(missing_name, 0.95, 0.5).any()
