@@ -391,16 +391,19 @@ def _join_through_placeholders(
             note_link(baby, named, p)
 
 
-def _join_renamed(clusters: _Clusters, named: pd.DataFrame, note_link) -> None:
+def _join_renamed(clusters: _Clusters, named: pd.DataFrame, note_link) -> int:
     """A second look, once every child has all the records the rules give it, at the strong pairs
     kept apart only by two real names: a renamed child (a new given name, a 小名 the rules do not
-    know) is known to each department under one of them."""
+    know) is known to each department under one of them. Returns how many joined."""
+    joined = 0
     for a, b, p in zip(named["unique_id_l"], named["unique_id_r"], named["match_probability"], strict=True):
         if clusters.find(a) != clusters.find(b) and clusters.can_join_renamed(a, b):
             ra, rb = clusters.find(a), clusters.find(b)
             clusters.parent[rb] = ra
             clusters.members[ra].extend(clusters.members.pop(rb))
             note_link(a, b, p)
+            joined += 1
+    return joined
 
 
 def _cluster_constrained(
@@ -431,7 +434,10 @@ def _cluster_constrained(
             note_link(a, b, p)
 
     _join_placeholders(clusters, strong, placeholder, ids, margin, note_link, notes)
-    _join_renamed(clusters, named, note_link)
+    if _join_renamed(clusters, named, note_link) and notes:
+        # A placeholder that fitted two children equally may fit one now that they are one.
+        notes.clear()
+        _join_placeholders(clusters, strong, placeholder, ids, margin, note_link, notes)
     _join_through_placeholders(clusters, strong, placeholder, note_link)
 
     # People's decisions last, over the model and its rules: "same" joins where it can.

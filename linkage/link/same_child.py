@@ -219,30 +219,41 @@ def _births(record: dict) -> tuple[str, ...]:
 def id_birth_date(id_text: str | None) -> str | None:
     """The date of birth an 18-character ID text gives (characters 7 to 14), if it is a date:
     often right where the typed date of birth is not, even in an ID that fails its check digit."""
-    if not id_text or len(id_text) != 18 or not id_text[6:14].isdigit():
+    if not isinstance(id_text, str) or len(id_text) != 18 or not id_text[6:14].isdigit():
         return None
     day = f"{id_text[6:10]}-{id_text[10:12]}-{id_text[12:14]}"
     return day if _valid(day) and "1990" < day[:4] else None
 
 
-IDENTITY = ("name", "name_pinyin", "birth_date", "sex")
+IDENTITY = ("name", "name_pinyin", "birth_date", "sex", "id_text")
 
 
 def corroborated(pairs: pd.DataFrame, threshold: float, floor: float) -> np.ndarray:
     """Pairs below the threshold but at or above `floor` whose records give one real name (as
-    written or as heard), one date of birth and one sex: the model's doubt is about the rest
-    (a move, a new phone), not about who the child is. `pairs` holds each of those columns with
-    _l and _r."""
+    written or as heard), one date of birth (as typed, or as an ID text gives it) and one sex:
+    the model's doubt is about the rest (a move, a new phone), not about who the child is.
+    `pairs` holds each column of IDENTITY with _l and _r."""
     p = pairs["match_probability"].to_numpy()
     near = (p >= floor) & (p < threshold)
     if not near.any():
         return near
 
-    def agree(column: str) -> np.ndarray:
-        left = pairs[column + "_l"].to_numpy(object)[near]
-        right = pairs[column + "_r"].to_numpy(object)[near]
+    def side(column: str, s: str) -> np.ndarray:
+        return pairs[f"{column}_{s}"].to_numpy(object)[near]
+
+    def agree(left: np.ndarray, right: np.ndarray) -> np.ndarray:
         return pd.notna(left) & (left == right)
 
+    def agree_on(column: str) -> np.ndarray:
+        return agree(side(column, "l"), side(column, "r"))
+
+    births = {
+        s: (side("birth_date", s), np.array([id_birth_date(t) for t in side("id_text", s)], object)) for s in "lr"
+    }
+    birth = np.zeros(int(near.sum()), bool)
+    for left in births["l"]:
+        for right in births["r"]:
+            birth |= agree(left, right)
     out = near.copy()
-    out[near] = (agree("name") | agree("name_pinyin")) & agree("birth_date") & agree("sex")
+    out[near] = (agree_on("name") | agree_on("name_pinyin")) & birth & agree_on("sex")
     return out

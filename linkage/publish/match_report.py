@@ -12,7 +12,7 @@ import pandas as pd
 from splink.internals.html_utils import json_for_html, load_chart_libraries
 
 from linkage.config import Config
-from linkage.link.same_child import corroborated
+from linkage.link.same_child import IDENTITY, corroborated
 from linkage.publish.masking import masked
 from linkage.publish.report_charts import (
     bar_spec,
@@ -121,7 +121,7 @@ def register_outcome(
     out = pd.Series("分开：低于阈值", index=pairs.index, dtype=object)
     out[same & above] = "同一儿童"
     out[same & ~above] = "同一儿童：低于阈值，经该儿童的其他记录或乳名规则归并"
-    if corroborated_above < threshold and all(f"{c}_l" in pairs for c in ("name", "name_pinyin", "birth_date", "sex")):
+    if corroborated_above < threshold and all(f"{c}_l" in pairs for c in IDENTITY):
         out[same & corroborated(pairs, threshold, corroborated_above)] = (
             "同一儿童：低于阈值，但姓名、出生日期和性别一致（佐证规则）"
         )

@@ -157,6 +157,23 @@ def test_twins_a_department_knows_under_both_names_stay_two_children_whatever_th
     assert keys["police:1"] != keys["health:1"]
 
 
+def test_a_placeholder_between_two_names_of_one_renamed_child_joins_it():
+    # 冯奕 (police) and 冯艳浩 (vaccination) are one renamed child; the health placeholder fits
+    # both equally, which would be twins, until the two names are found to be one child.
+    records = [
+        _rec("police:1", "冯奕", "feng yi", "411721202207099961", birth="2022-07-09", sex="F"),
+        _rec("vaccination:1", "冯艳浩", "feng yan hao", birth="2022-07-09", sex="F"),
+        _rec("health:1", None, None, birth="2022-07-09", placeholder=True, sex="F"),
+    ]
+    pairs = _pairs(
+        ("police:1", "vaccination:1", 30.0, 0.9999),
+        ("health:1", "police:1", 20.0, 0.9999),
+        ("health:1", "vaccination:1", 19.5, 0.9999),
+    )
+    keys, notes = _cluster(records, pairs)
+    assert keys["police:1"] == keys["vaccination:1"] == keys["health:1"] and notes["health:1"] is None
+
+
 def test_a_named_record_joins_its_child_through_a_placeholder_of_that_child():
     # The vaccination record's own pair with the police record fell just below the threshold
     # (a moved address); its pair with the health placeholder, which joined the child, did not.

@@ -93,10 +93,16 @@ def test_a_pair_below_the_threshold_is_corroborated_by_one_name_date_of_birth_an
             "birth_date_r": ["2012-07-12", "2012-07-12", "2012-07-13", "2012-07-12", "2012-07-12"],
             "sex_l": ["M"] * 5,
             "sex_r": ["M"] * 5,
+            "id_text_l": [None] * 5,
+            "id_text_r": [None] * 5,
         }
     )
     # As written, as heard; not with another date of birth; not below the floor; a pair above
     # the threshold joins anyway and is not "corroborated".
     assert corroborated(pairs, 0.95, 0.5).tolist() == [True, True, False, False, False]
+    # The date of birth an ID text gives counts: police typed 2022-03-10 for 2022-10-03.
+    swapped = pairs.head(1).assign(birth_date_l="2022-03-10", birth_date_r="2022-10-03", id_text_r=None)
+    assert not corroborated(swapped.assign(id_text_l=None), 0.95, 0.5).any()
+    assert corroborated(swapped.assign(id_text_l="130105202210038042"), 0.95, 0.5).all()
     missing_name = pairs.assign(name_l=None, name_pinyin_l=None)
     assert not corroborated(missing_name, 0.95, 0.5).any()

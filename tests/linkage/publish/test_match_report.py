@@ -155,6 +155,8 @@ def test_a_pair_joined_below_the_threshold_by_its_name_birth_and_sex_says_so():
             "birth_date_r": ["2012-07-12", "2020-07-11"],
             "sex_l": ["M", "F"],
             "sex_r": ["M", "F"],
+            "id_text_l": [None, None],
+            "id_text_r": [None, None],
         }
     )
     members = pd.DataFrame({"unique_id": list("abcd"), "master_id": ["A", "A", "C", "C"]})
