@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from linkage.accuracy import LOST_REASONS, exact_id_members, measure, misses, true_child_of_masters
+from linkage.accuracy import (
+    LOST_REASONS,
+    exact_id_members,
+    measure,
+    misses,
+    pairwise,
+    true_child_of_masters,
+    twin_placeholder_records,
+)
 from linkage.config import load_config
 from linkage.pipeline import build_register, check_feeds
 from linkage.publish.ledgers import ledger_base
@@ -42,6 +50,12 @@ def run(children: int, noise: str, seed: int) -> None:
         print("  " + line)
     listed = int(reg.members["verification"].notna().sum())
     print(f"  splink model: {listed} placeholder records listed for verification in the field (counted as split)")
+    twins = twin_placeholder_records(reg.members, reg.records, truth_records, truth_children)
+    p, r, f1, _, _ = pairwise(reg.members[~twins], truth_records)
+    print(
+        f"  splink model without the {int(twins.sum())} placeholder records of same-sex twins: "
+        f"pairwise precision {p:.4f}, recall {r:.4f}, F1 {f1:.4f}"
+    )
     lost, false = misses(reg.members, reg.pairs, truth_records, truth_children, config.model.match_threshold)
     print(
         f"  still missed: {sum(lost.values())} true pairs lost; "

@@ -163,3 +163,20 @@ def misses(
                     kind += ", a placeholder record"
                 false[kind] = false.get(kind, 0) + 1
     return lost, false
+
+
+def twin_placeholder_records(
+    members: pd.DataFrame, records: pd.DataFrame, truth_records: pd.DataFrame, truth_children: pd.DataFrame
+) -> pd.Series:
+    """Per member row: True for a placeholder-named record (李丽之子, 婴儿) of a child with a twin
+    of the same sex. Nothing in such a record tells the twins apart, so no register can place it
+    better than a coin would: the figures without these records show what the rules decide."""
+    children = truth_children.set_index("child_id")
+    sex = children["sex"]
+    twin = children["twin_of"].where(children["twin_of"].astype(bool) & children["twin_of"].notna())
+    same_sex_twin = twin.notna() & (sex == sex.reindex(twin.fillna("")).to_numpy())
+    child = members.merge(truth_records[["feed", "row_number", "child_id"]], on=["feed", "row_number"], how="left")
+    placeholder = child["unique_id"].map(records.set_index("unique_id")["is_placeholder"]).fillna(False).astype(bool)
+    return pd.Series(
+        (placeholder & child["child_id"].map(same_sex_twin).fillna(False).astype(bool)).to_numpy(), index=members.index
+    )
