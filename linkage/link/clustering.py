@@ -200,19 +200,42 @@ def cluster_records(
     if floor < threshold:
         joins |= corroborated(_with_identity(pairs, records), threshold, floor)
     strong = pairs.loc[joins, ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]]
-    component = _components(records["unique_id"], strong["unique_id_l"], strong["unique_id_r"])
+    uids = records["unique_id"]
+    left, right = _positions(uids, strong["unique_id_l"], strong["unique_id_r"])
+    component = _components(len(uids), left, right)
     decided = set()
     if decisions is not None and not decisions.empty:
         decided = set(decisions["left_ref"]) | set(decisions["right_ref"])
     plain = _plain_components(records, component, decided)
     in_plain = plain[component]
-    simple = _connected(records[in_plain], component[in_plain], strong)
-    rest = records[~in_plain]
-    left_in_rest = strong["unique_id_l"].isin(rest["unique_id"])
-    constrained = _cluster_constrained(rest, strong[left_in_rest], margin, decisions)
+    strongest = _strongest(len(uids), left, right, strong["match_probability"].to_numpy(float))
+    simple = _connected(uids[in_plain], component[in_plain], strongest[in_plain])
+    constrained = _cluster_constrained(records[~in_plain], strong[~in_plain[left]], margin, decisions)
+    # Both parts keep the records' order: put them back in it.
     out = pd.concat([simple, constrained], ignore_index=True)
-    order = pd.Series(range(len(records)), index=records["unique_id"].to_numpy())
-    return out.iloc[np.argsort(order[out["unique_id"]].to_numpy())].reset_index(drop=True)
+    position = np.concatenate([np.flatnonzero(in_plain), np.flatnonzero(~in_plain)])
+    return out.iloc[np.argsort(position, kind="stable")].reset_index(drop=True)
+
+
+def _positions(uids: pd.Series, lefts: pd.Series, rights: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each pair's two records as positions in `uids` (one factorisation of all three: far faster
+    than looking texts up twice)."""
+    n, m = len(uids), len(lefts)
+    codes = pd.factorize(pd.concat([uids, lefts, rights], ignore_index=True))[0]
+    if len(np.unique(codes[:n])) != n:
+        raise ValueError("cluster_records: records' unique_id values are not unique")
+    left, right = codes[n : n + m], codes[n + m :]
+    if (left >= n).any() or (right >= n).any():
+        raise ValueError("cluster_records: a pair names a record that is not among the records")
+    return left, right
+
+
+def _strongest(n: int, left: np.ndarray, right: np.ndarray, probability: np.ndarray) -> np.ndarray:
+    """Per record: the probability of its strongest pair; 1.0 for a record with none."""
+    best = np.full(n, -np.inf)
+    np.maximum.at(best, left, probability)
+    np.maximum.at(best, right, probability)
+    return np.where(np.isinf(best), 1.0, best)
 
 
 def _with_identity(pairs: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
@@ -228,12 +251,10 @@ def _with_identity(pairs: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
     return pairs.assign(**extra)
 
 
-def _components(uids: pd.Series, lefts: pd.Series, rights: pd.Series) -> np.ndarray:
-    """Per record (in the order of `uids`): the number of its connected component in the graph
-    the pairs make."""
-    position = pd.Series(np.arange(len(uids)), index=uids.to_numpy())
-    a, b = position[lefts].to_numpy(), position[rights].to_numpy()
-    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(len(uids), len(uids)))
+def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Per record (of `n`): the number of its connected component in the graph the pairs (as
+    positions) make."""
+    graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n, n))
     return connected_components(graph, directed=False)[1]
 
 
@@ -248,33 +269,27 @@ def _plain_components(records: pd.DataFrame, component: np.ndarray, decided: set
     return plain.reindex(np.arange(component.max() + 1 if len(component) else 0), fill_value=False).to_numpy()
 
 
-def _connected(records: pd.DataFrame, component: np.ndarray, strong: pd.DataFrame) -> pd.DataFrame:
+def _connected(uids: pd.Series, component: np.ndarray, strongest: np.ndarray) -> pd.DataFrame:
     """Clusters of records whose component has nothing to decide: the component itself, keyed
     by its smallest unique_id; each record's link probability is its strongest pair's."""
-    uids = records["unique_id"]
-    frame = pd.DataFrame({"component": component, "uid": uids.to_numpy()})
-    smallest = frame.sort_values("uid").drop_duplicates("component").set_index("component")["uid"]
-    key = smallest.reindex(component)
-    probability = pd.concat(
-        [
-            strong[["unique_id_l", "match_probability"]].set_axis(["uid", "p"], axis=1),
-            strong[["unique_id_r", "match_probability"]].set_axis(["uid", "p"], axis=1),
-        ]
-    )
-    best = probability.groupby("uid")["p"].max()
+    rank, ordered = pd.factorize(uids, sort=True)
+    smallest = pd.Series(rank).groupby(component).transform("min").to_numpy()
     return pd.DataFrame(
         {
             "unique_id": uids.to_numpy(),
-            "cluster_key": key.to_numpy(),
-            "link_probability": uids.map(best).fillna(1.0).astype(float).to_numpy(),
+            "cluster_key": np.asarray(ordered)[smallest] if len(uids) else uids.to_numpy(),
+            "link_probability": strongest,
             "verification": pd.Series([None] * len(uids), dtype=object),
         }
     )
 
 
+Pair = tuple[str, str, float, float]  # unique_id_l, unique_id_r, match_weight, match_probability
+
+
 def _join_placeholders(
     clusters: _Clusters,
-    strong: pd.DataFrame,
+    strong: list[Pair],
     placeholder: dict[str, bool],
     ids: dict[str, str | None],
     margin: float,
@@ -286,9 +301,7 @@ def _join_placeholders(
     whose strong pairs reach an identified child only through another placeholder follows it
     there, in a later round; placeholders that match only each other become one child."""
     options: dict[str, dict[str, tuple[float, float]]] = {}
-    for a, b, w, p in zip(
-        strong["unique_id_l"], strong["unique_id_r"], strong["match_weight"], strong["match_probability"], strict=True
-    ):
+    for a, b, w, p in strong:
         for baby, other in ((a, b), (b, a)):
             if placeholder[baby] and not (placeholder[other] and ids[baby] and ids[baby] != ids[other]):
                 by_record = options.setdefault(baby, {})
@@ -373,14 +386,12 @@ def _place(
 
 
 def _join_through_placeholders(
-    clusters: _Clusters, strong: pd.DataFrame, placeholder: dict[str, bool], note_link
+    clusters: _Clusters, mixed: list[Pair], placeholder: dict[str, bool], note_link
 ) -> None:
-    """A named record strongly paired with a placeholder record that joined a child of the same
-    name (the named record's own pairs with that child fell below the threshold) joins that
-    child, if the rules allow."""
-    for a, b, p in zip(strong["unique_id_l"], strong["unique_id_r"], strong["match_probability"], strict=True):
-        if placeholder[a] == placeholder[b]:
-            continue
+    """A named record strongly paired (`mixed`: one side a placeholder) with a placeholder record
+    that joined a child of the same name (the named record's own pairs with that child fell
+    below the threshold) joins that child, if the rules allow."""
+    for a, b, _, p in mixed:
         baby, named = (a, b) if placeholder[a] else (b, a)
         root = clusters.find(baby)
         if (
@@ -391,12 +402,14 @@ def _join_through_placeholders(
             note_link(baby, named, p)
 
 
-def _join_renamed(clusters: _Clusters, named: pd.DataFrame, note_link) -> int:
+def _join_renamed(clusters: _Clusters, named: list[Pair], note_link) -> int:
     """A second look, once every child has all the records the rules give it, at the strong pairs
-    kept apart only by two real names: a renamed child (a new given name, a 小名 the rules do not
-    know) is known to each department under one of them. Returns how many joined."""
+    between two real names that are not one name: a renamed child (a new given name, a 小名 the
+    rules do not know) is known to each department under one of them. Returns how many joined."""
     joined = 0
-    for a, b, p in zip(named["unique_id_l"], named["unique_id_r"], named["match_probability"], strict=True):
+    for a, b, _, p in named:
+        if one_name(clusters.facts[a], clusters.facts[b]):
+            continue
         if clusters.find(a) != clusters.find(b) and clusters.can_join_renamed(a, b):
             ra, rb = clusters.find(a), clusters.find(b)
             clusters.parent[rb] = ra
@@ -418,7 +431,17 @@ def _cluster_constrained(
     clusters = _Clusters(records, apart)
     ids = {uid: fact["id_number"] for uid, fact in clusters.facts.items()}
     placeholder = {uid: fact["is_placeholder"] for uid, fact in clusters.facts.items()}
-    strong = strong.sort_values("match_weight", ascending=False)
+    ordered = strong.sort_values("match_weight", ascending=False)
+    # Python lists: iterating Arrow-backed columns value by value is several times slower.
+    pairs: list[Pair] = list(
+        zip(
+            ordered["unique_id_l"].to_numpy(object).tolist(),
+            ordered["unique_id_r"].to_numpy(object).tolist(),
+            ordered["match_weight"].to_numpy(float).tolist(),
+            ordered["match_probability"].to_numpy(float).tolist(),
+            strict=True,
+        )
+    )
     best_link: dict[str, float] = {}
     notes: dict[str, str] = {}
 
@@ -426,19 +449,20 @@ def _cluster_constrained(
         best_link[a] = max(best_link.get(a, 0.0), p)
         best_link[b] = max(best_link.get(b, 0.0), p)
 
-    lefts, rights = strong["unique_id_l"], strong["unique_id_r"]
-    # Masks as arrays: a plain empty list would select no columns rather than no rows.
-    named = strong[np.array([not (placeholder[a] or placeholder[b]) for a, b in zip(lefts, rights, strict=True)], bool)]
-    for a, b, p in zip(named["unique_id_l"], named["unique_id_r"], named["match_probability"], strict=True):
+    named = [pair for pair in pairs if not (placeholder[pair[0]] or placeholder[pair[1]])]
+    for a, b, _, p in named:
         if clusters.join(a, b):
             note_link(a, b, p)
 
-    _join_placeholders(clusters, strong, placeholder, ids, margin, note_link, notes)
+    _join_placeholders(clusters, pairs, placeholder, ids, margin, note_link, notes)
     if _join_renamed(clusters, named, note_link) and notes:
         # A placeholder that fitted two children equally may fit one now that they are one.
+        listed = set(notes)
         notes.clear()
-        _join_placeholders(clusters, strong, placeholder, ids, margin, note_link, notes)
-    _join_through_placeholders(clusters, strong, placeholder, note_link)
+        again = [pair for pair in pairs if pair[0] in listed or pair[1] in listed]
+        _join_placeholders(clusters, again, placeholder, ids, margin, note_link, notes)
+    mixed = [pair for pair in pairs if placeholder[pair[0]] != placeholder[pair[1]]]
+    _join_through_placeholders(clusters, mixed, placeholder, note_link)
 
     # People's decisions last, over the model and its rules: "same" joins where it can.
     for a, b in same:
