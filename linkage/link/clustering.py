@@ -210,6 +210,9 @@ def cluster_records(
     in_plain = plain[component]
     strongest = _strongest(len(uids), left, right, strong["match_probability"].to_numpy(float))
     simple = _connected(uids[in_plain], component[in_plain], strongest[in_plain])
+    # Positions break ties between pairs of equal weight, so the rules see the pairs in one order
+    # whatever order the engine returned them in.
+    strong = strong.assign(_left=left, _right=right)
     constrained = _cluster_constrained(records[~in_plain], strong[~in_plain[left]], margin, decisions)
     # Both parts keep the records' order: put them back in it.
     out = pd.concat([simple, constrained], ignore_index=True)
@@ -385,9 +388,7 @@ def _place(
     return root, p
 
 
-def _join_through_placeholders(
-    clusters: _Clusters, mixed: list[Pair], placeholder: dict[str, bool], note_link
-) -> None:
+def _join_through_placeholders(clusters: _Clusters, mixed: list[Pair], placeholder: dict[str, bool], note_link) -> None:
     """A named record strongly paired (`mixed`: one side a placeholder) with a placeholder record
     that joined a child of the same name (the named record's own pairs with that child fell
     below the threshold) joins that child, if the rules allow."""
@@ -425,13 +426,13 @@ def _cluster_constrained(
     margin: float,
     decisions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """The rules, join by join, over the `strong` pairs, for the records of components that hold
-    something to decide."""
+    """The rules, join by join, over the `strong` pairs (strongest first, ties by the records'
+    positions `_left`, `_right`), for the records of components that hold something to decide."""
     same, apart = _decided(decisions, set(records["unique_id"]))
     clusters = _Clusters(records, apart)
     ids = {uid: fact["id_number"] for uid, fact in clusters.facts.items()}
     placeholder = {uid: fact["is_placeholder"] for uid, fact in clusters.facts.items()}
-    ordered = strong.sort_values("match_weight", ascending=False)
+    ordered = strong.iloc[np.lexsort((strong["_right"], strong["_left"], -strong["match_weight"].to_numpy(float)))]
     # Python lists: iterating Arrow-backed columns value by value is several times slower.
     pairs: list[Pair] = list(
         zip(

@@ -30,9 +30,10 @@ def score_pairs(linker: Linker, keep_above: float = 0.01) -> pd.DataFrame:
     for column in ("name",):
         linker.table_management.compute_tf_table(column)
     predicted = linker.inference.predict(threshold_match_probability=keep_above)
-    # Through Arrow, strongest first: texts stay in Arrow's compact form (a million pairs' copy as
-    # Python strings took twice the memory), and the engine's copy is dropped at once.
-    table = predicted.as_pyarrow_table().sort_by([("match_weight", "descending")])
+    # Through Arrow: texts stay in Arrow's compact form (a million pairs' copy as Python strings
+    # took twice the memory), and the engine's copy is dropped at once. Unsorted: whoever needs
+    # an order sorts (the clustering breaks ties by the records' positions).
+    table = predicted.as_pyarrow_table()
     predicted.drop_table_from_database_and_remove_from_cache()
     return table.to_pandas()
 

@@ -301,3 +301,24 @@ def test_one_name_allows_two_slips_in_the_date_of_birth_and_no_more():
     assert not _one_or_two(one, _rec("b", "许涵明", "xu han ming", birth="2009-05-03", sex="M"))
     # Two slips only for one name: another name with a date two slips off is another child.
     assert not _one_or_two(one, _rec("b", "许涵", "xu han", birth="2012-03-05", sex="M"))
+
+
+def test_the_children_do_not_depend_on_the_order_the_engine_returns_pairs_in(built, config):
+    model = config.model
+    args = (model.match_threshold, model.ambiguity_margin, None, model.corroborated_above)
+    first = cluster_records(built.records, built.pairs, *args)
+    shuffled = built.pairs.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    again = cluster_records(built.records, shuffled, *args)
+    pd.testing.assert_frame_equal(first, again)
+
+
+def test_of_two_pairs_of_equal_weight_the_same_one_wins_whichever_comes_first():
+    # b can join a or c (two IDs: not both); the pairs weigh the same.
+    records = [
+        _rec("police:1", "李子涵", "li zi han", "410402202001010011"),
+        _rec("health:1", "李子涵", "li zi han"),
+        _rec("education:1", "李子涵", "li zi han", "410402202001010027"),
+    ]
+    one_way = _pairs(("police:1", "health:1", 10.0, 0.999), ("health:1", "education:1", 10.0, 0.999))
+    other_way = one_way.iloc[::-1].reset_index(drop=True)
+    assert _cluster(records, one_way)[0] == _cluster(records, other_way)[0]
