@@ -25,6 +25,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from linkage.frames import positions
 from linkage.link.same_child import (
     IDENTITY,
     can_be_one_child,
@@ -221,14 +222,9 @@ def cluster_records(
 
 
 def _positions(uids: pd.Series, lefts: pd.Series, rights: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Each pair's two records as positions in `uids` (one factorisation of all three: far faster
-    than looking texts up twice)."""
-    n, m = len(uids), len(lefts)
-    codes = pd.factorize(pd.concat([uids, lefts, rights], ignore_index=True))[0]
-    if len(np.unique(codes[:n])) != n:
-        raise ValueError("cluster_records: records' unique_id values are not unique")
-    left, right = codes[n : n + m], codes[n + m :]
-    if (left >= n).any() or (right >= n).any():
+    """Each pair's two records as positions in `uids`."""
+    left, right = positions(uids, lefts, rights)
+    if (left < 0).any() or (right < 0).any():
         raise ValueError("cluster_records: a pair names a record that is not among the records")
     return left, right
 

@@ -238,8 +238,12 @@ def corroborated(pairs: pd.DataFrame, threshold: float, floor: float) -> np.ndar
     if not near.any():
         return near
 
+    # Only the pairs in question, before any conversion: a million pairs' texts as Python
+    # objects would take seconds.
+    sub = pairs.loc[near, [f"{c}_{s}" for c in IDENTITY for s in "lr"]]
+
     def side(column: str, s: str) -> np.ndarray:
-        return pairs[f"{column}_{s}"].to_numpy(object)[near]
+        return sub[f"{column}_{s}"].to_numpy(object)
 
     def agree(left: np.ndarray, right: np.ndarray) -> np.ndarray:
         return pd.notna(left) & (left == right)

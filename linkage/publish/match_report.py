@@ -12,6 +12,7 @@ import pandas as pd
 from splink.internals.html_utils import json_for_html, load_chart_libraries
 
 from linkage.config import Config
+from linkage.frames import positions
 from linkage.link.same_child import IDENTITY, corroborated
 from linkage.publish.masking import masked
 from linkage.publish.report_charts import (
@@ -112,8 +113,9 @@ def register_outcome(
     below the threshold (a pair above it kept apart by a rule, or one below it joined because its
     name, date of birth and sex agree, or through the child's other records or the placeholder
     pass, is said so)."""
-    master = members.set_index("unique_id")["master_id"]
-    same = pairs["unique_id_l"].map(master) == pairs["unique_id_r"].map(master)
+    left, right = positions(members["unique_id"], pairs["unique_id_l"], pairs["unique_id_r"])
+    master = pd.factorize(members["master_id"])[0]
+    same = pd.Series((left >= 0) & (right >= 0) & (master[left] == master[right]), index=pairs.index)
     above = pairs["match_probability"] >= threshold
     two_ids = (
         pairs["id_number_l"].notna() & pairs["id_number_r"].notna() & (pairs["id_number_l"] != pairs["id_number_r"])

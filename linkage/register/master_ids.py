@@ -27,7 +27,7 @@ def assign_master_ids(
     """`clusters` (unique_id, cluster_key) and `records` (unique_id, id_number) -> (cluster_key,
     master_id). `previous` is the last run's members (unique_id, master_id), if there is one;
     `issued` every master ID ever given (the store's), none of which a new child gets again."""
-    merged = clusters.merge(records[["unique_id", "id_number"]], on="unique_id", how="left")
+    merged = _with_id_numbers(clusters, records)
     if previous is not None and len(previous):
         merged = merged.merge(
             previous[["unique_id", "master_id"]].rename(columns={"master_id": "previous_id"}),
@@ -44,26 +44,21 @@ def assign_master_ids(
         .sort_values(["votes", "previous_id"], ascending=[False, True])
     )
     sizes = merged.groupby("cluster_key").size()
-    wanted = votes.groupby("cluster_key", sort=False)["previous_id"].agg(list).to_dict()
+    wanted = votes.groupby("cluster_key", sort=False)["previous_id"].agg(list).to_dict() if len(votes) else {}
     inherited: dict[str, str] = {}
     taken: set[str] = set()
     # Biggest clusters choose first, so a child split in two keeps its ID in the larger part.
-    for key in sizes.sort_values(ascending=False).index:
-        for previous_id in wanted.get(key, []):
-            if previous_id not in taken:
-                inherited[key] = previous_id
-                taken.add(previous_id)
-                break
-    anchors = merged.assign(anchor=merged["id_number"].where(merged["id_number"].notna(), None))
-    id_anchor = (
-        anchors.dropna(subset=["anchor"])
-        .sort_values(["cluster_key", "anchor"])
-        .drop_duplicates("cluster_key")
-        .set_index("cluster_key")["anchor"]
-        .to_dict()
-    )
+    if wanted:
+        for key in _texts(sizes.sort_values(ascending=False).index):
+            for previous_id in wanted.get(key, []):
+                if previous_id not in taken:
+                    inherited[key] = previous_id
+                    taken.add(previous_id)
+                    break
+    anchors = merged.dropna(subset=["id_number"])
+    id_anchor = dict(zip(*_texts_of(anchors.groupby("cluster_key")["id_number"].min()), strict=True))
     out = []
-    for key in sizes.index:
+    for key in _texts(sizes.index):
         if key in inherited:
             out.append((key, inherited[key]))
             continue
@@ -73,6 +68,24 @@ def assign_master_ids(
         taken.add(minted)
         out.append((key, minted))
     return pd.DataFrame(out, columns=["cluster_key", "master_id"])
+
+
+def _with_id_numbers(clusters: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
+    """(unique_id, cluster_key, id_number): without a join when the two come in one order, as
+    the clustering returns them."""
+    frame = clusters[["unique_id", "cluster_key"]]
+    if len(clusters) == len(records) and (clusters["unique_id"].to_numpy() == records["unique_id"].to_numpy()).all():
+        return frame.assign(id_number=records["id_number"].to_numpy())
+    return frame.merge(records[["unique_id", "id_number"]], on="unique_id", how="left")
+
+
+def _texts(values) -> list:
+    """Values as a Python list (iterating Arrow-backed values one by one is slow)."""
+    return pd.Index(values).to_numpy(object).tolist()
+
+
+def _texts_of(series: pd.Series) -> tuple[list, list]:
+    return _texts(series.index), _texts(series.to_numpy())
 
 
 ID_EVENT_COLUMNS = ["event", "master_id", "other_id"]

@@ -49,3 +49,13 @@ def test_a_frame_that_breaks_its_contract_is_named():
     assert frames.conforms(twice, frames.REGISTER)[0].startswith("register: missing columns")
     members = pd.DataFrame({c: ["x", "x"] for c in frames.MEMBERS.columns})
     assert "more than one row per unique_id" in frames.conforms(members, frames.MEMBERS)[0]
+
+
+def test_positions_find_each_value_among_the_keys_or_say_it_is_absent():
+    from linkage.frames import positions
+
+    keys = pd.Series(["police:1", "health:2", "education:3"])
+    found, none, again = positions(keys, pd.Series(["education:3", "police:9"]), pd.Series([], dtype=object), keys)
+    assert found.tolist() == [2, -1] and none.tolist() == [] and again.tolist() == [0, 1, 2]
+    with pytest.raises(ValueError, match="not unique"):
+        positions(pd.Series(["a", "b", "a"]), pd.Series(["a"]))
