@@ -489,10 +489,14 @@ def _interrupted(exc: BaseException) -> bool:
 
 
 def _quiet_stragglers() -> None:
-    """After a stop asked for, a task thread still finishing (a feed being read) may log once the
-    run's Prefect server is gone: that failure is of no use to anyone and must not print a
-    traceback, so logging's own errors are no longer shown."""
+    """After a stop asked for and said, nothing more is printed. A task thread still finishing (a
+    feed being read) logs, or emits an event to the run's Prefect server, once that server is
+    gone, while the interpreter waits for it to end: those failures are of no use to anyone and
+    must not print tracebacks after the one line that says what happened."""
+    sys.stderr.flush()
+    logging.disable(logging.CRITICAL)
     logging.raiseExceptions = False
+    sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - open until the process ends
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -506,13 +510,13 @@ def main(argv: list[str] | None = None) -> int:
         _print_error(str(exc))
         return 2
     except KeyboardInterrupt:
-        _quiet_stragglers()
         _print_error("interrupted; nothing was replaced in the output folder")
+        _quiet_stragglers()
         return 130
     except Exception as exc:  # noqa: BLE001 - a bug: one line here, the traceback with --verbose
         if _interrupted(exc):
-            _quiet_stragglers()
             _print_error("interrupted (terminated); nothing was replaced in the output folder")
+            _quiet_stragglers()
             return 143
         if args.verbose:
             raise

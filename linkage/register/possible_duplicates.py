@@ -9,7 +9,7 @@ import datetime as dt
 
 import pandas as pd
 
-from linkage.frames import POSSIBLE_SAME
+from linkage.frames import POSSIBLE_SAME, positions
 from linkage.link.same_child import close_birth_dates
 
 # What two masters may share, in the words staff read.
@@ -41,10 +41,24 @@ def _could_be_one(id_a: object, id_b: object, birth_a: object, birth_b: object) 
 def possibly_same(pairs: pd.DataFrame, members: pd.DataFrame, register: pd.DataFrame, floor: float) -> pd.DataFrame:
     """One row per master and each other master it may be (both directions): the best pair's
     probability and what the two golden records share. `pairs` scored pairs, `members` (unique_id,
-    master_id), `register` the golden records; pairs below `floor` are not considered."""
-    master = members.set_index("unique_id")["master_id"]
-    p = pairs[pairs["match_probability"] >= floor]
-    left, right = p["unique_id_l"].map(master), p["unique_id_r"].map(master)
+    master_id), `register` the golden records; pairs below `floor` are not considered, except for
+    an unnamed child (no real name, no valid ID: an infant known only as 李丽之子 or 婴儿), whose
+    every scored pair with a child of its date of birth and sex counts: nothing but verification
+    can tell whom it is, and a move or a new phone is enough to score it low."""
+    at_l, at_r = positions(members["unique_id"], pairs["unique_id_l"], pairs["unique_id_r"])
+    masters = members["master_id"].to_numpy(object)
+    unnamed_master = (register["name_is_placeholder"].astype(bool) & register["id_number"].isna()).to_numpy()
+    unnamed = members["master_id"].isin(register.loc[unnamed_master, "master_id"]).to_numpy()
+    considered = pairs["match_probability"].to_numpy() >= floor
+    if unnamed.any():
+        either = ((at_l >= 0) & unnamed[at_l]) | ((at_r >= 0) & unnamed[at_r])
+        sexes = (pairs["sex_l"].isna() | pairs["sex_r"].isna() | (pairs["sex_l"] == pairs["sex_r"])).to_numpy(bool)
+        births = (pairs["birth_date_l"] == pairs["birth_date_r"]).fillna(False).to_numpy(bool)
+        considered |= either & births & sexes
+    considered &= (at_l >= 0) & (at_r >= 0)
+    p = pairs[considered]
+    left = pd.Series(masters[at_l[considered]], index=p.index)
+    right = pd.Series(masters[at_r[considered]], index=p.index)
     two_ids = p["id_number_l"].notna() & p["id_number_r"].notna() & (p["id_number_l"] != p["id_number_r"])
     keep = left.notna() & right.notna() & (left != right) & ~two_ids
     found = pd.DataFrame(

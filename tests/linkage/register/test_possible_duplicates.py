@@ -16,17 +16,22 @@ REGISTER = pd.DataFrame(
         "guardian_phone": ["13800001111", "13800001111", None, None],
         "residence_address": ["建设路1号", "建设路2号", None, None],
         "household_county": ["411302", "411302", "410222", "410222"],
+        "name_is_placeholder": [False, False, False, False],
     }
 )
 
 
-def _pair(left, right, probability, id_l=None, id_r=None):
+def _pair(left, right, probability, id_l=None, id_r=None, births=(None, None), sexes=(None, None)):
     return {
         "unique_id_l": left,
         "unique_id_r": right,
         "match_probability": probability,
         "id_number_l": id_l,
         "id_number_r": id_r,
+        "birth_date_l": births[0],
+        "birth_date_r": births[1],
+        "sex_l": sexes[0],
+        "sex_r": sexes[1],
     }
 
 
@@ -68,3 +73,20 @@ def test_a_date_of_birth_written_wrong_twice_still_lists_the_pair():
     )
     found = possibly_same(pd.DataFrame([_pair("p:1", "e:2", 0.99)]), MEMBERS, register, 0.5)
     assert set(found["master_id"]) == {"A", "B"}
+
+
+def test_an_unnamed_infant_is_listed_with_a_child_of_its_birth_and_sex_however_low_the_pair():
+    # D is known only as 王丽之子 (no real name, no ID); a move and a new phone scored its pair
+    # with C at 0.05. B, a named child with no ID, is not listed by so weak a pair.
+    register = REGISTER.assign(
+        name=["李子涵", "李梓轩", "王浩", "王丽之子"], name_is_placeholder=[False, False, False, True]
+    )
+    born = ("2019-01-01", "2019-01-01")
+    found = possibly_same(
+        pd.DataFrame([_pair("h:3", "v:4", 0.05, births=born, sexes=("M", "M"))]), MEMBERS, register, 0.5
+    )
+    assert set(found["master_id"]) == {"C", "D"}
+    other_sex = _pair("h:3", "v:4", 0.05, births=born, sexes=("F", "M"))
+    other_day = _pair("h:3", "v:4", 0.05, births=("2019-01-01", "2019-01-02"), sexes=("M", "M"))
+    named = _pair("p:1", "e:2", 0.05, births=("2020-03-05", "2020-03-05"), sexes=("M", "M"))
+    assert possibly_same(pd.DataFrame([other_sex, other_day, named]), MEMBERS, register, 0.5).empty
