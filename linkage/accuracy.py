@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pandas as pd
@@ -121,48 +122,48 @@ def misses(
     for a, b, p in zip(pairs["unique_id_l"], pairs["unique_id_r"], pairs["match_probability"], strict=True):
         score[(a, b)] = score[(b, a)] = p
     lost: dict[str, int] = dict.fromkeys(LOST_REASONS, 0)
-    split = m.groupby("child_id")["master_id"].transform("nunique") > 1
-    for _, child in m[split].groupby("child_id"):
-        rows = list(zip(child["unique_id"], child["master_id"], strict=True))
-        for i, (a, master_a) in enumerate(rows):
-            for b, master_b in rows[i + 1 :]:
-                if master_a == master_b:
-                    continue
-                p = score.get((a, b))
-                reason = (
-                    "listed"
-                    if a in listed or b in listed
-                    else "unscored"
-                    if p is None
-                    else "below"
-                    if p < threshold
-                    else "rule"
-                )
-                lost[reason] += 1
+    for a, b, _, _ in _pairs_across(m, "child_id", "master_id"):
+        p = score.get((a, b))
+        reason = (
+            "listed"
+            if a in listed or b in listed
+            else "unscored"
+            if p is None
+            else "below"
+            if p < threshold
+            else "rule"
+        )
+        lost[reason] += 1
     family = truth_children.set_index("child_id")["family_id"]
     twin = truth_children.set_index("child_id")["twin_of"]
     placeholder = set(pairs.loc[pairs["is_placeholder_l"].astype(bool), "unique_id_l"]) | set(
         pairs.loc[pairs["is_placeholder_r"].astype(bool), "unique_id_r"]
     )
     false: dict[str, int] = {}
-    mixed = m.groupby("master_id")["child_id"].transform("nunique") > 1
-    for _, master in m[mixed].groupby("master_id"):
-        rows = list(zip(master["unique_id"], master["child_id"], strict=True))
-        for i, (a, child_a) in enumerate(rows):
-            for b, child_b in rows[i + 1 :]:
-                if child_a == child_b:
-                    continue
-                kind = (
-                    "twins"
-                    if twin.get(child_a) == child_b
-                    else "siblings"
-                    if family.get(child_a) == family.get(child_b)
-                    else "unrelated"
-                )
-                if a in placeholder or b in placeholder:
-                    kind += ", a placeholder record"
-                false[kind] = false.get(kind, 0) + 1
+    for a, b, child_a, child_b in _pairs_across(m, "master_id", "child_id"):
+        kind = (
+            "twins"
+            if twin.get(child_a) == child_b
+            else "siblings"
+            if family.get(child_a) == family.get(child_b)
+            else "unrelated"
+        )
+        if a in placeholder or b in placeholder:
+            kind += ", a placeholder record"
+        false[kind] = false.get(kind, 0) + 1
     return lost, false
+
+
+def _pairs_across(m: pd.DataFrame, within: str, across: str) -> Iterator[tuple[str, str, str, str]]:
+    """Each two records (unique_id) that share `within` but not `across`, with their `across`
+    values: (a, b, across of a, across of b)."""
+    mixed = m.groupby(within)[across].transform("nunique") > 1
+    for _, group in m[mixed].groupby(within):
+        rows = list(zip(group["unique_id"], group[across], strict=True))
+        for i, (a, value_a) in enumerate(rows):
+            for b, value_b in rows[i + 1 :]:
+                if value_a != value_b:
+                    yield a, b, value_a, value_b
 
 
 def twin_placeholder_records(

@@ -118,8 +118,7 @@ class _Clusters:
         valid = {self.facts[x]["id_number"] for x in self.members[ra] + self.members[rb]} - {None}
         if len(valid) > 1:
             return "the two children hold two different valid ID numbers"
-        self.parent[rb] = ra
-        self.members[ra].extend(self.members.pop(rb))
+        self.union(ra, rb)
         return None
 
     def holds_id(self, root: str, record: str) -> bool:
@@ -157,9 +156,13 @@ class _Clusters:
             return True
         if not self.can_join(a, b):
             return False
+        self.union(ra, rb)
+        return True
+
+    def union(self, ra: str, rb: str) -> None:
+        """Make the cluster rooted at `rb` part of the one rooted at `ra`, without asking the rules."""
         self.parent[rb] = ra
         self.members[ra].extend(self.members.pop(rb))
-        return True
 
 
 def _decided(decisions: pd.DataFrame | None, present: set[str]) -> tuple[list[tuple[str, str]], dict[str, set[str]]]:
@@ -407,10 +410,8 @@ def _join_renamed(clusters: _Clusters, named: list[Pair], note_link) -> int:
     for a, b, _, p in named:
         if one_name(clusters.facts[a], clusters.facts[b]):
             continue
-        if clusters.find(a) != clusters.find(b) and clusters.can_join_renamed(a, b):
-            ra, rb = clusters.find(a), clusters.find(b)
-            clusters.parent[rb] = ra
-            clusters.members[ra].extend(clusters.members.pop(rb))
+        if clusters.can_join_renamed(a, b):
+            clusters.union(clusters.find(a), clusters.find(b))
             note_link(a, b, p)
             joined += 1
     return joined

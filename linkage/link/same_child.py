@@ -37,7 +37,7 @@ def same_name(a: dict, b: dict) -> bool:
     character by character: any reading of a character with several (乐 le/yue), and the sounds
     many speakers do not tell apart (zh/z, n/l, -ng/-n). Two names a letter or two apart in
     pinyin but not heard alike (夏童 xia tong, 夏航 xia hang) are two children."""
-    if a["name"] == b["name"] or a["name_pinyin"] == b["name_pinyin"] or a["name_shape"] == b["name_shape"]:
+    if one_name(a, b):
         return True
     if a["surname_pinyin"] == b["surname_pinyin"] and a["given_sorted"] and a["given_sorted"] == b["given_sorted"]:
         return True
@@ -159,13 +159,19 @@ def another_form_of_name(a: dict, b: dict) -> bool:
     return False
 
 
+def ids_against(a: dict, b: dict) -> bool:
+    """Two different valid IDs, or ID texts more than two characters apart: a mistyped ID is one
+    or two characters off its child's; further off, it is another child's."""
+    if a["id_number"] and b["id_number"] and a["id_number"] != b["id_number"]:
+        return True
+    return bool(a["id_text"] and b["id_text"] and not within_edits(a["id_text"], b["id_text"], 2))
+
+
 def renamed_one_child(a: dict, b: dict) -> bool:
     """Could two records under different real names be one renamed child: one stated sex, a
     date of birth one slip apart, and no ID against it. (Whether a department knows both names,
     as it would twins, is the cluster's question.)"""
-    if a["id_number"] and b["id_number"] and a["id_number"] != b["id_number"]:
-        return False
-    if a["id_text"] and b["id_text"] and not within_edits(a["id_text"], b["id_text"], 2):
+    if ids_against(a, b):
         return False
     if a["sex"] and b["sex"] and a["sex"] != b["sex"]:
         return False
@@ -177,13 +183,10 @@ def can_be_one_child(a: dict, b: dict) -> bool:
     two characters apart; or, with no ID agreement between them, different real names (other
     than another form of one name), different sexes under different names, or dates of birth
     far apart."""
-    if a["id_number"] and b["id_number"] and a["id_number"] != b["id_number"]:
+    if ids_against(a, b):
         return False
     if same_id(a, b):
         return True
-    # A mistyped ID is one or two characters off its child's; further off, it is another child's.
-    if a["id_text"] and b["id_text"] and not within_edits(a["id_text"], b["id_text"], 2):
-        return False
     if a["name"] and b["name"] and not same_name(a, b) and not another_form_of_name(a, b):
         return False
     # A boy and a girl are two children unless they carry one name (a sex typed wrong).
