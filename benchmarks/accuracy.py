@@ -13,6 +13,7 @@ import pandas as pd
 
 from linkage.accuracy import (
     LOST_REASONS,
+    MISS_COLUMNS,
     exact_id_members,
     measure,
     misses,
@@ -56,7 +57,9 @@ def run(children: int, noise: str, seed: int) -> None:
         f"  splink model without the {int(twins.sum())} placeholder records of same-sex twins: "
         f"pairwise precision {p:.4f}, recall {r:.4f}, F1 {f1:.4f}"
     )
-    lost, false = misses(reg.members, reg.pairs, truth_records, truth_children, config.model.match_threshold)
+    lost, false = misses(
+        reg.members, reg.pairs.frame(MISS_COLUMNS), truth_records, truth_children, config.model.match_threshold
+    )
     print(
         f"  still missed: {sum(lost.values())} true pairs lost; "
         + "; ".join(f"{n} {LOST_REASONS[k]}" for k, n in lost.items())

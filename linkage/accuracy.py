@@ -105,6 +105,10 @@ LOST_REASONS = {
 }
 
 
+# What `misses` reads of each scored pair.
+MISS_COLUMNS = ("unique_id_l", "unique_id_r", "match_probability", "is_placeholder_l", "is_placeholder_r")
+
+
 def misses(
     members: pd.DataFrame,
     pairs: pd.DataFrame,

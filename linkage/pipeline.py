@@ -24,6 +24,7 @@ from linkage.config import FEEDS, Config, FeedMapping
 from linkage.errors import FeedError, FeedsUnusable
 from linkage.link.clustering import cluster_records
 from linkage.link.prediction import ScoredRecords, link_records
+from linkage.link.scored_pairs import CORE
 from linkage.publish.city_summary import CITY_FILE
 from linkage.publish.feedback_workbooks import write_feedback
 from linkage.publish.ledger_workbook import write_ledgers
@@ -58,7 +59,12 @@ class Stage:
 def _cluster(scored: ScoredRecords, config: Config, decisions: pd.DataFrame | None = None) -> pd.DataFrame:
     model = config.model
     return cluster_records(
-        scored.records, scored.pairs, model.match_threshold, model.ambiguity_margin, decisions, model.corroborated_above
+        scored.records,
+        scored.pairs.frame(CORE),
+        model.match_threshold,
+        model.ambiguity_margin,
+        decisions,
+        model.corroborated_above,
     )
 
 

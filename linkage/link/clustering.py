@@ -200,9 +200,11 @@ def cluster_records(
     birth, one sex, one ID text, no placeholder, no person's decision. Every join among them
     would pass every rule, so they are one child each, found as plain connected components. The
     rules run, pair by pair, only on the groups that hold a difference."""
-    joins = pairs["match_probability"].to_numpy() >= threshold
-    if floor < threshold:
-        joins |= corroborated(_with_identity(pairs, records), threshold, floor)
+    probability = pairs["match_probability"].to_numpy()
+    joins = probability >= threshold
+    near = (probability >= floor) & ~joins
+    if near.any():  # identities looked up only for the pairs in question
+        joins[near] = corroborated(_with_identity(pairs[near], records), threshold, floor)
     strong = pairs.loc[joins, ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]]
     uids = records["unique_id"]
     left, right = _positions(uids, strong["unique_id_l"], strong["unique_id_r"])

@@ -33,12 +33,17 @@ def database_api(engine: EngineConfig):
         return SparkAPI(
             spark_session=spark_session(engine), num_partitions_on_repartition=engine.spark_shuffle_partitions
         )
+    return DuckDBAPI(connection=bounded_duckdb(engine))
+
+
+def bounded_duckdb(engine: EngineConfig) -> duckdb.DuckDBPyConnection:
+    """A fresh in-memory DuckDB database with a bound on its memory: past it, joins, sorts and
+    tables spill to a temporary folder instead of growing the process (a million records'
+    prediction otherwise takes several GiB)."""
     connection = duckdb.connect()
-    # A bound on DuckDB's memory: past it, joins and sorts spill to a temporary folder instead
-    # of growing the process (a million records' prediction otherwise takes several GiB).
     connection.execute(f"SET memory_limit = '{engine.duckdb_memory_limit}'")
     connection.execute(f"SET temp_directory = '{Path(tempfile.gettempdir()) / 'childreg-duckdb'}'")
-    return DuckDBAPI(connection=connection)
+    return connection
 
 
 def check_backend(backend: str) -> None:

@@ -14,6 +14,7 @@ from splink.internals.html_utils import json_for_html, load_chart_libraries
 from linkage.config import Config
 from linkage.frames import positions
 from linkage.link.same_child import IDENTITY, corroborated
+from linkage.link.scored_pairs import CORE, ScoredPairs
 from linkage.publish.masking import masked
 from linkage.publish.report_charts import (
     bar_spec,
@@ -158,10 +159,14 @@ def _weight(probability: float) -> float:
     return math.log2(probability / (1 - probability))
 
 
-def borderline_pairs(pairs: pd.DataFrame, threshold: float, n: int = BORDERLINE_SAMPLE) -> pd.DataFrame:
-    """The `n` scored pairs whose match weight lies closest to the threshold's, masked."""
-    distance = (pairs["match_weight"] - _weight(threshold)).abs()
-    return masked(pairs.loc[distance.nsmallest(n).index].sort_values("match_weight", ascending=False))
+def borderline_pairs(pairs: ScoredPairs, threshold: float, n: int = BORDERLINE_SAMPLE) -> pd.DataFrame:
+    """The `n` scored pairs whose match weight lies closest to the threshold's, with every
+    column (for their waterfall charts), masked."""
+    distance = (pairs.frame(["match_weight"])["match_weight"] - _weight(threshold)).abs()
+    return masked(pairs.rows(distance.nsmallest(n).index).sort_values("match_weight", ascending=False))
+
+
+OUTCOME_COLUMNS = (*CORE, "id_number_l", "id_number_r", *(f"{c}_{s}" for c in IDENTITY for s in "lr"))
 
 
 def feed_overlap(register: pd.DataFrame) -> pd.DataFrame:
@@ -194,7 +199,8 @@ def report_sections(
     checked: CheckedFeeds, register: Register, config: Config, as_of: dt.date
 ) -> tuple[list[str], list[dict]]:
     """The report's HTML sections, and the chart specs they place (chart N goes in div chart-N)."""
-    reg, pairs, threshold = register.register, register.pairs, config.model.match_threshold
+    reg, threshold = register.register, config.model.match_threshold
+    pairs = register.pairs.frame(OUTCOME_COLUMNS)  # what the outcomes, the charts and the counts need
     charts: list[dict] = []
 
     def chart(spec: dict) -> str:
@@ -210,10 +216,11 @@ def report_sections(
     statuses = reg["status_label"].value_counts().rename_axis("status").reset_index(name="children")
     sizes = reg["n_records"].value_counts().sort_index().rename_axis("records").reset_index(name="children")
     effect = threshold_effect(pairs, register.records["unique_id"])
-    borderline = borderline_pairs(pairs, threshold)
+    borderline = borderline_pairs(register.pairs, threshold)
     outcome = register_outcome(pairs, register.members, threshold, config.model.corroborated_above)
     by_rule = pairs[outcome.str.startswith("分开：高于") | outcome.str.startswith("同一儿童：低于")]
-    by_rule = masked(by_rule.sort_values("match_weight", ascending=False).head(RULE_SAMPLE))
+    by_rule = by_rule.sort_values("match_weight", ascending=False).head(RULE_SAMPLE)
+    by_rule = masked(register.pairs.rows(by_rule.index))
     rule_counts = outcome.value_counts().rename_axis("登记结果").reset_index(name="记录对数")
     uncertain = (register.members["match_probability"] < config.model.uncertain_below).sum()
     validation = validation_table(checked)

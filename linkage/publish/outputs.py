@@ -8,7 +8,7 @@ import ctypes
 import fcntl
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +51,15 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> Path:
     """Write a frame as Parquet, atomically."""
     with replaced_when_done(path) as tmp:
         pq.write_table(to_arrow(frame), tmp)
+    return path
+
+
+def write_parquet_batches(batches: Iterable[pa.RecordBatch], schema: pa.Schema, path: Path) -> Path:
+    """Write record batches, each cast to `schema`, as one Parquet file, atomically: a large
+    table goes to disk a batch at a time, never whole in memory."""
+    with replaced_when_done(path) as tmp, pq.ParquetWriter(tmp, schema) as writer:
+        for batch in batches:
+            writer.write_batch(batch.cast(schema) if batch.schema != schema else batch)
     return path
 
 

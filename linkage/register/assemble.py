@@ -10,11 +10,12 @@ import pandas as pd
 from linkage.config import Config
 from linkage.link.linkage_input import record_ref
 from linkage.link.prediction import ScoredRecords
+from linkage.link.scored_pairs import ScoredPairs
 from linkage.register.decisions import OUTCOME_COLUMNS, decision_outcomes
 from linkage.register.eligibility import decide_statuses
 from linkage.register.golden_record import golden_records
 from linkage.register.master_ids import ID_EVENT_COLUMNS, assign_master_ids, id_events
-from linkage.register.possible_duplicates import POSSIBLE_COLUMNS, possibly_same
+from linkage.register.possible_duplicates import PAIR_COLUMNS, POSSIBLE_COLUMNS, possibly_same
 from linkage.standardise.divisions import division_table
 
 
@@ -24,7 +25,7 @@ class Register:
 
     register: pd.DataFrame
     members: pd.DataFrame
-    pairs: pd.DataFrame
+    pairs: ScoredPairs
     settings: dict
     records: pd.DataFrame
     possible_same: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=POSSIBLE_COLUMNS))
@@ -67,7 +68,7 @@ def assemble_register(
         ["master_id", "feed", "record_key", "row_number", "unique_id", "link_probability", "verification"]
     ]
     members = members.rename(columns={"link_probability": "match_probability"})
-    possible = possibly_same(scored.pairs, members, register, config.model.possibly_same_above)
+    possible = possibly_same(scored.pairs.frame(PAIR_COLUMNS), members, register, config.model.possibly_same_above)
     register["possibly_same_as"] = register["master_id"].map(possible.groupby("master_id").size()).fillna(0).astype(int)
     return Register(
         register,

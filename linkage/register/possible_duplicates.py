@@ -21,6 +21,18 @@ SHARED = {
     "household_county": "户籍地",
 }
 POSSIBLE_COLUMNS = list(POSSIBLE_SAME.columns)
+# What `possibly_same` reads of each scored pair.
+PAIR_COLUMNS = (
+    "unique_id_l",
+    "unique_id_r",
+    "match_probability",
+    "sex_l",
+    "sex_r",
+    "birth_date_l",
+    "birth_date_r",
+    "id_number_l",
+    "id_number_r",
+)
 SIBLING_GAP_DAYS = 270  # two births of one mother are further apart than this
 
 

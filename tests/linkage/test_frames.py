@@ -14,7 +14,9 @@ def outputs(checked, built, config, feeds_dir, tmp_path_factory):
     from linkage.ingest.read_feeds import read_feed
     from linkage.link.clustering import cluster_records
 
-    clusters = cluster_records(built.records, built.pairs, config.model.match_threshold, config.model.ambiguity_margin)
+    clusters = cluster_records(
+        built.records, built.pairs.frame(), config.model.match_threshold, config.model.ambiguity_margin
+    )
     ledgers = write_ledgers(
         built.register, built.members, config, division_table(config), AS_OF, tmp_path_factory.mktemp("ledgers")
     )
@@ -25,7 +27,7 @@ def outputs(checked, built, config, feeds_dir, tmp_path_factory):
         frames.RECONCILIATION: checked.reconciliation,
         frames.STANDARDISED: checked.standardised,
         frames.LINKAGE_RECORDS: built.records,
-        frames.SCORED_PAIRS: built.pairs,
+        frames.SCORED_PAIRS: built.pairs.frame(),
         frames.CLUSTERS: clusters,
         frames.MEMBERS: built.members,
         frames.REGISTER: built.register,

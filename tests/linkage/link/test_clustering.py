@@ -306,8 +306,8 @@ def test_one_name_allows_two_slips_in_the_date_of_birth_and_no_more():
 def test_the_children_do_not_depend_on_the_order_the_engine_returns_pairs_in(built, config):
     model = config.model
     args = (model.match_threshold, model.ambiguity_margin, None, model.corroborated_above)
-    first = cluster_records(built.records, built.pairs, *args)
-    shuffled = built.pairs.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    first = cluster_records(built.records, built.pairs.frame(), *args)
+    shuffled = built.pairs.frame().sample(frac=1.0, random_state=3).reset_index(drop=True)
     again = cluster_records(built.records, shuffled, *args)
     pd.testing.assert_frame_equal(first, again)
 

@@ -50,7 +50,7 @@ def test_report_has_every_section_in_chinese_with_how_to_read_it(report):
 def test_borderline_pairs_are_those_nearest_the_threshold(built, config):
     pairs = borderline_pairs(built.pairs, config.model.match_threshold, n=5)
     assert len(pairs) == 5
-    others = built.pairs.drop(pairs.index)
+    others = built.pairs.frame(["match_weight"]).drop(pairs.index)
     import math
 
     w = math.log2(config.model.match_threshold / (1 - config.model.match_threshold))
