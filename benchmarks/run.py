@@ -60,13 +60,35 @@ def _rss_bytes(pids: list[int] | None = None) -> int:
     return total
 
 
+def _cpu_seconds() -> float:
+    """CPU time used so far by this process and its workers, ended (reaped) or still running."""
+    t = os.times()
+    running = 0
+    for pid in _descendants(os.getpid()):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the worker ended while being read
+            continue
+        running += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return t.user + t.system + t.children_user + t.children_system + running / os.sysconf("SC_CLK_TCK")
+
+
 class PeakMemory(StageObserver):
-    """Samples resident memory (this process's and its workers') every 50 ms; `finished` records
-    the peak since the stage began."""
+    """Samples resident memory (this process's and its workers') every 50 ms. Stages may run at
+    once (the run writes its tables, ledgers, report and feedback together): a spell is the time
+    from one stage starting while none runs to the last of them finishing. Each stage records the
+    peak of its spell, and the spell's CPU time over its wall time (how many cores it kept busy;
+    workers count once they end, and each stage that starts workers ends them)."""
 
     def __init__(self) -> None:
         self.peaks: dict[str, float] = {}
         self.seconds: dict[str, float] = {}
+        self.busy: dict[str, float] = {}
+        self.together: dict[str, int] = {}  # stage -> how many stages its spell held
+        self._running: set[str] = set()
+        self._spell: list[str] = []
+        self._spell_start = (0.0, 0.0)
+        self._lock = threading.Lock()
         self._peak = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
@@ -88,11 +110,25 @@ class PeakMemory(StageObserver):
         return max(self._peak, _rss_bytes()) / 1024**3
 
     def started(self, stage: str) -> None:
-        self.reset()
+        with self._lock:
+            if not self._running:
+                self.reset()
+                self._spell = []
+                self._spell_start = (time.perf_counter(), _cpu_seconds())
+            self._running.add(stage)
+            self._spell.append(stage)
 
     def finished(self, stage: str, counts: str, seconds: float) -> None:
-        self.peaks[stage] = max(self.peaks.get(stage, 0.0), self.peak_gib())
-        self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
+        with self._lock:
+            self._running.discard(stage)
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
+            if self._running:
+                return
+            wall, cpu = time.perf_counter() - self._spell_start[0], _cpu_seconds() - self._spell_start[1]
+            for name in self._spell:
+                self.peaks[name] = max(self.peaks.get(name, 0.0), self.peak_gib())
+                self.busy[name] = cpu / wall if wall else 0.0
+                self.together[name] = len(self._spell)
 
     def stop(self) -> None:
         self._stop.set()
@@ -131,7 +167,7 @@ def bare_splink(standardised, config) -> tuple[float, float]:
 def measure(records: int, noise: str, seed: int) -> dict:
     """One size, in this process: the run's stages, then the bare Splink baseline."""
     from linkage.config import load_config
-    from linkage.pipeline import build_register, check_feeds, publish_run
+    from linkage.pipeline import build_register, check_feeds, for_outputs, publish_run
     from linkage.publish.manifest import build_manifest, write_manifest
     from linkage.standardise.divisions import division_table
 
@@ -146,6 +182,7 @@ def measure(records: int, noise: str, seed: int) -> dict:
         divisions = division_table(config)
         checked = check_feeds(folder, config, AS_OF, runner, divisions)
         register = build_register(checked.standardised, config, AS_OF, runner=runner)
+        checked = for_outputs(checked)
         published = publish_run(out, checked, register, config, divisions, AS_OF, runner)
         memory.started("write manifest")
         t = time.perf_counter()
@@ -165,15 +202,16 @@ def measure(records: int, noise: str, seed: int) -> dict:
         memory.finished("write manifest", "", time.perf_counter() - t)
     whole = time.perf_counter() - t0
     run_peak = max(memory.peaks.values())
-    standardised = checked.standardised
     del checked, register, published
+    # The run let the standardised table go before its outputs: the baseline reads it again.
+    standardised = check_feeds(folder, config, AS_OF, StageRunner(), division_table(config)).standardised
     memory.reset()
     train, predict = bare_splink(standardised, config)
     memory.stop()
     return {
         "records": records,
         "rows": manifest["rows"]["rows_read"],
-        "stages": {s: [memory.seconds[s], memory.peaks[s]] for s in memory.seconds},
+        "stages": {s: [memory.seconds[s], memory.peaks[s], memory.busy[s], memory.together[s]] for s in memory.seconds},
         "whole": whole,
         "peak": run_peak,
         "splink_train": train,
@@ -182,7 +220,8 @@ def measure(records: int, noise: str, seed: int) -> dict:
 
 
 def report(result: dict) -> None:
-    """Print one size's figures: each stage's seconds, ratio to bare Splink, peak memory."""
+    """Print one size's figures: each stage's seconds, ratio to bare Splink, peak memory, and how
+    many cores it kept busy on average (CPU seconds over wall seconds)."""
     base = result["splink_train"] + result["splink_predict"]
     print(
         f"\n{result['records']:,} feed records: whole run {result['whole']:.1f} s "
@@ -192,9 +231,13 @@ def report(result: dict) -> None:
         f"  bare Splink (baseline): {base:.1f} s = training {result['splink_train']:.1f} s "
         f"+ prediction {result['splink_predict']:.1f} s"
     )
-    print(f"  {'stage':28s} {'seconds':>8s} {'× Splink':>9s} {'peak GiB':>9s}")
-    for stage, (seconds, peak) in result["stages"].items():
-        print(f"  {stage:28s} {seconds:8.1f} {seconds / base:9.2f} {peak:9.2f}")
+    print(f"  {'stage':28s} {'seconds':>8s} {'× Splink':>9s} {'peak GiB':>9s} {'cores busy':>11s}")
+    for stage, (seconds, peak, *more) in result["stages"].items():
+        busy, together = more if len(more) == 2 else (None, 1)
+        shown = f"{busy:11.2f}" if busy is not None else ""
+        mark = "  ∥ at once" if together > 1 else ""
+        print(f"  {stage:28s} {seconds:8.1f} {seconds / base:9.2f} {peak:9.2f}{shown}{mark}")
+    print("  (∥: stages run at the same time; their peak and cores busy are of them together)")
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ from flows.console import ProgressLog
 from linkage.config import Config, load_config, with_backend
 from linkage.errors import ConfigError, FeedError
 from linkage.link.model import parse_model_json
-from linkage.pipeline import Published, Stage, StageRunner, build_register, check_feeds, publish_run
+from linkage.pipeline import Published, Stage, StageRunner, build_register, check_feeds, for_outputs, publish_run
 from linkage.privacy import mask_text
 from linkage.publish.manifest import build_manifest, sha256_of, write_manifest
 from linkage.publish.outputs import output_lock, owner_only_files, staged_folder
@@ -249,6 +249,7 @@ def half_yearly_run(
             decisions,
             issued_ids(store_path, plan.period.label),
         )
+        checked = for_outputs(checked)
         published = publish_run(
             staging.path,
             checked,

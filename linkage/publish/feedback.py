@@ -37,6 +37,20 @@ FIELD_NAMES = {
 }
 
 
+# The standardised columns the feedback reads.
+RECORD_COLUMNS = (
+    "feed",
+    "record_key",
+    "row_number",
+    "name",
+    "name_is_placeholder",
+    "birth_date",
+    "id_number",
+    "birth_date_conflicts_id",
+    "sex_conflicts_id",
+)
+
+
 def feedback_file_name(department: str) -> str:
     """e.g. 公安_数据质量反馈.xlsx"""
     return f"{department}_数据质量反馈.xlsx"
@@ -45,9 +59,7 @@ def feedback_file_name(department: str) -> str:
 def _cross_checks(checked: CheckedFeeds, register: Register) -> pd.DataFrame:
     """Per record: problems found by comparing it with the child's other records (feed, record_key,
     row_number, field, reason)."""
-    read = ["feed", "record_key", "row_number", "name", "name_is_placeholder", "birth_date", "id_number"]
-    flags = ["birth_date_conflicts_id", "sex_conflicts_id"]
-    std = checked.standardised[read + flags]  # only the columns the checks read, not a copy of every one
+    std = checked.standardised[list(RECORD_COLUMNS)]  # only the columns the checks read, not a copy of every one
     std = std.assign(unique_id=record_ref(std))
     members = std.merge(register.members[["unique_id", "master_id"]], on="unique_id")
     golden = register.register.set_index("master_id")

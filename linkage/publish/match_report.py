@@ -166,7 +166,15 @@ def borderline_pairs(pairs: ScoredPairs, threshold: float, n: int = BORDERLINE_S
     return masked(pairs.rows(distance.nsmallest(n).index).sort_values("match_weight", ascending=False))
 
 
-OUTCOME_COLUMNS = (*CORE, "id_number_l", "id_number_r", *(f"{c}_{s}" for c in IDENTITY for s in "lr"))
+def outcome_frame(pairs: ScoredPairs, threshold: float, corroborated_above: float) -> pd.DataFrame:
+    """What `register_outcome` reads of every pair: the IDs always, each record's name, date of
+    birth and sex only for the pairs the corroboration rule looks at (blank for the rest, which
+    at a million pairs would be ten columns of text for nothing)."""
+    frame = pairs.frame((*CORE, "id_number_l", "id_number_r"))
+    if corroborated_above >= threshold:
+        return frame
+    near = f"match_probability >= {float(corroborated_above)!r} AND match_probability < {float(threshold)!r}"
+    return frame.join(pairs.frame([f"{c}_{s}" for c in IDENTITY for s in "lr"], where=near))
 
 
 def feed_overlap(register: pd.DataFrame) -> pd.DataFrame:
@@ -200,7 +208,7 @@ def report_sections(
 ) -> tuple[list[str], list[dict]]:
     """The report's HTML sections, and the chart specs they place (chart N goes in div chart-N)."""
     reg, threshold = register.register, config.model.match_threshold
-    pairs = register.pairs.frame(OUTCOME_COLUMNS)  # what the outcomes, the charts and the counts need
+    pairs = outcome_frame(register.pairs, threshold, config.model.corroborated_above)
     charts: list[dict] = []
 
     def chart(spec: dict) -> str:

@@ -3,10 +3,15 @@ m and u, waterfalls) and a few drawn from the run's tables."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 from splink import SettingsCreator
 from splink.internals.charts import WaterfallChart
 from splink.internals.waterfall_chart import records_to_waterfall_data
+
+from linkage.frames import positions
 
 THRESHOLDS = (0.5, 0.8, 0.9, 0.95, 0.99, 0.999)
 
@@ -67,27 +72,17 @@ def weight_histogram(pairs: pd.DataFrame, threshold_weight: float) -> dict:
 
 def threshold_effect(pairs: pd.DataFrame, record_ids: pd.Series) -> pd.DataFrame:
     """At each candidate threshold: pairs at or above it, and the children that plain
-    transitive clustering would give (before the register's twin and sibling constraints).
-    One pass over the pairs, strongest first, joining records and counting at each threshold."""
-    parent = {i: i for i in record_ids}
-    children = len(parent)
-
-    def find(i: str) -> str:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    ordered = pairs.sort_values("match_probability", ascending=False)
-    probabilities = ordered["match_probability"].to_numpy()
-    edges = list(zip(ordered["unique_id_l"], ordered["unique_id_r"], strict=True))
-    rows, done = [], 0
-    for t in sorted(THRESHOLDS, reverse=True):
-        while done < len(edges) and probabilities[done] >= t:
-            a, b = find(edges[done][0]), find(edges[done][1])
-            if a != b:
-                parent[a] = b
-                children -= 1
-            done += 1
-        rows.append({"threshold": t, "pairs_at_or_above": done, "children_unconstrained": children})
-    return pd.DataFrame(rows).sort_values("threshold", ignore_index=True)
+    transitive clustering would give (before the register's twin and sibling constraints): the
+    connected components the pairs at or above it make among the records."""
+    left, right = positions(record_ids, pairs["unique_id_l"], pairs["unique_id_r"])
+    known = (left >= 0) & (right >= 0)
+    probability = pairs["match_probability"].to_numpy()
+    n = len(record_ids)
+    rows = []
+    for t in THRESHOLDS:
+        at = probability >= t
+        edges = at & known
+        graph = coo_matrix((np.ones(int(edges.sum()), np.int8), (left[edges], right[edges])), shape=(n, n))
+        children = connected_components(graph, directed=False)[0] if n else 0
+        rows.append({"threshold": t, "pairs_at_or_above": int(at.sum()), "children_unconstrained": int(children)})
+    return pd.DataFrame(rows)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -48,6 +49,10 @@ class CheckedFeeds:
     @property
     def reconciliation(self) -> pd.DataFrame:
         return reconciliation(self.prepared)
+
+    def keeping(self, columns: Sequence[str]) -> CheckedFeeds:
+        """The same checked feeds with only `columns` of the standardised table."""
+        return replace(self, standardised=self.standardised[list(columns)])
 
     @property
     def mapping_problems(self) -> list[str]:

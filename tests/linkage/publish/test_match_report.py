@@ -3,9 +3,10 @@ import re
 import shutil
 import subprocess
 
+import pandas as pd
 import pytest
 
-from linkage.publish.match_report import borderline_pairs, render_report
+from linkage.publish.match_report import borderline_pairs, outcome_frame, register_outcome, render_report
 from tests.conftest import AS_OF
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -192,3 +193,13 @@ def test_the_rows_table_names_the_departments_in_chinese(report, config):
     rows = report.split("<h2>各部门数据行数", 1)[1].split("<h2>", 1)[0]
     for feed in FEEDS:
         assert f"<td>{config.texts.feeds[feed]}</td>" in rows and f"<td>{feed}</td>" not in rows
+
+
+def test_outcomes_from_the_lean_frame_are_those_from_every_column(built, config):
+    threshold, floor = config.model.match_threshold, 0.3
+    lean = outcome_frame(built.pairs, threshold, floor)
+    assert lean["name_l"].notna().sum() < len(lean)  # names only for the pairs the rule looks at
+    pd.testing.assert_series_equal(
+        register_outcome(lean, built.members, threshold, floor),
+        register_outcome(built.pairs.frame(), built.members, threshold, floor),
+    )
