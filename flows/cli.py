@@ -478,14 +478,19 @@ def _print_error(message: str) -> None:
         print(f"error: {line}", file=sys.stderr)
 
 
-def _interrupted(exc: BaseException) -> bool:
-    """Whether a failure was a stop asked for (Ctrl-C, SIGTERM), however deep it surfaced."""
+def _stopped_by(exc: BaseException) -> int | None:
+    """The exit status of a stop asked for, however deep it surfaced: 143 for SIGTERM, 130 for
+    Ctrl-C (a KeyboardInterrupt, or DuckDB's query interrupted by it); None for any other failure."""
     seen: BaseException | None = exc
     while seen is not None:
-        if isinstance(seen, KeyboardInterrupt) or type(seen).__name__ in ("TerminationSignal", "InterruptException"):
-            return True
+        if type(seen).__name__ == "TerminationSignal":
+            return 143
+        if isinstance(seen, KeyboardInterrupt) or type(seen).__name__ == "InterruptException":
+            return 130
+        if isinstance(seen, RuntimeError) and str(seen) == "Query interrupted":  # DuckDB's, on Ctrl-C
+            return 130
         seen = seen.__cause__ or seen.__context__
-    return False
+    return None
 
 
 def _quiet_stragglers() -> None:
@@ -514,10 +519,12 @@ def main(argv: list[str] | None = None) -> int:
         _quiet_stragglers()
         return 130
     except Exception as exc:  # noqa: BLE001 - a bug: one line here, the traceback with --verbose
-        if _interrupted(exc):
-            _print_error("interrupted (terminated); nothing was replaced in the output folder")
+        stopped = _stopped_by(exc)
+        if stopped is not None:
+            how = "interrupted (terminated)" if stopped == 143 else "interrupted"
+            _print_error(f"{how}; nothing was replaced in the output folder")
             _quiet_stragglers()
-            return 143
+            return stopped
         if args.verbose:
             raise
         detail = textwrap.shorten(str(exc), 300) or "no message"

@@ -10,7 +10,10 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import gc
+import signal
+import threading
 from functools import cache
+from types import FrameType
 
 import pyarrow as pa
 
@@ -23,10 +26,36 @@ def _malloc_trim():
         return None
 
 
+_STOPS = (signal.SIGINT, signal.SIGTERM)
+
+
+def collect_garbage() -> None:
+    """A full garbage collection that loses no Ctrl-C or SIGTERM. A signal's exception raised
+    while the collection runs some object's `__del__` is reported and dropped by Python: the run
+    would go on as if never stopped. In the main thread, a signal that comes during the
+    collection is held, and handed to the handler it was for once the collection is over."""
+    if threading.current_thread() is not threading.main_thread():
+        gc.collect()  # signals are handled in the main thread only
+        return
+    held: list[tuple[int, FrameType | None]] = []
+    previous = {s: signal.signal(s, lambda signum, frame: held.append((signum, frame))) for s in _STOPS}
+    try:
+        gc.collect()
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    for signum, frame in held[:1]:
+        handler = previous[signal.Signals(signum)]
+        if callable(handler):
+            handler(signum, frame)
+        elif handler == signal.SIG_DFL:
+            signal.raise_signal(signum)
+
+
 def give_back_memory() -> None:
     """Collect unreachable objects, then hand the free pages of Arrow's pool and of malloc back
     to the system (where the platform allows)."""
-    gc.collect()
+    collect_garbage()
     pa.default_memory_pool().release_unused()
     trim = _malloc_trim()
     if trim is not None:

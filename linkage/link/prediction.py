@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -12,6 +11,7 @@ from linkage.config import Config, EngineConfig
 from linkage.link.linkage_input import linkage_input
 from linkage.link.model import labelled_pairs, linker_for, train_model
 from linkage.link.scored_pairs import BATCH_ROWS, ScoredPairs
+from linkage.memory import collect_garbage
 
 
 @dataclass
@@ -51,9 +51,9 @@ def link_records(
     trained = settings is None
     if settings is None:
         settings, changes = train_model(records, config.model, labelled_pairs(decisions, records))
-        gc.collect()
+        collect_garbage()
     pairs = score_pairs(linker_for(records, settings, config.model.engine), engine=config.model.engine)
     # A Splink linker keeps its database connection in reference cycles, which Python collects
     # only now and then: at a million records, over a GiB would stay held through every later stage.
-    gc.collect()
+    collect_garbage()
     return ScoredRecords(records, settings, pairs, trained, changes)

@@ -201,3 +201,27 @@ def test_every_argument_says_its_format_with_an_example():
             if action.dest in ("help", "version", "command", "action") or action.nargs == 0:
                 continue
             assert action.help and "e.g." in action.help, (name, action.dest)
+
+
+def test_a_stop_is_recognised_however_deep_it_surfaced():
+    from flows.cli import _stopped_by
+
+    class SplinkLike(Exception):
+        pass
+
+    def wrapped(inner: BaseException) -> Exception:
+        try:
+            raise inner
+        except BaseException as exc:
+            try:
+                raise SplinkLike("Error executing the following sql ...") from exc
+            except SplinkLike as outer:
+                return outer
+
+    class TerminationSignal(Exception):  # Prefect's, on SIGTERM
+        pass
+
+    assert _stopped_by(wrapped(RuntimeError("Query interrupted"))) == 130  # DuckDB's, on Ctrl-C
+    assert _stopped_by(wrapped(KeyboardInterrupt())) == 130
+    assert _stopped_by(wrapped(TerminationSignal())) == 143
+    assert _stopped_by(wrapped(RuntimeError("Binder Error: column not found"))) is None

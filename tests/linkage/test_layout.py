@@ -13,6 +13,7 @@ RANK = {
     "frames": 0,
     "reference": 0,
     "workers": 0,
+    "memory": 0,
     "ingest": 1,
     "standardise": 2,
     "link": 3,
