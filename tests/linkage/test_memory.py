@@ -20,11 +20,15 @@ class _SignalsWhenCollected:
 
 
 def test_a_ctrl_c_during_the_collection_is_not_lost():
-    gc.collect()
-    _SignalsWhenCollected(signal.SIGINT)
-    with pytest.raises(KeyboardInterrupt):
-        collect_garbage()
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # Spark, say, may have set its own
+    try:
+        gc.collect()
+        _SignalsWhenCollected(signal.SIGINT)
+        with pytest.raises(KeyboardInterrupt):
+            collect_garbage()
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def test_a_signal_held_goes_to_the_handler_it_was_for():
