@@ -29,7 +29,7 @@ class ScoredPairs:
 
     def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
         self._con = connection
-        self._columns = [c for c in self._read(f"SELECT * FROM {TABLE} LIMIT 0").columns]
+        self._columns = list(self._read(f"SELECT * FROM {TABLE} LIMIT 0").columns)
         self._count = int(self._read(f"SELECT count(*) FROM {TABLE}").fetchall()[0][0])
 
     @classmethod
