@@ -29,7 +29,8 @@ class ScoredPairs:
 
     def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
         self._con = connection
-        self._columns = list(self._read(f"SELECT * FROM {TABLE} LIMIT 0").columns)
+        self._schema = self._read(f"SELECT * FROM {TABLE} LIMIT 0").to_arrow_table().schema
+        self._columns = self._schema.names
         self._count = int(self._read(f"SELECT count(*) FROM {TABLE}").fetchall()[0][0])
 
     @classmethod
@@ -44,7 +45,7 @@ class ScoredPairs:
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, engine: EngineConfig | None = None) -> ScoredPairs:
-        """Pairs from a pandas frame (tests, and pairs read back from a run's Parquet)."""
+        """Pairs from a pandas frame (tests; a run's pairs.parquet is `read_parquet`'s)."""
         return cls.load(pa.Table.from_pandas(frame, preserve_index=False), engine)
 
     @classmethod
@@ -68,7 +69,7 @@ class ScoredPairs:
     @property
     def schema(self) -> pa.Schema:
         """The table's Arrow schema."""
-        return self._read(f"SELECT * FROM {TABLE} LIMIT 0").to_arrow_table().schema
+        return self._schema
 
     def __contains__(self, column: object) -> bool:
         return column in self._columns

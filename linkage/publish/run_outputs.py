@@ -33,7 +33,7 @@ def output_tables(checked: CheckedFeeds, register: Register) -> dict[str, pd.Dat
 def write_masked_pairs(pairs: ScoredPairs, path: Path, batch_rows: int = BATCH_ROWS) -> Path:
     """The scored pairs, which analysts browse, with IDs and phones masked, as Parquet: a batch
     of pairs at a time out of DuckDB, masked and written."""
-    schema = pa.schema([pa.field(f.name, f.type) for f in pairs.schema])
+    schema = pairs.schema
 
     def masked_batches() -> Iterator[pa.RecordBatch]:
         for batch in pairs.batches(batch_rows):
