@@ -29,9 +29,18 @@ def true_pairs(records: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
     return pairs
 
 
+def _shared(a, b) -> bool:
+    """Equal values, or (for a list column) a value in common."""
+    if a is None or b is None:
+        return False
+    if isinstance(a, (list, tuple)) or hasattr(a, "tolist"):
+        return bool(set(list(a)) & set(list(b)))
+    return a == b
+
+
 def admitted(pair: tuple[dict, dict], columns: list[str]) -> bool:
     a, b = pair
-    return all(a[c] is not None and a[c] == b[c] for c in columns)
+    return all(_shared(a[c.removesuffix("[]")], b[c.removesuffix("[]")]) for c in columns)
 
 
 def main() -> None:

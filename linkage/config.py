@@ -95,6 +95,8 @@ class NameRules(_Settings):
     placeholder_patterns: tuple[str, ...]
     nicknames: frozenset[str] = frozenset()
     compound_surnames: tuple[str, ...]
+    # Marks of a twin's birth order in a placeholder (李丽之子1, 李丽之大子), and the order each gives.
+    birth_order_marks: dict[str, int] = {}
 
 
 class EngineConfig(_Settings):
@@ -216,6 +218,7 @@ class Config(_Settings):
 class _Placeholders(_Settings):
     patterns: tuple[str, ...]
     nicknames: tuple[str, ...] = ()
+    birth_order: dict[Annotated[str, Field(pattern=r"^[1-9]$")], tuple[str, ...]] = {}
 
 
 class _Listed(_Settings):
@@ -326,6 +329,9 @@ def load_config(directory: Path | str | None = None) -> Config:
             placeholder_patterns=names.placeholders.patterns,
             nicknames=frozenset(names.placeholders.nicknames),
             compound_surnames=names.compound_surnames.list,
+            birth_order_marks={
+                mark: int(order) for order, marks in names.placeholders.birth_order.items() for mark in marks
+            },
         ),
         model=ModelConfig(
             **model.model_dump(exclude={"training"}),

@@ -62,6 +62,7 @@ STANDARDISED = FrameContract(
         "name",
         "name_is_placeholder",
         "placeholder_parent",
+        "placeholder_order",
         "surname",
         "given_name",
         "name_pinyin",
@@ -124,6 +125,7 @@ LINKAGE_RECORDS = FrameContract(
         "residence_township",
         "residence_address",
         "is_placeholder",
+        "placeholder_order",
         "local_date",
     ),
 )

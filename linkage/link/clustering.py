@@ -44,6 +44,7 @@ _FACTS = (
     "given_sorted",
     "birth_date",
     "sex",
+    "placeholder_order",
 )
 
 
@@ -326,6 +327,7 @@ def _join_placeholders(
         waiting = still
         if not joined_any:
             break
+    _join_twin_orders(clusters, options, placeholder, note_link, notes)
     # Placeholder records that only match each other (an infant known to no named record).
     for baby in waiting:
         for other, (_, p) in sorted(options[baby].items(), key=lambda kv: kv[1][0], reverse=True):
@@ -336,6 +338,29 @@ def _join_placeholders(
             ):
                 if clusters.join(other, baby):
                     note_link(other, baby, p)
+
+
+def _join_twin_orders(
+    clusters: _Clusters,
+    options: dict[str, dict[str, tuple[float, float]]],
+    placeholder: dict[str, bool],
+    note_link,
+    notes: dict[str, str],
+) -> None:
+    """Twins' placeholder records of one birth order (李丽之子1, 李丽之大子) strongly paired are
+    one twin, even where which twin is not known; one whose partner is a twin an ID named joins
+    that twin."""
+    for baby, by_record in options.items():
+        order = clusters.facts[baby]["placeholder_order"]
+        if order is None:
+            continue
+        for other in sorted(by_record, key=lambda o: by_record[o][0], reverse=True):
+            same_order = placeholder[other] and clusters.facts[other]["placeholder_order"] == order
+            if same_order and clusters.join(other, baby):
+                note_link(other, baby, by_record[other][1])
+        if clusters.identified(baby):
+            for record in clusters.members[clusters.find(baby)]:
+                notes.pop(record, None)
 
 
 def _place(
@@ -366,6 +391,14 @@ def _place(
     if vouched:
         return vouched[0][0], vouched[0][1][1]
     if not ranked:
+        return False
+    order = clusters.facts[baby]["placeholder_order"]
+    same_twin = [baby, *(o for o in by_record if clusters.facts[o]["placeholder_order"] == order)]
+    if order is not None and any(clusters.holds_feed_of(ranked[0][0], record) for record in same_twin):
+        # The record says it is a twin, and its department (or that of a placeholder of the same
+        # birth order) already holds the child it fits best: it is more likely the other twin,
+        # who may be known to no department by name.
+        notes[baby] = f"placeholder name of a twin (birth order {order}): which twin is not known: check in the field"
         return False
     # Two near-equal candidates are a real ambiguity only if they cannot be one child;
     # candidates that could be one child are a split the placeholder does not decide. Twins

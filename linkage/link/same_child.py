@@ -180,13 +180,15 @@ def renamed_one_child(a: dict, b: dict) -> bool:
 
 def can_be_one_child(a: dict, b: dict) -> bool:
     """False for two records that cannot be one child: different valid IDs, or ID texts more than
-    two characters apart; or, with no ID agreement between them, different real names (other
-    than another form of one name), different sexes under different names, or dates of birth
-    far apart."""
+    two characters apart; or, with no ID agreement between them, two placeholders of twins'
+    different birth orders, different real names (other than another form of one name),
+    different sexes under different names, or dates of birth far apart."""
     if ids_against(a, b):
         return False
     if same_id(a, b):
         return True
+    if _orders_differ(a, b):
+        return False
     if a["name"] and b["name"] and not same_name(a, b) and not another_form_of_name(a, b):
         return False
     # A boy and a girl are two children unless they carry one name (a sex typed wrong).
@@ -201,6 +203,12 @@ def can_be_one_child(a: dict, b: dict) -> bool:
     # (siblings never share a name).
     slips = 2 if one_name(a, b) and a["sex"] == b["sex"] else 1
     return births_close(a, b, slips)
+
+
+def _orders_differ(a: dict, b: dict) -> bool:
+    """Two placeholders that give twins' different birth orders (李丽之子1, 李丽之子2)."""
+    first, second = a.get("placeholder_order"), b.get("placeholder_order")
+    return first is not None and second is not None and first != second
 
 
 def births_close(a: dict, b: dict, slips: int = 1) -> bool:
@@ -228,39 +236,38 @@ def id_birth_date(id_text: str | None) -> str | None:
     return day if _valid(day) and "1990" < day[:4] else None
 
 
-IDENTITY = ("name", "name_pinyin", "birth_date", "sex", "id_text")
+IDENTITY = ("name", "name_pinyin", "name_shape", "surname_pinyin", "given_sorted", "birth_date", "sex", "id_text")
 
 
 def corroborated(pairs: pd.DataFrame, threshold: float, floor: float) -> np.ndarray:
     """Pairs below the threshold but at or above `floor` whose records give one real name (as
-    written or as heard), one date of birth (as typed, or as an ID text gives it) and one sex:
-    the model's doubt is about the rest (a move, a new phone), not about who the child is.
+    written, as heard, with a look-alike character or the given name's characters swapped: see
+    `same_name`), one date of birth (as typed, or as an ID text gives it) and one sex: the
+    model's doubt is about the rest (a move, a new phone), not about who the child is.
     `pairs` holds each column of IDENTITY with _l and _r."""
     p = pairs["match_probability"].to_numpy()
     near = (p >= floor) & (p < threshold)
     if not near.any():
         return near
-
     # Only the pairs in question, before any conversion: a million pairs' texts as Python
     # objects would take seconds.
     sub = pairs.loc[near, [f"{c}_{s}" for c in IDENTITY for s in "lr"]]
 
-    def side(column: str, s: str) -> np.ndarray:
-        return sub[f"{column}_{s}"].to_numpy(object)
+    def records(s: str) -> list[dict]:
+        columns = [sub[f"{c}_{s}"].astype(object).where(sub[f"{c}_{s}"].notna(), None).tolist() for c in IDENTITY]
+        return [dict(zip(IDENTITY, values, strict=True)) for values in zip(*columns, strict=True)]
 
-    def agree(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        return pd.notna(left) & (left == right)
-
-    def agree_on(column: str) -> np.ndarray:
-        return agree(side(column, "l"), side(column, "r"))
-
-    births = {
-        s: (side("birth_date", s), np.array([id_birth_date(t) for t in side("id_text", s)], object)) for s in "lr"
-    }
-    birth = np.zeros(int(near.sum()), bool)
-    for left in births["l"]:
-        for right in births["r"]:
-            birth |= agree(left, right)
     out = near.copy()
-    out[near] = (agree_on("name") | agree_on("name_pinyin")) & birth & agree_on("sex")
+    out[near] = [_one_identity(a, b) for a, b in zip(records("l"), records("r"), strict=True)]
     return out
+
+
+def _one_identity(a: dict, b: dict) -> bool:
+    if not (a["name"] and b["name"] and a["sex"] and a["sex"] == b["sex"]):
+        return False
+    if not same_name(a, b):
+        return False
+    births_a, births_b = _births(a), _births(b)
+    if set(births_a) & set(births_b):
+        return True
+    return one_name(a, b) and births_close(a, b) and bool(births_a and births_b)

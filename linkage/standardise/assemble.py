@@ -19,8 +19,9 @@ from linkage.standardise.contacts import standardise_column, standardise_phone, 
 from linkage.standardise.dates import parse_dates
 from linkage.standardise.divisions import DivisionTable
 from linkage.standardise.ids import classify_id, standardise_ids
-from linkage.standardise.names import clean_person_names, standardise_names
+from linkage.standardise.names import birth_order, clean_person_names, standardise_names
 from linkage.standardise.places import standardise_places
+from linkage.standardise.values import map_distinct
 
 EARLIEST_DATE = dt.date(1990, 1, 1)
 ISSUE_COLUMNS = list(FIELD_ISSUES.columns)
@@ -83,7 +84,10 @@ def standardise_feed(
     out = pd.DataFrame({"feed": raw["feed"], "record_key": raw["record_key"], "row_number": raw["row_number"]})
     names = standardise_names(_column(raw, "name"), config.names)
     out = out.join(names)
-    out["placeholder_parent"] = names["name"].where(names["name_is_placeholder"]).map(_placeholder_parent)
+    placeholders = names["name"].where(names["name_is_placeholder"])
+    stem_and_order = map_distinct([placeholders.astype(object)], lambda n: birth_order(n, config.names))
+    out["placeholder_parent"] = [_placeholder_parent(stem) for stem, _ in stem_and_order]
+    out["placeholder_order"] = pd.array([order for _, order in stem_and_order], dtype="Int8")
 
     sex, sex_problems = standardise_column(_column(raw, "sex"), standardise_sex)
     record("sex", sex_problems)

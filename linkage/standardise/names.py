@@ -42,13 +42,50 @@ def _placeholder_pattern(patterns: tuple[str, ...]) -> re.Pattern:
 
 
 def is_placeholder(name: str | None, rules: NameRules, surnames: frozenset[str] = frozenset()) -> bool:
-    """True for a name that is not a name: 李丽之子, 婴儿, a nickname such as 豆豆 or 小宝."""
+    """True for a name that is not a name: 李丽之子, 婴儿, a nickname such as 豆豆 or 小宝, and
+    any of these with a twin's birth-order mark (李丽之子1, 李丽之大子)."""
     if not name:
         return False
-    if name in rules.nicknames or _placeholder_pattern(rules.placeholder_patterns).search(name):
+    if _names_no_one(name, rules) or birth_order(name, rules)[1] is not None:
         return True
     # Two identical characters with no surname (豆豆, 乐乐) is a pet name.
     return len(name) == 2 and name[0] == name[1] and name[0] not in surnames
+
+
+def _names_no_one(name: str, rules: NameRules) -> bool:
+    return name in rules.nicknames or bool(_placeholder_pattern(rules.placeholder_patterns).search(name))
+
+
+def birth_order(name: str | None, rules: NameRules) -> tuple[str | None, int | None]:
+    """A placeholder without its twin's birth-order mark, and the order the mark gives:
+    李丽之子2 -> (李丽之子, 2); 李丽之大子 -> (李丽之子, 1); 李丽长女 -> (李丽之女, 1);
+    二宝 -> (宝宝, 2). A name with no such mark, or that is not a placeholder without it, is
+    returned as it is, with None."""
+    if not isinstance(name, str) or not name or not rules.birth_order_marks:
+        return name, None
+    for pattern, stem in _order_patterns(tuple(sorted(rules.birth_order_marks.items()))):
+        match = pattern.fullmatch(name)
+        if match and match["mark"] in rules.birth_order_marks:
+            bare = stem(match)
+            if bare and _names_no_one(bare, rules):
+                return bare, rules.birth_order_marks[match["mark"]]
+    return name, None
+
+
+@lru_cache(maxsize=8)
+def _order_patterns(marks: tuple[tuple[str, int], ...]) -> tuple:
+    alternatives = "|".join(re.escape(m) for m, _ in sorted(marks, key=lambda kv: -len(kv[0])))
+    mark = f"(?P<mark>{alternatives})"
+    return (
+        # 李丽之子1, 李丽之子(二), 婴儿A
+        (re.compile(f"(?P<stem>.+?)[(（]?{mark}[)）]?"), lambda m: m["stem"]),
+        # 李丽之大子, 李丽之小女
+        (re.compile(f"(?P<pre>.+之){mark}(?P<post>子|女|儿|男|婴)"), lambda m: m["pre"] + m["post"]),
+        # 李丽长子, 李丽次女
+        (re.compile("(?P<pre>.+?)(?P<mark>长|次)(?P<post>子|女)"), lambda m: f"{m['pre']}之{m['post']}"),
+        # 大宝, 李丽二宝 (小宝 is any baby)
+        (re.compile(f"(?P<pre>.*?)(?!小){mark}宝"), lambda m: m["pre"] + "宝宝"),
+    )
 
 
 def split_name(name: str | None, compound_surnames: tuple[str, ...]) -> tuple[str | None, str | None]:

@@ -101,6 +101,22 @@ def _age(child: Child, on: dt.date) -> float:
     return (on - child.birth_date).days / 365.25
 
 
+def _twin_placeholder(mother: str, child: Child, rng: random.Random) -> str:
+    """A twin not yet named, as hospitals and clinics tell twins apart: by birth order, each
+    department in its own way (李丽之子1, 李丽之大子, 李丽之子（二）, 李丽次子, 二宝)."""
+    first = child.twin_of is not None and child.child_id < child.twin_of
+    kind = "子" if child.sex == "M" else "女"
+    return rng.choice(
+        [
+            f"{mother}之{kind}{1 if first else 2}",
+            f"{mother}之{'大' if first else '小'}{kind}",
+            f"{mother}之{kind}（{'一' if first else '二'}）",
+            f"{mother}{'长' if first else '次'}{kind}",
+            "大宝" if first else "二宝",
+        ]
+    )
+
+
 class Renderer:
     """Turns records into rows of each feed's layout, applying the configured noise."""
 
@@ -121,6 +137,8 @@ class Renderer:
             and self._chance(noise.infant_placeholder)
         ):
             mother = child.family.mother
+            if child.twin_of and self._chance(noise.twin_birth_order):
+                return _twin_placeholder(mother, child, rng)
             return rng.choice(
                 [
                     f"{mother}之{'子' if child.sex == 'M' else '女'}",

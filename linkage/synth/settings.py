@@ -24,6 +24,7 @@ class NoiseSettings:
     lookalike: float = 0.01
     renamed: float = 0.01  # known by another name in some department (new given name, other surname, 小名)
     infant_placeholder: float = 0.3  # of health/vaccination records of children under one
+    twin_birth_order: float = 0.5  # of twins' placeholders: the birth order marked (李丽之子1, 李丽之大子)
     minority_name: float = 0.01
     # dates
     day_month_swap: float = 0.01

@@ -12,10 +12,21 @@ COLUMNS = [
     "birth_date",
     "is_placeholder",
     "sex",
+    "placeholder_order",
 ]
 
 
-def rec(uid, name=None, pinyin=None, id_number=None, birth="2020-01-01", placeholder=False, id_text=None, sex=None):
+def rec(
+    uid,
+    name=None,
+    pinyin=None,
+    id_number=None,
+    birth="2020-01-01",
+    placeholder=False,
+    id_text=None,
+    sex=None,
+    order=None,
+):
     given = "".join(sorted(name[1:])) if name else None
     return [
         uid,
@@ -29,6 +40,7 @@ def rec(uid, name=None, pinyin=None, id_number=None, birth="2020-01-01", placeho
         birth,
         placeholder,
         sex,
+        order,
     ]
 
 

@@ -19,6 +19,7 @@ BASE = {
     "name_shape": "李子涵",
     "household_county": "411302",
     "residence_address": "建设路1号院",
+    "family_names": ["李丽", "王强"],
 }
 OTHER = {
     "id_number": None,
@@ -30,16 +31,20 @@ OTHER = {
     "name_shape": "王浩",
     "household_county": "410222",
     "residence_address": "矿工路8号",
+    "family_names": ["赵敏"],
 }
 
 
 def admitted_by(rules: list[list[str]], left: dict, right: dict) -> list[int]:
-    """The positions of the rules that admit the pair (left, right)."""
-    pair_l = pd.DataFrame([left])  # noqa: F841 - read by DuckDB's replacement scan
-    pair_r = pd.DataFrame([right])  # noqa: F841
+    """The positions of the rules that admit the pair (left, right). A rule on a list column
+    joins the two rows exploded, one row per value, as Splink does."""
     found = []
     for n, rule in enumerate(blocking_rules(rules)):
-        sql = rule.get_blocking_rule("duckdb").blocking_rule_sql
+        blocking = rule.get_blocking_rule("duckdb")
+        exploded = getattr(blocking, "array_columns_to_explode", [])
+        pair_l = pd.DataFrame([left]).explode(exploded) if exploded else pd.DataFrame([left])  # noqa: F841
+        pair_r = pd.DataFrame([right]).explode(exploded) if exploded else pd.DataFrame([right])  # noqa: F841
+        sql = blocking.blocking_rule_sql
         if duckdb.sql(f"SELECT count(*) FROM pair_l AS l, pair_r AS r WHERE {sql}").fetchall()[0][0]:
             found.append(n)
     return found
@@ -47,10 +52,20 @@ def admitted_by(rules: list[list[str]], left: dict, right: dict) -> list[int]:
 
 def test_each_rule_admits_a_pair_agreeing_on_its_columns_only(config):
     rules = config.model.prediction_blocking
-    for n, columns in enumerate(rules):
+    for n, marked in enumerate(rules):
+        columns = [c.removesuffix("[]") for c in marked]
         right = dict(OTHER, **{c: BASE[c] if BASE[c] is not None else "410402202003050011" for c in columns})
         left = dict(BASE, **{c: right[c] for c in columns})
         assert n in admitted_by(rules, left, right), columns
+
+
+def test_a_list_column_admits_a_pair_sharing_any_one_of_its_values(config):
+    rule = [["family_names[]", "birth_year"]]
+    father_and_mother = dict(OTHER, family_names=["王强", "李丽"], birth_year="2020")
+    mother_only = dict(BASE, family_names=["李丽"])
+    assert admitted_by(rule, father_and_mother, mother_only) == [0]
+    assert admitted_by(rule, father_and_mother, dict(mother_only, birth_year="2019")) == []
+    assert admitted_by(rule, father_and_mother, dict(mother_only, family_names=["李莉"])) == []
 
 
 @pytest.mark.parametrize(
@@ -71,5 +86,5 @@ def test_a_pair_agreeing_on_nothing_blocked_is_never_compared(config):
 
 
 def test_blank_values_never_admit_a_pair(config):
-    blank = {k: None for k in BASE}
+    blank = {k: [] if k == "family_names" else None for k in BASE}
     assert admitted_by(config.model.prediction_blocking, blank, blank) == []

@@ -322,3 +322,37 @@ def test_of_two_pairs_of_equal_weight_the_same_one_wins_whichever_comes_first():
     one_way = _pairs(("police:1", "health:1", 10.0, 0.999), ("health:1", "education:1", 10.0, 0.999))
     other_way = one_way.iloc[::-1].reset_index(drop=True)
     assert _cluster(records, one_way)[0] == _cluster(records, other_way)[0]
+
+
+def test_twins_placeholders_of_two_birth_orders_are_two_children_and_of_one_order_one():
+    records = [
+        _rec("health:1", None, None, placeholder=True, sex="M", order=1),
+        _rec("vaccination:1", None, None, placeholder=True, sex="M", order=1),
+        _rec("vaccination:2", None, None, placeholder=True, sex="M", order=2),
+    ]
+    pairs = _pairs(
+        ("health:1", "vaccination:1", 15.0, 0.999),
+        ("health:1", "vaccination:2", 15.0, 0.999),
+        ("vaccination:1", "vaccination:2", 15.0, 0.999),
+    )
+    keys, _ = _cluster(records, pairs)
+    assert keys["health:1"] == keys["vaccination:1"] != keys["vaccination:2"]
+
+
+def test_a_twins_placeholder_whose_department_holds_the_named_twin_is_the_other_twin():
+    # 孟杰燕长子 in health, whose named twin 孟浩 health already holds; the same twin's
+    # vaccination placeholder (birth order 1 too) goes with it, not to 孟浩.
+    records = [
+        _rec("health:1", "孟浩", "meng hao", sex="M"),
+        _rec("police:1", "孟浩", "meng hao", sex="M"),
+        _rec("health:2", None, None, placeholder=True, sex="M", order=1),
+        _rec("vaccination:2", None, None, placeholder=True, sex="M", order=1),
+    ]
+    pairs = _pairs(
+        ("health:1", "police:1", 20.0, 0.9999),
+        *[(named, baby, 15.0, 0.999) for named in ("health:1", "police:1") for baby in ("health:2", "vaccination:2")],
+        ("health:2", "vaccination:2", 15.0, 0.999),
+    )
+    keys, notes = _cluster(records, pairs)
+    assert keys["health:2"] == keys["vaccination:2"] != keys["health:1"]
+    assert "twin" in notes["health:2"]

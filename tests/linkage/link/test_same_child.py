@@ -1,6 +1,7 @@
 import pandas as pd
 
 from linkage.link.same_child import (
+    IDENTITY,
     births_close,
     can_be_one_child,
     corroborated,
@@ -81,28 +82,44 @@ def test_a_renamed_child_needs_one_sex_a_close_date_of_birth_and_no_id_against_i
     assert not renamed_one_child(formal, other_id)
 
 
+def _pairs(*pairs: tuple[float, dict, dict]) -> pd.DataFrame:
+    """Scored pairs as the clustering reads them: a probability and both records' identities."""
+    rows = []
+    for probability, left, right in pairs:
+        row = {"match_probability": probability}
+        for column in IDENTITY:
+            row[f"{column}_l"], row[f"{column}_r"] = left[column], right[column]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def test_a_pair_below_the_threshold_is_corroborated_by_one_name_date_of_birth_and_sex():
-    pairs = pd.DataFrame(
-        {
-            "match_probability": [0.947, 0.947, 0.947, 0.3, 0.99],
-            "name_l": ["郑菲阳", "郑菲阳", "郑菲阳", "郑菲阳", "郑菲阳"],
-            "name_r": ["郑菲阳", "郑菲扬", "郑菲阳", "郑菲阳", "郑菲阳"],
-            "name_pinyin_l": ["zheng fei yang"] * 5,
-            "name_pinyin_r": ["zheng fei yang", "zheng fei yang", "zheng fei yang", "zheng fei yang", "zheng fei yang"],
-            "birth_date_l": ["2012-07-12"] * 5,
-            "birth_date_r": ["2012-07-12", "2012-07-12", "2012-07-13", "2012-07-12", "2012-07-12"],
-            "sex_l": ["M"] * 5,
-            "sex_r": ["M"] * 5,
-            "id_text_l": [None] * 5,
-            "id_text_r": [None] * 5,
-        }
+    zheng = facts("a", "郑菲阳", "zheng fei yang", birth="2012-07-12", sex="M")
+    pairs = _pairs(
+        (0.947, zheng, zheng),
+        (0.947, zheng, facts("b", "郑菲扬", "zheng fei yang", birth="2012-07-12", sex="M")),  # as heard
+        (0.947, zheng, facts("b", "郑菲阳", "zheng fei yang", birth="2012-07-13", sex="M")),  # a slip
+        (0.947, zheng, facts("b", "郑菲阳", "zheng fei yang", birth="2013-09-12", sex="M")),  # a year on
+        (0.947, zheng, facts("b", "郑菲阳", "zheng fei yang", birth="2012-07-12", sex="F")),
+        (0.3, zheng, zheng),  # below the floor
+        (0.99, zheng, zheng),  # above the threshold it joins anyway: not "corroborated"
     )
-    # As written, as heard; not with another date of birth; not below the floor; a pair above
-    # the threshold joins anyway and is not "corroborated".
-    assert corroborated(pairs, 0.95, 0.5).tolist() == [True, True, False, False, False]
-    # The date of birth an ID text gives counts: police typed 2022-03-10 for 2022-10-03.
-    swapped = pairs.head(1).assign(birth_date_l="2022-03-10", birth_date_r="2022-10-03", id_text_r=None)
-    assert not corroborated(swapped.assign(id_text_l=None), 0.95, 0.5).any()
-    assert corroborated(swapped.assign(id_text_l="130105202210038042"), 0.95, 0.5).all()
-    missing_name = pairs.assign(name_l=None, name_pinyin_l=None)
-    assert not corroborated(missing_name, 0.95, 0.5).any()
+    assert corroborated(pairs, 0.95, 0.5).tolist() == [True, True, True, False, False, False, False]
+
+
+def test_given_characters_swapped_corroborate_only_with_one_date_of_birth():
+    zhou = facts("a", "周伟琪", "zhou wei qi", birth="2018-07-31", sex="M")
+    swapped = facts("b", "周奇伟", "zhou qi wei", birth="2018-07-31", sex="M")
+    slipped = dict(swapped, birth_date="2018-07-30")
+    assert corroborated(_pairs((0.75, zhou, swapped), (0.75, zhou, slipped)), 0.95, 0.5).tolist() == [True, False]
+
+
+def test_the_date_of_birth_an_id_text_gives_corroborates():
+    # Police typed 2022-03-10 for 2022-10-03, and its ID text gives 2022-10-03. The given
+    # name's characters are swapped, so a slip alone would not do.
+    police = facts("a", "吴萌梓", "wu meng zi", birth="2022-03-10", sex="F")
+    school = facts("b", "吴梓萌", "wu zi meng", birth="2022-10-03", sex="F")
+    with_id = dict(police, id_text="130105202210038042")
+    assert corroborated(_pairs((0.9, police, school), (0.9, with_id, school)), 0.95, 0.5).tolist() == [False, True]
+    missing_name = dict(with_id, name=None, name_pinyin=None)
+    assert not corroborated(_pairs((0.9, missing_name, school)), 0.95, 0.5).any()

@@ -1,7 +1,14 @@
 import pandas as pd
 import pytest
 
-from linkage.standardise.names import clean_name, is_placeholder, split_name, standardise_name, standardise_names
+from linkage.standardise.names import (
+    birth_order,
+    clean_name,
+    is_placeholder,
+    split_name,
+    standardise_name,
+    standardise_names,
+)
 
 
 def test_whitespace_of_every_width_and_traditional_forms(config):
@@ -25,7 +32,9 @@ def test_placeholders_are_recognised(config, name):
     assert is_placeholder(clean_name(name), config.names)
 
 
-@pytest.mark.parametrize("name", ["王乐乐", "李子涵", "欧阳娜娜", "张婴", "李宝"])
+@pytest.mark.parametrize(
+    "name", ["王乐乐", "李子涵", "欧阳娜娜", "张婴", "李宝", "张胜男", "王亚男", "李大", "王一", "张国长", "王浩1"]
+)
 def test_real_names_are_not_placeholders(config, name):
     assert not is_placeholder(name, config.names)
 
@@ -42,3 +51,35 @@ def test_placeholder_keeps_no_pinyin_or_split(config):
     frame = standardise_names(pd.Series(["李丽之子", "張偉"]), config.names)
     assert bool(frame.loc[0, "name_is_placeholder"]) and frame.loc[0, "surname"] is None
     assert frame.loc[1, "name"] == "张伟" and frame.loc[1, "surname_pinyin"] == "zhang"
+
+
+@pytest.mark.parametrize(
+    "name, stem, order",
+    [
+        ("李丽之子1", "李丽之子", 1),
+        ("李丽之子（二）", "李丽之子", 2),
+        ("李丽之子(小)", "李丽之子", 2),
+        ("李丽之大女", "李丽之女", 1),
+        ("李丽长子", "李丽之子", 1),
+        ("李丽次女", "李丽之女", 2),
+        ("二宝", "宝宝", 2),
+        ("婴儿A", "婴儿", 1),
+    ],
+)
+def test_a_twins_birth_order_is_read_from_its_placeholder(config, name, stem, order):
+    assert birth_order(name, config.names) == (stem, order)
+    assert is_placeholder(name, config.names)
+
+
+@pytest.mark.parametrize(
+    "name, placeholder",
+    [("李丽之子", True), ("小宝", True), ("王浩1", False), ("张大", False)],  # 小宝: any baby, not the younger twin
+)
+def test_no_birth_order_without_a_mark_on_a_placeholder(config, name, placeholder):
+    assert birth_order(name, config.names) == (name, None)
+    assert is_placeholder(name, config.names) is placeholder
+
+
+@pytest.mark.parametrize("name", ["王某某", "李丽之男", "张男孩", "待取名", "双胞胎之一"])
+def test_more_forms_of_an_unnamed_baby_are_placeholders(config, name):
+    assert is_placeholder(name, config.names)
