@@ -20,6 +20,8 @@ BASE = {
     "household_county": "411302",
     "residence_address": "建设路1号院",
     "family_names": ["李丽", "王强"],
+    "sex": "F",
+    "is_placeholder": False,
 }
 OTHER = {
     "id_number": None,
@@ -32,6 +34,8 @@ OTHER = {
     "household_county": "410222",
     "residence_address": "矿工路8号",
     "family_names": ["赵敏"],
+    "sex": "M",
+    "is_placeholder": False,
 }
 
 
@@ -53,8 +57,9 @@ def admitted_by(rules: list[list[str]], left: dict, right: dict) -> list[int]:
 def test_each_rule_admits_a_pair_agreeing_on_its_columns_only(config):
     rules = config.model.prediction_blocking
     for n, marked in enumerate(rules):
-        columns = [c.removesuffix("[]") for c in marked]
-        right = dict(OTHER, **{c: BASE[c] if BASE[c] is not None else "410402202003050011" for c in columns})
+        columns = [c.removesuffix("[]") for c in marked if not c.startswith("either:")]
+        flags = {c.removeprefix("either:"): True for c in marked if c.startswith("either:")}
+        right = dict(OTHER, **{c: BASE[c] if BASE[c] is not None else "410402202003050011" for c in columns}, **flags)
         left = dict(BASE, **{c: right[c] for c in columns})
         assert n in admitted_by(rules, left, right), columns
 
@@ -66,6 +71,14 @@ def test_a_list_column_admits_a_pair_sharing_any_one_of_its_values(config):
     assert admitted_by(rule, father_and_mother, mother_only) == [0]
     assert admitted_by(rule, father_and_mother, dict(mother_only, birth_year="2019")) == []
     assert admitted_by(rule, father_and_mother, dict(mother_only, family_names=["李莉"])) == []
+
+
+def test_a_flag_admits_only_pairs_where_one_side_at_least_has_it(config):
+    rule = [["family_names[]", "birth_year", "either:is_placeholder"]]
+    named = dict(BASE, family_names=["李丽"])
+    placeholder = dict(named, is_placeholder=True)
+    assert admitted_by(rule, named, placeholder) == [0] == admitted_by(rule, placeholder, placeholder)
+    assert admitted_by(rule, named, named) == []
 
 
 @pytest.mark.parametrize(
@@ -86,5 +99,5 @@ def test_a_pair_agreeing_on_nothing_blocked_is_never_compared(config):
 
 
 def test_blank_values_never_admit_a_pair(config):
-    blank = {k: [] if k == "family_names" else None for k in BASE}
+    blank = {k: [] if k == "family_names" else None for k in BASE} | {"is_placeholder": True}
     assert admitted_by(config.model.prediction_blocking, blank, blank) == []
