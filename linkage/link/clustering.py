@@ -11,7 +11,10 @@ Then, in passes over the same strong pairs:
   other; one that fits two children about equally well (same-sex twins) joins neither and is
   listed for verification in the field, unless only one of the two is missing from the record's
   department. A placeholder whose strong pairs reach a child only through another placeholder
-  follows it there; placeholders that match only each other are one infant;
+  follows it there; placeholders that match only each other are one infant. A twin's
+  placeholder with a birth order (李丽之子1) is one twin with the placeholders of its order and
+  never with the other order's; where its department already holds the named child it fits, it
+  is taken for the other twin and listed;
 - two children under different real names become one renamed child when no department knows
   both names (a department that knows two names of one family born on one day knows twins);
 - a named record strongly paired only with a placeholder that joined a child of its name joins
@@ -393,7 +396,7 @@ def _place(
     if not ranked:
         return False
     order = clusters.facts[baby]["placeholder_order"]
-    same_twin = [baby, *(o for o in by_record if clusters.facts[o]["placeholder_order"] == order)]
+    same_twin = [baby, *(o for o in by_record if order is not None and clusters.facts[o]["placeholder_order"] == order)]
     if order is not None and any(clusters.holds_feed_of(ranked[0][0], record) for record in same_twin):
         # The record says it is a twin, and its department (or that of a placeholder of the same
         # birth order) already holds the child it fits best: it is more likely the other twin,

@@ -46,13 +46,13 @@ def is_placeholder(name: str | None, rules: NameRules, surnames: frozenset[str] 
     any of these with a twin's birth-order mark (李丽之子1, 李丽之大子)."""
     if not name:
         return False
-    if _names_no_one(name, rules) or birth_order(name, rules)[1] is not None:
+    if _matches_placeholder_rules(name, rules) or birth_order(name, rules)[1] is not None:
         return True
     # Two identical characters with no surname (豆豆, 乐乐) is a pet name.
     return len(name) == 2 and name[0] == name[1] and name[0] not in surnames
 
 
-def _names_no_one(name: str, rules: NameRules) -> bool:
+def _matches_placeholder_rules(name: str, rules: NameRules) -> bool:
     return name in rules.nicknames or bool(_placeholder_pattern(rules.placeholder_patterns).search(name))
 
 
@@ -67,7 +67,7 @@ def birth_order(name: str | None, rules: NameRules) -> tuple[str | None, int | N
         match = pattern.fullmatch(name)
         if match and match["mark"] in rules.birth_order_marks:
             bare = stem(match)
-            if bare and _names_no_one(bare, rules):
+            if bare and _matches_placeholder_rules(bare, rules):
                 return bare, rules.birth_order_marks[match["mark"]]
     return name, None
 
