@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from linkage.frames import POSSIBLE_SAME, positions
@@ -50,12 +51,25 @@ def _could_be_one(id_a: object, id_b: object, birth_a: object, birth_b: object) 
     return near or close_birth_dates(births[0].isoformat(), births[1].isoformat(), slips=2)
 
 
+def _births_close(pairs: pd.DataFrame, among: np.ndarray) -> np.ndarray:
+    """Per pair (looked at only where `among`): the two dates of birth are one, or one slip of
+    typing apart (a digit, month and day swapped, the year, a few days)."""
+    out = np.zeros(len(pairs), bool)
+    left = pairs["birth_date_l"].to_numpy(object)[among]
+    right = pairs["birth_date_r"].to_numpy(object)[among]
+    out[among] = [
+        isinstance(a, str) and isinstance(b, str) and close_birth_dates(a[:10], b[:10])
+        for a, b in zip(left, right, strict=True)
+    ]
+    return out
+
+
 def possibly_same(pairs: pd.DataFrame, members: pd.DataFrame, register: pd.DataFrame, floor: float) -> pd.DataFrame:
     """One row per master and each other master it may be (both directions): the best pair's
     probability and what the two golden records share. `pairs` scored pairs, `members` (unique_id,
     master_id), `register` the golden records; pairs below `floor` are not considered, except for
     an unnamed child (no real name, no valid ID: an infant known only as 李丽之子 or 婴儿), whose
-    every scored pair with a child of its date of birth and sex counts: nothing but verification
+    every scored pair with a child of its sex and its date of birth (or one slip of it) counts: nothing but verification
     can tell whom it is, and a move or a new phone is enough to score it low."""
     at_l, at_r = positions(members["unique_id"], pairs["unique_id_l"], pairs["unique_id_r"])
     masters = members["master_id"].to_numpy(object)
@@ -65,8 +79,7 @@ def possibly_same(pairs: pd.DataFrame, members: pd.DataFrame, register: pd.DataF
     if unnamed.any():
         either = ((at_l >= 0) & unnamed[at_l]) | ((at_r >= 0) & unnamed[at_r])
         sexes = (pairs["sex_l"].isna() | pairs["sex_r"].isna() | (pairs["sex_l"] == pairs["sex_r"])).to_numpy(bool)
-        births = (pairs["birth_date_l"] == pairs["birth_date_r"]).fillna(False).to_numpy(bool)
-        considered |= either & births & sexes
+        considered |= either & sexes & _births_close(pairs, either & sexes)
     considered &= (at_l >= 0) & (at_r >= 0)
     p = pairs[considered]
     left = pd.Series(masters[at_l[considered]], index=p.index)

@@ -86,7 +86,11 @@ def test_an_unnamed_infant_is_listed_with_a_child_of_its_birth_and_sex_however_l
         pd.DataFrame([_pair("h:3", "v:4", 0.05, births=born, sexes=("M", "M"))]), MEMBERS, register, 0.5
     )
     assert set(found["master_id"]) == {"C", "D"}
+    # A date of birth one slip of typing off (a day, a digit, month and day swapped) still lists it.
+    for slipped in ("2019-01-02", "2019-07-01", "2018-01-01"):
+        pair = _pair("h:3", "v:4", 0.05, births=("2019-01-01", slipped), sexes=("M", "M"))
+        assert set(possibly_same(pd.DataFrame([pair]), MEMBERS, register, 0.5)["master_id"]) == {"C", "D"}
     other_sex = _pair("h:3", "v:4", 0.05, births=born, sexes=("F", "M"))
-    other_day = _pair("h:3", "v:4", 0.05, births=("2019-01-01", "2019-01-02"), sexes=("M", "M"))
+    months_apart = _pair("h:3", "v:4", 0.05, births=("2019-01-01", "2019-05-20"), sexes=("M", "M"))
     named = _pair("p:1", "e:2", 0.05, births=("2020-03-05", "2020-03-05"), sexes=("M", "M"))
-    assert possibly_same(pd.DataFrame([other_sex, other_day, named]), MEMBERS, register, 0.5).empty
+    assert possibly_same(pd.DataFrame([other_sex, months_apart, named]), MEMBERS, register, 0.5).empty
