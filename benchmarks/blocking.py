@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from linkage.config import load_config
-from linkage.link.blocking import EACH, EITHER
+from linkage.link.blocking import rule_parts
 from linkage.link.linkage_input import linkage_input
 from linkage.link.model import count_comparisons
 from linkage.pipeline import check_feeds
@@ -42,14 +42,8 @@ def _shared(a, b) -> bool:
 def admitted(pair: tuple[dict, dict], columns: list[str]) -> bool:
     """Does the rule (see `linkage.link.blocking`) admit the pair?"""
     a, b = pair
-    for column in columns:
-        if column.startswith(EITHER):
-            flag = column.removeprefix(EITHER)
-            if not (a[flag] or b[flag]):
-                return False
-        elif not _shared(a[column.removesuffix(EACH)], b[column.removesuffix(EACH)]):
-            return False
-    return True
+    parts = rule_parts(columns)
+    return all(_shared(a[c], b[c]) for c in parts.columns) and all(a[f] or b[f] for f in parts.flags)
 
 
 def main() -> None:

@@ -232,11 +232,9 @@ def report(result: dict) -> None:
         f"+ prediction {result['splink_predict']:.1f} s"
     )
     print(f"  {'stage':28s} {'seconds':>8s} {'× Splink':>9s} {'peak GiB':>9s} {'cores busy':>11s}")
-    for stage, (seconds, peak, *more) in result["stages"].items():
-        busy, together = more if len(more) == 2 else (None, 1)
-        shown = f"{busy:11.2f}" if busy is not None else ""
+    for stage, (seconds, peak, busy, together) in result["stages"].items():
         mark = "  ∥ at once" if together > 1 else ""
-        print(f"  {stage:28s} {seconds:8.1f} {seconds / base:9.2f} {peak:9.2f}{shown}{mark}")
+        print(f"  {stage:28s} {seconds:8.1f} {seconds / base:9.2f} {peak:9.2f}{busy:11.2f}{mark}")
     print("  (∥: stages run at the same time; their peak and cores busy are of them together)")
 
 

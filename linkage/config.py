@@ -95,8 +95,9 @@ class NameRules(_Settings):
     placeholder_patterns: tuple[str, ...]
     nicknames: frozenset[str] = frozenset()
     compound_surnames: tuple[str, ...]
-    # Marks of a twin's birth order in a placeholder (李丽之子1, 李丽之大子), and the order each gives.
-    birth_order_marks: dict[str, int] = {}
+    # Marks of a twin's birth order in a placeholder (李丽之子1, 李丽之大子), each with the order it
+    # gives: a tuple, so that the patterns built from it are built once and cached.
+    birth_order_marks: tuple[tuple[str, int], ...] = ()
 
 
 class EngineConfig(_Settings):
@@ -329,9 +330,9 @@ def load_config(directory: Path | str | None = None) -> Config:
             placeholder_patterns=names.placeholders.patterns,
             nicknames=frozenset(names.placeholders.nicknames),
             compound_surnames=names.compound_surnames.list,
-            birth_order_marks={
-                mark: int(order) for order, marks in names.placeholders.birth_order.items() for mark in marks
-            },
+            birth_order_marks=tuple(
+                (mark, int(order)) for order, marks in names.placeholders.birth_order.items() for mark in marks
+            ),
         ),
         model=ModelConfig(
             **model.model_dump(exclude={"training"}),

@@ -240,6 +240,12 @@ def conforms(frame: pd.DataFrame, contract: FrameContract) -> list[str]:
     return problems
 
 
+def present_or_none(values: pd.Series) -> list:
+    """The column's values as a list, with every kind of missing value (None, NaN, NA, NaT) as
+    None: what rules written in Python read, value by value."""
+    return values.astype(object).where(values.notna(), None).tolist()
+
+
 def positions(keys: pd.Series, *lookups: pd.Series) -> list[np.ndarray]:
     """For each of `lookups`, where each of its values sits in `keys` (unique), or -1 where it is
     not there. One factorisation of all of them together: far faster than looking texts up in an

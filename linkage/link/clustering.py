@@ -28,7 +28,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from linkage.frames import positions
+from linkage.frames import positions, present_or_none
 from linkage.link.same_child import (
     IDENTITY,
     can_be_one_child,
@@ -55,7 +55,7 @@ class _Clusters:
     def __init__(self, records: pd.DataFrame, apart: dict[str, set[str]] | None = None):
         self.apart = apart or {}  # records people decided are not one child
         uids = records["unique_id"].tolist()
-        columns = {c: records[c].astype(object).where(records[c].notna(), None).tolist() for c in _FACTS}
+        columns = {c: present_or_none(records[c]) for c in _FACTS}
         columns["is_placeholder"] = records["is_placeholder"].astype(bool).tolist()
         columns["feed"] = [uid.split(":", 1)[0] for uid in uids]
         names = ["unique_id", *columns]
@@ -396,13 +396,16 @@ def _place(
     if not ranked:
         return False
     order = clusters.facts[baby]["placeholder_order"]
-    same_twin = [baby, *(o for o in by_record if order is not None and clusters.facts[o]["placeholder_order"] == order)]
-    if order is not None and any(clusters.holds_feed_of(ranked[0][0], record) for record in same_twin):
-        # The record says it is a twin, and its department (or that of a placeholder of the same
-        # birth order) already holds the child it fits best: it is more likely the other twin,
+    if order is not None:
+        # The record says it is a twin. If its department (or that of a placeholder of the same
+        # birth order) already holds the child it fits best, it is more likely the other twin,
         # who may be known to no department by name.
-        notes[baby] = f"placeholder name of a twin (birth order {order}): which twin is not known: check in the field"
-        return False
+        same_twin = [baby, *(o for o in by_record if clusters.facts[o]["placeholder_order"] == order)]
+        if any(clusters.holds_feed_of(ranked[0][0], record) for record in same_twin):
+            notes[baby] = (
+                f"placeholder name of a twin (birth order {order}): which twin is not known: check in the field"
+            )
+            return False
     # Two near-equal candidates are a real ambiguity only if they cannot be one child;
     # candidates that could be one child are a split the placeholder does not decide. Twins
     # of one sex (two children born the same day) are always ambiguous: the phone or the

@@ -19,6 +19,8 @@ import pandas as pd
 from pypinyin import Style, pinyin
 from rapidfuzz.distance import Levenshtein
 
+from linkage.frames import present_or_none
+
 
 def within_edits(a: str, b: str, edits: int) -> bool:
     """At most `edits` insertions, deletions or substitutions apart (rapidfuzz stops counting
@@ -254,7 +256,7 @@ def corroborated(pairs: pd.DataFrame, threshold: float, floor: float) -> np.ndar
     sub = pairs.loc[near, [f"{c}_{s}" for c in IDENTITY for s in "lr"]]
 
     def records(s: str) -> list[dict]:
-        columns = [sub[f"{c}_{s}"].astype(object).where(sub[f"{c}_{s}"].notna(), None).tolist() for c in IDENTITY]
+        columns = [present_or_none(sub[f"{c}_{s}"]) for c in IDENTITY]
         return [dict(zip(IDENTITY, values, strict=True)) for values in zip(*columns, strict=True)]
 
     out = near.copy()
@@ -268,6 +270,6 @@ def _one_identity(a: dict, b: dict) -> bool:
     if not same_name(a, b):
         return False
     births_a, births_b = _births(a), _births(b)
-    if set(births_a) & set(births_b):
-        return True
-    return one_name(a, b) and births_close(a, b) and bool(births_a and births_b)
+    if one_name(a, b):  # one name as written or heard: a slip in the date of birth is still this child
+        return any(close_birth_dates(x, y) for x in births_a for y in births_b)
+    return bool(set(births_a) & set(births_b))

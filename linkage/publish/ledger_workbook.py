@@ -13,6 +13,7 @@ import pandas as pd
 import xlsxwriter
 
 from linkage.config import Config
+from linkage.frames import present_or_none
 from linkage.publish.city_summary import CITY_FILE, city_sheets
 from linkage.publish.ledgers import Chart, Sheet, county_ledger, county_units, ledger_base
 from linkage.publish.outputs import replaced_when_done
@@ -89,11 +90,6 @@ def _add_charts(book, charts: list[Chart], sheets: list[Sheet]) -> None:
         ws.insert_chart(n * 20, 0, chart)
 
 
-def _present_or_none(values: pd.Series) -> list:
-    """The column's values, with every kind of missing value (None, NaN, NA, NaT) as None."""
-    return values.astype(object).where(values.notna(), None).tolist()
-
-
 def _all_texts(values: pd.Series) -> bool:
     """Whether every present value is a text."""
     if isinstance(values.dtype, pd.StringDtype):
@@ -114,7 +110,7 @@ def _column_cells(ws, sheet: Sheet, column: str, date_format, text_format, path:
     texts (IDs and phones among them) as text, other values as numbers. A text longer than a
     cell holds is an error, since Excel would cut it short without a word."""
     values = sheet.frame[column]
-    present = _present_or_none(values)
+    present = present_or_none(values)
     text_style = text_format if column in sheet.texts else None
     if column in sheet.dates and all(isinstance(v, dt.date) for v in present if v is not None and v != ""):
         days = [dt.datetime(v.year, v.month, v.day) if isinstance(v, dt.date) else None for v in present]

@@ -69,8 +69,9 @@ def possibly_same(pairs: pd.DataFrame, members: pd.DataFrame, register: pd.DataF
     probability and what the two golden records share. `pairs` scored pairs, `members` (unique_id,
     master_id), `register` the golden records; pairs below `floor` are not considered, except for
     an unnamed child (no real name, no valid ID: an infant known only as 李丽之子 or 婴儿), whose
-    every scored pair with a child of its sex and its date of birth (or one slip of it) counts: nothing but verification
-    can tell whom it is, and a move or a new phone is enough to score it low."""
+    every scored pair with a child of its sex and its date of birth (or one slip of it) counts:
+    nothing but verification can tell whom it is, and a move or a new phone is enough to score it
+    low."""
     at_l, at_r = positions(members["unique_id"], pairs["unique_id_l"], pairs["unique_id_r"])
     masters = members["master_id"].to_numpy(object)
     unnamed_master = (register["name_is_placeholder"].astype(bool) & register["id_number"].isna()).to_numpy()

@@ -63,20 +63,22 @@ def birth_order(name: str | None, rules: NameRules) -> tuple[str | None, int | N
     returned as it is, with None."""
     if not isinstance(name, str) or not name or not rules.birth_order_marks:
         return name, None
-    for pattern, stem in _order_patterns(tuple(sorted(rules.birth_order_marks.items()))):
+    orders, patterns = _order_patterns(rules.birth_order_marks)
+    for pattern, stem in patterns:
         match = pattern.fullmatch(name)
-        if match and match["mark"] in rules.birth_order_marks:
+        if match and match["mark"] in orders:
             bare = stem(match)
             if bare and _matches_placeholder_rules(bare, rules):
-                return bare, rules.birth_order_marks[match["mark"]]
+                return bare, orders[match["mark"]]
     return name, None
 
 
 @lru_cache(maxsize=8)
-def _order_patterns(marks: tuple[tuple[str, int], ...]) -> tuple:
+def _order_patterns(marks: tuple[tuple[str, int], ...]) -> tuple[dict[str, int], tuple]:
+    """The order each mark gives, and the patterns that find a mark with the text around it."""
     alternatives = "|".join(re.escape(m) for m, _ in sorted(marks, key=lambda kv: -len(kv[0])))
     mark = f"(?P<mark>{alternatives})"
-    return (
+    return dict(marks), (
         # 李丽之子1, 李丽之子(二), 婴儿A
         (re.compile(f"(?P<stem>.+?)[(（]?{mark}[)）]?"), lambda m: m["stem"]),
         # 李丽之大子, 李丽之小女

@@ -7,7 +7,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from linkage.link.blocking import blocking_rules
+from linkage.link.blocking import blocking_rules, rule_parts
 
 BASE = {
     "id_number": None,
@@ -57,11 +57,12 @@ def admitted_by(rules: list[list[str]], left: dict, right: dict) -> list[int]:
 def test_each_rule_admits_a_pair_agreeing_on_its_columns_only(config):
     rules = config.model.prediction_blocking
     for n, marked in enumerate(rules):
-        columns = [c.removesuffix("[]") for c in marked if not c.startswith("either:")]
-        flags = {c.removeprefix("either:"): True for c in marked if c.startswith("either:")}
-        right = dict(OTHER, **{c: BASE[c] if BASE[c] is not None else "410402202003050011" for c in columns}, **flags)
-        left = dict(BASE, **{c: right[c] for c in columns})
-        assert n in admitted_by(rules, left, right), columns
+        parts = rule_parts(marked)
+        flags = dict.fromkeys(parts.flags, True)
+        right = dict(OTHER, **{c: BASE[c] if BASE[c] is not None else "410402202003050011" for c in parts.columns})
+        right.update(flags)
+        left = dict(BASE, **{c: right[c] for c in parts.columns})
+        assert n in admitted_by(rules, left, right), marked
 
 
 def test_a_list_column_admits_a_pair_sharing_any_one_of_its_values(config):
