@@ -34,6 +34,7 @@ from linkage.link.same_child import (
     can_be_one_child,
     corroborated,
     one_name,
+    orders_differ,
     renamed_one_child,
 )
 
@@ -86,6 +87,8 @@ class _Clusters:
             return False
 
         def compatible(x: dict, y: dict) -> bool:
+            if orders_differ(x, y):  # no ID makes the first-born twin the second-born
+                return False
             return can_be_one_child(x, y) or any(
                 can_be_one_child(x, anchor) and can_be_one_child(y, anchor) for anchor in anchors
             )
@@ -315,7 +318,9 @@ def _join_placeholders(
                 by_record = options.setdefault(baby, {})
                 if other not in by_record or by_record[other][0] < w:
                     by_record[other] = (w, p)
-    waiting = [baby for baby in options if clusters.find(baby) == baby]
+    # Placeholders carrying a valid ID are placed first: the ID decides where they go, and what
+    # they bring (a twin's birth order) then constrains where the others may go.
+    waiting = sorted((baby for baby in options if clusters.find(baby) == baby), key=lambda baby: ids[baby] is None)
     while waiting:
         joined_any, still = False, []
         for baby in waiting:

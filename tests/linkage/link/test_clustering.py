@@ -356,3 +356,21 @@ def test_a_twins_placeholder_whose_department_holds_the_named_twin_is_the_other_
     keys, notes = _cluster(records, pairs)
     assert keys["health:2"] == keys["vaccination:2"] != keys["health:1"]
     assert "twin" in notes["health:2"]
+
+
+def test_an_id_does_not_make_twins_placeholders_of_two_birth_orders_one_child():
+    # 武月凯's ID is on the first-born's placeholder; the second-born's placeholder fits 武月凯
+    # as well by everything but the order, and must not join through the ID.
+    the_id = "411025202009274180"
+    records = [
+        _rec("police:1", "武月凯", "wu yue kai", the_id, sex="F"),
+        _rec("health:1", None, None, the_id, placeholder=True, sex="F", order=1),
+        _rec("health:2", None, None, placeholder=True, sex="F", order=2),
+    ]
+    pairs = _pairs(
+        ("health:1", "health:2", 30.0, 0.9999),
+        ("police:1", "health:2", 25.0, 0.9999),
+        ("police:1", "health:1", 20.0, 0.9999),
+    )
+    keys, _ = _cluster(records, pairs)
+    assert keys["police:1"] == keys["health:1"] != keys["health:2"]
