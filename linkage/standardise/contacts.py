@@ -25,15 +25,47 @@ def standardise_sex(raw: str | None) -> tuple[str | None, str | None]:
     return None, f"unknown sex code {raw!r}"
 
 
+# Between two numbers in one field: 13812345678/13912345678, 138…；139…, 138…、0375-….
+_SEPARATORS = re.compile(r"[/,;、|]")
+
+
 def standardise_phone(raw: str | None) -> tuple[str | None, str | None]:
     """(digits or None, problem). Mobiles become 11 digits (+86/0086 removed); landlines keep the
-    area code (0375-1234567 -> 03751234567)."""
+    area code (0375-1234567 -> 03751234567). A field holding several numbers (both parents'),
+    split by a separator or by spaces, gives its first usable one, with a note."""
     if is_missing(raw):
         return None, None
-    text = unicodedata.normalize("NFKC", str(raw))
+    text = unicodedata.normalize("NFKC", str(raw)).strip()
+    phone, problem = _one_phone(text)
+    if phone is not None:
+        return phone, problem
+    parts = _several(text)
+    usable = [phone for phone, problem in map(_one_phone, parts) if problem is None]
+    if len(parts) > 1 and usable:
+        return usable[0], f"{len(parts)} numbers in one field; the first usable one kept"
+    return phone, problem
+
+
+def _several(text: str) -> list[str]:
+    """The numbers a field holds: split at separators, then space-separated pieces gathered
+    until they make a number (138 1234 5678 13912345678 is two)."""
+    numbers: list[str] = []
+    for part in filter(None, (p.strip() for p in _SEPARATORS.split(text))):
+        pending = ""
+        for piece in part.split():
+            pending = f"{pending} {piece}".strip()
+            if _one_phone(pending)[0] is not None:
+                numbers.append(pending)
+                pending = ""
+        if pending:
+            numbers.append(pending)
+    return numbers
+
+
+def _one_phone(text: str) -> tuple[str | None, str | None]:
     digits = re.sub(r"\D", "", text.split("转")[0])
     if not digits:
-        return None, f"no digits in phone {raw!r}" if text.strip() else None
+        return None, f"no digits in phone {text!r}" if text.strip() else None
     if digits.startswith("0086"):
         digits = digits[4:]
     elif digits.startswith("86") and len(digits) == 13:

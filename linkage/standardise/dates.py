@@ -1,9 +1,11 @@
 """Dates in every layout the feeds use: 2014-03-05, 20140305, 2014/3/5, 2014.03.05, 2014年3月5日,
-Excel dates already read as ISO text, and Excel serial numbers."""
+Excel dates already read as ISO text, and Excel serial numbers; full-width digits and dashes
+(２０１４－０３－０５, typed with a Chinese input method) read as their ASCII forms."""
 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -38,7 +40,7 @@ def parse_dates(raw: pd.Series, earliest: dt.date, latest: dt.date) -> tuple[pd.
 
 
 def _parse_distinct(values: pd.Series, earliest: dt.date, latest: dt.date) -> tuple[pd.Series, pd.Series]:
-    text = values.map(lambda v: str(v).strip().replace("\u3000", " ") if v is not None else None)
+    text = values.map(lambda v: unicodedata.normalize("NFKC", str(v)).strip() if v is not None else None)
     parts = text.str.extract(_SEPARATED)
     compact = text.str.extract(_COMPACT)
     parts = parts.fillna(compact)

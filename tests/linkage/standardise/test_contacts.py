@@ -23,3 +23,25 @@ def test_sex_codes(raw, sex):
 
 def test_unknown_sex_code_is_reported():
     assert standardise_sex("X")[1]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "13800138000/13900139000",
+        "13800138000；13900139000",
+        "138 0013 8000 139 0013 9000",
+        "+86 13800138000 +86 13900139000",
+        "12345/13800138000",
+        "138-0013-8000、0375-2345678",
+    ],
+)
+def test_a_field_with_several_numbers_gives_the_first_usable_one_with_a_note(raw):
+    value, problem = standardise_phone(raw)
+    assert value == "13800138000"
+    assert "numbers in one field" in problem
+
+
+def test_several_unusable_numbers_are_reported_as_unusable():
+    value, problem = standardise_phone("1381234567/12")
+    assert value is None and "not a mobile or landline" in problem

@@ -40,3 +40,9 @@ def test_impossible_unparseable_and_out_of_range_are_nulled_with_a_reason():
     assert list(dates) == [None] * 5
     assert problems[0] and problems[1] and "range" in problems[2]
     assert problems[3] is None and problems[4] is None
+
+
+def test_full_width_digits_and_dashes_read_as_ascii():
+    dates, problems = parse_dates(pd.Series(["２０２０－０３－０５", "２０２０年３月５日", "２０２００３０５"]), LO, HI)
+    assert list(dates) == [dt.date(2020, 3, 5)] * 3
+    assert list(problems) == [None] * 3
