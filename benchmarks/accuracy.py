@@ -16,6 +16,7 @@ from linkage.accuracy import (
     MISS_COLUMNS,
     exact_id_members,
     measure,
+    migrant_misses,
     misses,
     pairwise,
     true_child_of_masters,
@@ -67,6 +68,11 @@ def run(children: int, noise: str, seed: int) -> None:
     print(
         f"  wrongly joined: {sum(false.values())} false pairs; "
         + "; ".join(f"{n} {k}" for k, n in sorted(false.items()))
+    )
+    unfound = migrant_misses(reg.register, reg.members, truth_records, truth_children)
+    print(
+        f"  migrant children not found: {sum(unfound.values())}; "
+        + "; ".join(f"{n} {k}" for k, n in sorted(unfound.items(), key=lambda kv: -kv[1]))
     )
     ledger_figures(reg, config, as_of, truth_records)
     baseline = exact_id_members(checked.standardised)

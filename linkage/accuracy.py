@@ -158,6 +158,31 @@ def misses(
     return lost, false
 
 
+def migrant_misses(
+    register: pd.DataFrame, members: pd.DataFrame, truth_records: pd.DataFrame, truth_children: pd.DataFrame
+) -> dict[str, int]:
+    """Why migrant children go unfound (see `status_accuracy`), per child: its records are mostly
+    under masters of other children ("absorbed by another child's master", a twin's placeholder
+    or a renamed-child join gone wrong), or its own master holds a status other than migrant
+    (by that status: the residence or household county chosen, the earliest local date)."""
+    m = members.merge(truth_records[["feed", "row_number", "child_id"]], on=["feed", "row_number"])
+    majority = true_child_of_masters(members, truth_records)
+    status = register.set_index("master_id")["status"].reindex(majority.index)
+    is_migrant = truth_children.set_index("child_id")["is_migrant"].astype(str).eq("True")
+    migrant = set(is_migrant[is_migrant].index) & set(m["child_id"])
+    by_child = status.groupby(majority.to_numpy()).agg(set)
+    reasons: dict[str, int] = {}
+    for child in sorted(migrant):
+        statuses = by_child.get(child)
+        if statuses and "migrant" in statuses:
+            continue
+        reason = (
+            f"own master's status {'/'.join(sorted(statuses))}" if statuses else "absorbed by another child's master"
+        )
+        reasons[reason] = reasons.get(reason, 0) + 1
+    return reasons
+
+
 def _pairs_across(m: pd.DataFrame, within: str, across: str) -> Iterator[tuple[str, str, str, str]]:
     """Each two records (unique_id) that share `within` but not `across`, with their `across`
     values: (a, b, across of a, across of b)."""

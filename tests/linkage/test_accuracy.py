@@ -1,6 +1,6 @@
 import pandas as pd
 
-from linkage.accuracy import misses, pairwise, twin_placeholder_records
+from linkage.accuracy import migrant_misses, misses, pairwise, twin_placeholder_records
 
 # Child A (records a1, a2, a3: a3 a placeholder), its same-sex twin B (b1), a sibling C (c1).
 TRUTH_RECORDS = pd.DataFrame(
@@ -71,3 +71,16 @@ def test_the_placeholder_records_of_same_sex_twins_are_found_and_can_be_left_out
     # A placeholder of a child whose twin is of the other sex is not one of them.
     children = TRUTH_CHILDREN.assign(sex=["M", "F", "F"])
     assert not twin_placeholder_records(members, RECORDS, TRUTH_RECORDS, children).any()
+
+
+def test_unfound_migrant_children_are_counted_by_why():
+    # A, B and C are all migrant children. A's master is marked migrant; B's records are mostly
+    # under A's master (B's twin placeholder went there, B has no master of its own); C's master
+    # chose a residence in C's household county.
+    truth_children = TRUTH_CHILDREN.assign(is_migrant=["True", "True", "True"])
+    members = _members(["M1", "M1", "M1", "M1", "M3"])
+    register = pd.DataFrame({"master_id": ["M1", "M3"], "status": ["migrant", "local_household"]})
+    reasons = migrant_misses(register, members, TRUTH_RECORDS, truth_children)
+    assert reasons == {"absorbed by another child's master": 1, "own master's status local_household": 1}
+    register = register.assign(status=["migrant", "migrant"])
+    assert migrant_misses(register, members, TRUTH_RECORDS, truth_children) == {"absorbed by another child's master": 1}
