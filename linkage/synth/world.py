@@ -10,6 +10,10 @@ from linkage.config import Config
 from linkage.standardise.ids import check_digit
 from linkage.synth import vocabulary as V
 
+# Days between the births of two siblings who are not twins: a mother's next child comes nine
+# months after the last at the very least; the generator keeps them ten months apart or more.
+SIBLING_SPACING = 300
+
 
 @dataclass
 class Place:
@@ -183,9 +187,7 @@ class World:
     def _child(self, family: Family, birth: dt.date | None = None, sex: str | None = None) -> Child:
         rng, noise = self.rng, self.noise
         if birth is None:
-            max_age = 17.9 if rng.random() < noise.aged_16_plus else 15.9
-            min_age = 16.0 if max_age > 16 else 0.05
-            birth = self.as_of - dt.timedelta(days=int(rng.uniform(min_age, max_age) * 365.25))
+            birth = self._birth()
         sex = sex or rng.choice("MF")
         if rng.random() < noise.minority_name:
             name, surname = rng.choice(V.MINORITY_NAMES), ""
@@ -234,5 +236,20 @@ class World:
                 twin = self._child(family, birth=first.birth_date)
                 twin.twin_of, first.twin_of = first.child_id, twin.child_id
             if rng.random() < noise.siblings:
-                self._child(family)
+                self._child(family, birth=self._sibling_birth(first.birth_date))
         return self.children
+
+    def _birth(self) -> dt.date:
+        """A child's date of birth: under 16 on the reference date, or (a few) 16 or over."""
+        rng = self.rng
+        max_age = 17.9 if rng.random() < self.noise.aged_16_plus else 15.9
+        min_age = 16.0 if max_age > 16 else 0.05
+        return self.as_of - dt.timedelta(days=int(rng.uniform(min_age, max_age) * 365.25))
+
+    def _sibling_birth(self, other: dt.date) -> dt.date:
+        """A date of birth for a sibling (not a twin) of a child born on `other`: at least
+        `SIBLING_SPACING` days apart, as a mother's two children are."""
+        while True:
+            birth = self._birth()
+            if abs((birth - other).days) >= SIBLING_SPACING:
+                return birth

@@ -55,3 +55,26 @@ def test_two_half_years_of_one_population(tmp_path):
     clean = {h: r[r["spoiled"].isna()] for h, r in records.items()}  # spoiled rows repeat or lose keys
     kept = clean["h1"].merge(clean["h2"], on=["feed", "record_key"], suffixes=("_1", "_2"))
     assert len(kept) > 0.8 * len(records["h1"]) and (kept["child_id_1"] == kept["child_id_2"]).all()
+
+
+def test_siblings_who_are_not_twins_are_born_ten_months_apart_or_more():
+    import datetime as dt
+    import random
+
+    from linkage.config import load_config
+    from linkage.synth.world import SIBLING_SPACING, World
+
+    world = World(load_config(), dt.date(2026, 6, 30), NoiseSettings.hard(), random.Random(3))
+    world.populate(3000)
+    by_family: dict[str, list] = {}
+    for child in world.children:
+        by_family.setdefault(child.family.family_id, []).append(child)
+    siblings = [
+        (a, b)
+        for family in by_family.values()
+        for i, a in enumerate(family)
+        for b in family[i + 1 :]
+        if a.twin_of != b.child_id
+    ]
+    assert len(siblings) > 100
+    assert min(abs((a.birth_date - b.birth_date).days) for a, b in siblings) >= SIBLING_SPACING
