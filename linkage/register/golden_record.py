@@ -6,7 +6,8 @@ Rules (ties broken by feed: police, education, health, vaccination, then record 
 - birth_date and sex: those the chosen ID encodes; without an ID, the most common stated value.
 - name: the most common real name; a placeholder only when no record has a real name.
 - residence: from the record with the most recent local date (the household may have moved);
-  a statistical zone's coding of the same legal county is kept over the bare county.
+  a statistical zone's coding of the same legal county is kept over the bare county, and a zone
+  named without a township takes its legal county from another record's township in that zone.
 - household_county: a code over text over the ID's first six digits; the most common within the
   best source.
 - guardian and phone: the most recent record's. School and grade: the most recent school record.
@@ -120,6 +121,7 @@ def golden_records(members: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     )
     out = out.join(residence)
     out = _prefer_zone_coding(out, m, policy.zones)
+    out = _zone_legal_county(out, m, policy.zones)
     # The township, from the most recent record that has it and places the child in the same
     # county as the chosen residence (a school roster has no township; the police record may).
     for column in ("residence_township", "residence_township_name"):
@@ -209,6 +211,21 @@ def _prefer_zone_coding(out: pd.DataFrame, m: pd.DataFrame, zones: frozenset[str
         out.loc[chosen, column] = zoned.loc[chosen, column].where(
             zoned.loc[chosen, column].notna(), out.loc[chosen, column]
         )
+    return out
+
+
+def _zone_legal_county(out: pd.DataFrame, m: pd.DataFrame, zones: frozenset[str]) -> pd.DataFrame:
+    """Where the chosen residence is a statistical zone with no township (a school in 高新区 by
+    name), so that its legal county is unknown, and another record of the child places it in a
+    township of that same zone, that township's legal county (from the most recent such record)."""
+    known = m[m["residence_county"].isin(zones) & m["residence_legal_county"].notna()]
+    known = known.sort_values("local_date", ascending=False).drop_duplicates(["master_id", "residence_county"])
+    unsure = out["residence_county"].isin(zones) & out["residence_legal_county"].isna()
+    if not unsure.any() or known.empty:
+        return out
+    legal = known.set_index(["master_id", "residence_county"])["residence_legal_county"]
+    keys = pd.MultiIndex.from_arrays([out.index[unsure], out.loc[unsure, "residence_county"]])
+    out.loc[unsure, "residence_legal_county"] = legal.reindex(keys).to_numpy()
     return out
 
 

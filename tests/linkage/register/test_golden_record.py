@@ -165,6 +165,38 @@ CASES = [
         "王芳",
     ),
     (
+        "a zone named without a township takes its legal county from another record's township in it",
+        [
+            _record(
+                "police",
+                "1",
+                residence_county="410471",
+                residence_township="410471002",
+                residence_legal_county="410402",
+                local_date=dt.date(2016, 8, 14),
+            ),
+            _record("education", "2", residence_county="410471", local_date=dt.date(2024, 11, 26)),
+        ],
+        "residence_legal_county",
+        "410402",
+    ),
+    (
+        "a zone's legal county never from a township of another zone",
+        [
+            _record(
+                "police",
+                "1",
+                residence_county="410472",
+                residence_township="410472001",
+                residence_legal_county="410422",
+                local_date=dt.date(2016, 8, 14),
+            ),
+            _record("education", "2", residence_county="410471", local_date=dt.date(2024, 11, 26)),
+        ],
+        "residence_legal_county",
+        None,
+    ),
+    (
         "the departments that hold the child, in feed order",
         [_record("vaccination", "1"), _record("police", "2"), _record("vaccination", "3")],
         "feeds",
