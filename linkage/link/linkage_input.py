@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 
 import numpy as np
 import pandas as pd
 
 from linkage.frames import LINKAGE_RECORDS
+from linkage.link.same_child import close_birth_dates
 from linkage.standardise.values import map_unique
 
 LINKAGE_COLUMNS = list(LINKAGE_RECORDS.columns)
@@ -30,6 +32,29 @@ def _shape_table(lookalike_groups: tuple[str, ...]) -> dict[int, str]:
     return {ord(c): group[0] for group in lookalike_groups for c in group}
 
 
+def _iso(day: object) -> str | None:
+    return day.isoformat() if isinstance(day, dt.date) else None
+
+
+def _birth_dates(s: pd.DataFrame) -> pd.Series:
+    """Each record's date of birth as ISO text: as typed, or as its valid ID encodes it where the
+    typed date is missing or a slip or two of typing from the ID's (2020-05-15 typed, the ID's
+    2020-04-15): the ID's check digit vouches for its digits. A typed date far from the ID's (a
+    parent's ID in the child's field) stays as typed."""
+    typed = map_unique(s["birth_date"], _iso)
+    from_id = map_unique(s["id_birth_date"].where(s["id_number"].notna()), _iso)
+    differ = from_id.notna() & (typed.isna() | (typed != from_id))
+    use_id = differ & pd.Series(
+        [
+            t is None or t != t or close_birth_dates(t, i, slips=2)
+            for t, i in zip(typed[differ], from_id[differ], strict=True)
+        ],
+        index=typed.index[differ],
+        dtype=bool,
+    ).reindex(typed.index, fill_value=False)
+    return from_id.where(use_id, typed)
+
+
 def linkage_input(standardised: pd.DataFrame, lookalike_groups: tuple[str, ...]) -> pd.DataFrame:
     """One row per kept record with what the model compares. Placeholder names are blanked so
     that they neither help nor hurt; the parent a placeholder names joins the family names."""
@@ -43,7 +68,7 @@ def linkage_input(standardised: pd.DataFrame, lookalike_groups: tuple[str, ...])
         sorted({n for n in names if isinstance(n, str) and n})
         for names in zip(s["guardian_name"], s["mother_name"], s["father_name"], s["placeholder_parent"], strict=True)
     ]
-    birth = map_unique(s["birth_date"], lambda d: d.isoformat() if d is not None and d == d else None)
+    birth = _birth_dates(s)
     residence = s["residence_legal_county"].fillna(s["residence_county"])
     out = pd.DataFrame(
         {

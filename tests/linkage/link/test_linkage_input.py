@@ -1,0 +1,29 @@
+"""What the model compares of each record: the date of birth a valid ID vouches for."""
+
+import datetime as dt
+
+from linkage.link.linkage_input import linkage_input
+
+
+def _with(checked, rows: dict) -> object:
+    """The first few standardised records, with `rows` (column -> values) put in."""
+    s = checked.standardised.head(len(next(iter(rows.values())))).copy()
+    for column, values in rows.items():
+        s[column] = values
+    return s
+
+
+def test_a_typed_date_a_slip_from_the_valid_ids_is_taken_from_the_id(checked, config):
+    the_id, its_birth = "411302202004155301", dt.date(2020, 4, 15)
+    s = _with(
+        checked,
+        {
+            "id_number": [the_id, the_id, None, the_id],
+            "id_birth_date": [its_birth, its_birth, its_birth, dt.date(1985, 4, 15)],
+            "birth_date": [dt.date(2020, 5, 15), None, dt.date(2020, 5, 15), dt.date(2020, 5, 15)],
+        },
+    )
+    births = linkage_input(s, config.model.lookalike_groups)["birth_date"].tolist()
+    # A slip of the ID's date, and a missing date: the ID's. No valid ID: as typed. An ID decades
+    # from the typed date (a parent's, in the child's field): as typed.
+    assert births == ["2020-04-15", "2020-04-15", "2020-05-15", "2020-05-15"]
