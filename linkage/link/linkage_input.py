@@ -46,7 +46,7 @@ def _birth_dates(s: pd.DataFrame) -> pd.Series:
     differ = from_id.notna() & (typed.isna() | (typed != from_id))
     use_id = differ & pd.Series(
         [
-            t is None or t != t or close_birth_dates(t, i, slips=2)
+            not isinstance(t, str) or close_birth_dates(t, i, slips=2)
             for t, i in zip(typed[differ], from_id[differ], strict=True)
         ],
         index=typed.index[differ],

@@ -55,14 +55,14 @@ def _could_be_one(id_a: object, id_b: object, birth_a: object, birth_b: object) 
     return near or close_birth_dates(births[0].isoformat(), births[1].isoformat(), slips=2)
 
 
-def _births_close(pairs: pd.DataFrame, among: np.ndarray) -> np.ndarray:
-    """Per pair (looked at only where `among`): the two dates of birth are one, or one slip of
+def _births_close(pairs: pd.DataFrame, among: np.ndarray, slips: int = 1) -> np.ndarray:
+    """Per pair (looked at only where `among`): the two dates of birth are one, or `slips` slips of
     typing apart (a digit, month and day swapped, the year, a few days)."""
     out = np.zeros(len(pairs), bool)
     left = pairs["birth_date_l"].to_numpy(object)[among]
     right = pairs["birth_date_r"].to_numpy(object)[among]
     out[among] = [
-        isinstance(a, str) and isinstance(b, str) and close_birth_dates(a[:10], b[:10])
+        isinstance(a, str) and isinstance(b, str) and close_birth_dates(a[:10], b[:10], slips)
         for a, b in zip(left, right, strict=True)
     ]
     return out
@@ -96,14 +96,7 @@ def _one_name_close_birth(pairs: pd.DataFrame, among: np.ndarray) -> np.ndarray:
         & pairs["sex_l"].notna()
         & (pairs["sex_l"] == pairs["sex_r"])
     ).to_numpy(bool) & among
-    out = np.zeros(len(pairs), bool)
-    left = pairs["birth_date_l"].to_numpy(object)[named]
-    right = pairs["birth_date_r"].to_numpy(object)[named]
-    out[named] = [
-        isinstance(a, str) and isinstance(b, str) and close_birth_dates(a[:10], b[:10], slips=2)
-        for a, b in zip(left, right, strict=True)
-    ]
-    return out
+    return _births_close(pairs, named, slips=2)
 
 
 def possibly_same(pairs: pd.DataFrame, members: pd.DataFrame, register: pd.DataFrame, floor: float) -> pd.DataFrame:
@@ -139,7 +132,9 @@ def possibly_same(pairs: pd.DataFrame, members: pd.DataFrame, register: pd.DataF
             "match_probability": p.loc[keep, "match_probability"],
         }
     )
-    found = pd.concat([found, _unnamed_alike(register, unnamed_master)], ignore_index=True)
+    alike = _unnamed_alike(register, unnamed_master)
+    if not alike.empty:
+        found = pd.concat([found, alike], ignore_index=True) if not found.empty else alike
     if found.empty:
         return pd.DataFrame(columns=POSSIBLE_COLUMNS)
     best = found.sort_values("match_probability", ascending=False, na_position="last").drop_duplicates(["a", "b"])
