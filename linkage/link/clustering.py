@@ -34,7 +34,6 @@ from linkage.link.same_child import (
     can_be_one_child,
     corroborated,
     one_name,
-    orders_differ,
     renamed_one_child,
 )
 
@@ -85,10 +84,13 @@ class _Clusters:
         anchors = [self.facts[x] for x in self.members[ra] + self.members[rb] if self.facts[x]["id_number"]]
         if len({anchor["id_number"] for anchor in anchors}) > 1:
             return False
+        # Twins' placeholders of two birth orders: no ID makes the first-born the second-born.
+        orders_a = {self.facts[x]["placeholder_order"] for x in self.members[ra]} - {None}
+        orders_b = {self.facts[x]["placeholder_order"] for x in self.members[rb]} - {None}
+        if orders_a and orders_b and len(orders_a | orders_b) > 1:
+            return False
 
         def compatible(x: dict, y: dict) -> bool:
-            if orders_differ(x, y):  # no ID makes the first-born twin the second-born
-                return False
             return can_be_one_child(x, y) or any(
                 can_be_one_child(x, anchor) and can_be_one_child(y, anchor) for anchor in anchors
             )

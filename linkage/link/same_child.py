@@ -189,7 +189,7 @@ def can_be_one_child(a: dict, b: dict) -> bool:
         return False
     if same_id(a, b):
         return True
-    if orders_differ(a, b):
+    if _orders_differ(a, b):
         return False
     if a["name"] and b["name"] and not same_name(a, b) and not another_form_of_name(a, b):
         return False
@@ -207,7 +207,7 @@ def can_be_one_child(a: dict, b: dict) -> bool:
     return births_close(a, b, slips)
 
 
-def orders_differ(a: dict, b: dict) -> bool:
+def _orders_differ(a: dict, b: dict) -> bool:
     """Two placeholders that give twins' different birth orders (李丽之子1, 李丽之子2)."""
     first, second = a.get("placeholder_order"), b.get("placeholder_order")
     return first is not None and second is not None and first != second

@@ -68,22 +68,6 @@ def _births_close(pairs: pd.DataFrame, among: np.ndarray, slips: int = 1) -> np.
     return out
 
 
-def _unnamed_alike(register: pd.DataFrame, unnamed: np.ndarray) -> pd.DataFrame:
-    """Pairs of masters (a < b) where one is an unnamed child and the other a child of its sex
-    (or of no stated sex) born the same day and registered (户籍) in the same county. Such an
-    infant's record can score too low to be kept at all (a moved family, a new phone, the other
-    parent named), and still be that child: no probability (NaN), found in the register."""
-    columns = ["master_id", "sex", "birth_date", "household_county"]
-    babies = register.loc[unnamed, columns].dropna(subset=["birth_date", "household_county"])
-    if babies.empty:
-        return pd.DataFrame(columns=["a", "b", "match_probability"])
-    alike = babies.merge(register[columns], on=["birth_date", "household_county"], suffixes=("", "_other"))
-    sexes = alike["sex"].isna() | alike["sex_other"].isna() | (alike["sex"] == alike["sex_other"])
-    alike = alike[sexes & (alike["master_id"] != alike["master_id_other"])]
-    a, b = alike["master_id"], alike["master_id_other"]
-    return pd.DataFrame({"a": a.where(a < b, b), "b": b.where(a < b, a), "match_probability": np.nan})
-
-
 def _one_name_close_birth(pairs: pd.DataFrame, among: np.ndarray) -> np.ndarray:
     """Per pair (looked at only where `among`): one real name as heard, one sex, and dates of birth
     at most two slips of typing apart (2022-03-23, 2021-03-13). However low the model scores such
@@ -106,9 +90,7 @@ def possibly_same(pairs: pd.DataFrame, members: pd.DataFrame, register: pd.DataF
     an unnamed child (no real name, no valid ID: an infant known only as 李丽之子 or 婴儿), whose
     every scored pair with a child of its sex and its date of birth (or one slip of it) counts:
     nothing but verification can tell whom it is, and a move or a new phone is enough to score it
-    low. So does a pair of one real name and sex whose dates of birth are at most two slips apart.
-    An unnamed child is also listed with each child of its sex born the same day and
-    registered in the same county that no kept pair joins it to (`match_probability` NaN)."""
+    low. So does a pair of one real name and sex whose dates of birth are at most two slips apart."""
     at_l, at_r = positions(members["unique_id"], pairs["unique_id_l"], pairs["unique_id_r"])
     masters = members["master_id"].to_numpy(object)
     unnamed_master = (register["name_is_placeholder"].astype(bool) & register["id_number"].isna()).to_numpy()
@@ -132,12 +114,9 @@ def possibly_same(pairs: pd.DataFrame, members: pd.DataFrame, register: pd.DataF
             "match_probability": p.loc[keep, "match_probability"],
         }
     )
-    alike = _unnamed_alike(register, unnamed_master)
-    if not alike.empty:
-        found = pd.concat([found, alike], ignore_index=True) if not found.empty else alike
     if found.empty:
         return pd.DataFrame(columns=POSSIBLE_COLUMNS)
-    best = found.sort_values("match_probability", ascending=False, na_position="last").drop_duplicates(["a", "b"])
+    best = found.sort_values("match_probability", ascending=False).drop_duplicates(["a", "b"])
     golden = register.set_index("master_id")
     ga = golden.reindex(best["a"]).reset_index(drop=True)
     gb = golden.reindex(best["b"]).reset_index(drop=True)
