@@ -34,6 +34,7 @@ from linkage.link.same_child import (
     can_be_one_child,
     corroborated,
     one_name,
+    orders_apart,
     renamed_one_child,
 )
 
@@ -84,10 +85,7 @@ class _Clusters:
         anchors = [self.facts[x] for x in self.members[ra] + self.members[rb] if self.facts[x]["id_number"]]
         if len({anchor["id_number"] for anchor in anchors}) > 1:
             return False
-        # Twins' placeholders of two birth orders: no ID makes the first-born the second-born.
-        orders_a = {self.facts[x]["placeholder_order"] for x in self.members[ra]} - {None}
-        orders_b = {self.facts[x]["placeholder_order"] for x in self.members[rb]} - {None}
-        if orders_a and orders_b and len(orders_a | orders_b) > 1:
+        if orders_apart([self.facts[x] for x in self.members[ra]], [self.facts[x] for x in self.members[rb]]):
             return False
 
         def compatible(x: dict, y: dict) -> bool:

@@ -44,14 +44,11 @@ def _birth_dates(s: pd.DataFrame) -> pd.Series:
     typed = map_unique(s["birth_date"], _iso)
     from_id = map_unique(s["id_birth_date"].where(s["id_number"].notna()), _iso)
     differ = from_id.notna() & (typed.isna() | (typed != from_id))
-    use_id = differ & pd.Series(
-        [
-            not isinstance(t, str) or close_birth_dates(t, i, slips=2)
-            for t, i in zip(typed[differ], from_id[differ], strict=True)
-        ],
-        index=typed.index[differ],
-        dtype=bool,
-    ).reindex(typed.index, fill_value=False)
+    use_id = pd.Series(False, index=typed.index)
+    use_id[differ] = [
+        not isinstance(t, str) or close_birth_dates(t, i, slips=2)
+        for t, i in zip(typed[differ], from_id[differ], strict=True)
+    ]
     return from_id.where(use_id, typed)
 
 

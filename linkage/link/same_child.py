@@ -182,15 +182,13 @@ def renamed_one_child(a: dict, b: dict) -> bool:
 
 def can_be_one_child(a: dict, b: dict) -> bool:
     """False for two records that cannot be one child: different valid IDs, or ID texts more than
-    two characters apart; or, with no ID agreement between them, two placeholders of twins'
-    different birth orders, different real names (other than another form of one name),
-    different sexes under different names, or dates of birth far apart."""
+    two characters apart; or, with no ID agreement between them, different real names (other
+    than another form of one name), different sexes under different names, or dates of birth
+    far apart. (Twins' birth orders are a question of the whole child: `orders_apart`.)"""
     if ids_against(a, b):
         return False
     if same_id(a, b):
         return True
-    if _orders_differ(a, b):
-        return False
     if a["name"] and b["name"] and not same_name(a, b) and not another_form_of_name(a, b):
         return False
     # A boy and a girl are two children unless they carry one name (a sex typed wrong).
@@ -207,10 +205,13 @@ def can_be_one_child(a: dict, b: dict) -> bool:
     return births_close(a, b, slips)
 
 
-def _orders_differ(a: dict, b: dict) -> bool:
-    """Two placeholders that give twins' different birth orders (李丽之子1, 李丽之子2)."""
-    first, second = a.get("placeholder_order"), b.get("placeholder_order")
-    return first is not None and second is not None and first != second
+def orders_apart(a: list[dict], b: list[dict]) -> bool:
+    """Two children's records hold placeholders of twins' different birth orders (李丽之子1,
+    李丽之子2): two children, whatever ID either holds, since no ID makes the first-born the
+    second-born."""
+    orders_a = {record.get("placeholder_order") for record in a} - {None}
+    orders_b = {record.get("placeholder_order") for record in b} - {None}
+    return bool(orders_a and orders_b and len(orders_a | orders_b) > 1)
 
 
 def births_close(a: dict, b: dict, slips: int = 1) -> bool:

@@ -120,8 +120,9 @@ def golden_records(members: pd.DataFrame, policy: Policy) -> pd.DataFrame:
         "residence",
     )
     out = out.join(residence)
-    out = _prefer_zone_coding(out, m, policy.zones)
-    out = _zone_legal_county(out, m, policy.zones)
+    zoned = _in_zone_townships(m, policy.zones)
+    out = _prefer_zone_coding(out, zoned, policy.zones)
+    out = _zone_legal_county(out, zoned, policy.zones)
     # The township, from the most recent record that has it and places the child in the same
     # county as the chosen residence (a school roster has no township; the police record may).
     for column in ("residence_township", "residence_township_name"):
@@ -195,12 +196,19 @@ def _away_since(m: pd.DataFrame, household: pd.Series, policy: Policy) -> pd.Ser
     return away.groupby("master_id")["local_date"].min().dt.date.reindex(household.index)
 
 
-def _prefer_zone_coding(out: pd.DataFrame, m: pd.DataFrame, zones: frozenset[str]) -> pd.DataFrame:
-    """Where the chosen residence names only a legal county (a school's county by name, say) and
-    another record of the child places it in a statistical zone's township of that same county,
-    keep the zone: it is the county-level unit whose staff look after the child."""
+def _in_zone_townships(m: pd.DataFrame, zones: frozenset[str]) -> pd.DataFrame:
+    """Records placing the child in a township of a statistical zone whose legal county is known
+    (from the township), most recent first."""
     zoned = m[m["residence_county"].isin(zones) & m["residence_legal_county"].notna()]
-    zoned = zoned.sort_values("local_date", ascending=False).drop_duplicates("master_id").set_index("master_id")
+    return zoned.sort_values("local_date", ascending=False)
+
+
+def _prefer_zone_coding(out: pd.DataFrame, zoned: pd.DataFrame, zones: frozenset[str]) -> pd.DataFrame:
+    """Where the chosen residence names only a legal county (a school's county by name, say) and
+    another record of the child places it in a statistical zone's township of that same county
+    (`zoned`: see `_in_zone_townships`), keep the zone: it is the county-level unit whose staff
+    look after the child."""
+    zoned = zoned.drop_duplicates("master_id").set_index("master_id")
     same = out.index.isin(zoned.index)
     candidates = out[same]
     fits = (~candidates["residence_county"].isin(zones)) & (
@@ -214,12 +222,12 @@ def _prefer_zone_coding(out: pd.DataFrame, m: pd.DataFrame, zones: frozenset[str
     return out
 
 
-def _zone_legal_county(out: pd.DataFrame, m: pd.DataFrame, zones: frozenset[str]) -> pd.DataFrame:
+def _zone_legal_county(out: pd.DataFrame, zoned: pd.DataFrame, zones: frozenset[str]) -> pd.DataFrame:
     """Where the chosen residence is a statistical zone with no township (a school in 高新区 by
     name), so that its legal county is unknown, and another record of the child places it in a
-    township of that same zone, that township's legal county (from the most recent such record)."""
-    known = m[m["residence_county"].isin(zones) & m["residence_legal_county"].notna()]
-    known = known.sort_values("local_date", ascending=False).drop_duplicates(["master_id", "residence_county"])
+    township of that same zone (`zoned`), that township's legal county (from the most recent such
+    record)."""
+    known = zoned.drop_duplicates(["master_id", "residence_county"])
     unsure = out["residence_county"].isin(zones) & out["residence_legal_county"].isna()
     if not unsure.any() or known.empty:
         return out
