@@ -79,8 +79,8 @@ def _order_patterns(marks: tuple[tuple[str, int], ...]) -> tuple[dict[str, int],
     alternatives = "|".join(re.escape(m) for m, _ in sorted(marks, key=lambda kv: -len(kv[0])))
     mark = f"(?P<mark>{alternatives})"
     return dict(marks), (
-        # 李丽之子1, 李丽之子(二), 婴儿A
-        (re.compile(f"(?P<stem>.+?)[(（]?{mark}[)）]?"), lambda m: m["stem"]),
+        # 李丽之子1, 李丽之子(二), 李丽之女-2, 李丽之子一号, 婴儿A
+        (re.compile(f"(?P<stem>.+?)[(（·\\-_]?{mark}号?[)）]?"), lambda m: m["stem"]),
         # 李丽之大子, 李丽之小女
         (re.compile(f"(?P<pre>.+之){mark}(?P<post>子|女|儿|男|婴)"), lambda m: m["pre"] + m["post"]),
         # 李丽长子, 李丽次女

@@ -64,9 +64,14 @@ def test_placeholder_keeps_no_pinyin_or_split(config):
         ("李丽次女", "李丽之女", 2),
         ("二宝", "宝宝", 2),
         ("婴儿A", "婴儿", 1),
+        ("李丽之女-2", "李丽之女", 2),
+        ("李丽之女－2", "李丽之女", 2),
+        ("李丽之女_1", "李丽之女", 1),
+        ("李丽之子一号", "李丽之子", 1),
     ],
 )
 def test_a_twins_birth_order_is_read_from_its_placeholder(config, name, stem, order):
+    name = clean_name(name)
     assert birth_order(name, config.names) == (stem, order)
     assert is_placeholder(name, config.names)
 
@@ -80,6 +85,8 @@ def test_no_birth_order_without_a_mark_on_a_placeholder(config, name, placeholde
     assert is_placeholder(name, config.names) is placeholder
 
 
-@pytest.mark.parametrize("name", ["王某某", "李丽之男", "张男孩", "待取名", "双胞胎之一"])
+@pytest.mark.parametrize(
+    "name", ["王某某", "李丽之男", "张男孩", "待取名", "双胞胎之一", "李丽之小孩", "李丽孩子", "张男宝", "李丽之宝", "老二"]
+)
 def test_more_forms_of_an_unnamed_baby_are_placeholders(config, name):
     assert is_placeholder(name, config.names)
