@@ -95,9 +95,12 @@ def close_birth_dates(a: str, b: str, slips: int = 1) -> bool:
         return True
     if _one_slip(a, b):
         return True
-    # Two slips never move the year by more than one.
+    # Two slips never move the year by more than one: two digits off (2024-01-04 / 2024-02-05),
+    # or a year or a swap undone and then another slip.
     return (
-        slips > 1 and abs(int(a[:4]) - int(b[:4])) <= 1 and any(close_birth_dates(v, b, slips - 1) for v in _slipped(a))
+        slips > 1
+        and abs(int(a[:4]) - int(b[:4])) <= 1
+        and (within_edits(a, b, slips) or any(close_birth_dates(v, b, slips - 1) for v in _slipped(a)))
     )
 
 

@@ -298,6 +298,8 @@ def test_one_name_allows_two_slips_in_the_date_of_birth_and_no_more():
     one = _rec("a", "许涵明", "xu han ming", birth="2013-05-03", sex="M")
     assert _one_or_two(one, _rec("b", "许涵明", "xu han ming", birth="2012-03-05", sex="M"))  # year and swap
     assert _one_or_two(one, _rec("b", "许涵明", "xu han ming", birth="2012-05-04", sex="M"))  # year and digit
+    assert _one_or_two(one, _rec("b", "许涵明", "xu han ming", birth="2013-06-04", sex="M"))  # two digits (马悦宜)
+    assert not _one_or_two(one, _rec("b", "许涵明", "xu han ming", birth="2011-06-03", sex="M"))  # two digits, two years
     assert not _one_or_two(one, _rec("b", "许涵明", "xu han ming", birth="2009-05-03", sex="M"))
     # Two slips only for one name: another name with a date two slips off is another child.
     assert not _one_or_two(one, _rec("b", "许涵", "xu han", birth="2012-03-05", sex="M"))
