@@ -141,14 +141,23 @@ CLUSTERS = FrameContract(
     "link.clustering",
     "one row per record: the cluster (child) it joined",
     ("unique_id",),
-    ("unique_id", "cluster_key", "link_probability", "verification"),
+    ("unique_id", "cluster_key", "link_probability", "verification", "renamed_with"),
 )
 MEMBERS = FrameContract(
     "members",
     "register.assemble",
     "one row per record: its child's master ID and where it came from",
     ("unique_id",),
-    ("master_id", "feed", "record_key", "row_number", "unique_id", "match_probability", "verification"),
+    (
+        "master_id",
+        "feed",
+        "record_key",
+        "row_number",
+        "unique_id",
+        "match_probability",
+        "verification",
+        "renamed_with",
+    ),
 )
 REGISTER = FrameContract(
     "register",
@@ -184,6 +193,7 @@ REGISTER = FrameContract(
         "age_years",
         "records_to_verify",
         "uncertain_links",
+        "renamed_joins",
     ),
 )
 POSSIBLE_SAME = FrameContract(

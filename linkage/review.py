@@ -18,13 +18,15 @@ import pandas as pd
 from linkage.errors import ConfigError
 from linkage.publish.ledger_workbook import write_workbook
 from linkage.publish.ledgers import FEED_NAMES, Sheet
-from linkage.publish.match_report import pairs_side_by_side, register_outcome
+from linkage.publish.match_report import RENAMED_OUTCOME, pairs_side_by_side, register_outcome
 
 REVIEW_SHEET = "待判定记录对"
 VERDICT_COLUMN = "判定"
 CHOICES = ("同一儿童", "不是同一儿童", "无法判断")
 VERDICT_OF = {"同一儿童": "same", "不是同一儿童": "different"}
 FEED_OF = {name: feed for feed, name in FEED_NAMES.items()}  # reads back what the ledger's 来源记录 writes
+# The two records of a renamed join, as the ledger's 需核实事项 names them (RENAMED_CHECK).
+RENAMED_PAIR = re.compile(r"记录([^（；]+)（[^）]*）与记录([^（；]+)（[^）]*）姓名不同，按改名归并")
 
 
 def uncertain_pairs(
@@ -36,6 +38,7 @@ def uncertain_pairs(
     worth = (
         (outcome.str.startswith("分开：高于阈值") & ~outcome.str.contains("有效身份证号"))
         | (outcome.str.startswith("同一儿童：低于阈值"))
+        | outcome.eq(RENAMED_OUTCOME)
         | (outcome.str.startswith("分开：低于阈值") & near)
     )
     chosen = pairs[worth].assign(登记结果=outcome[worth]).sort_values("match_weight", ascending=False)
@@ -108,7 +111,8 @@ def read_review(frame: pd.DataFrame) -> Imported:
 
 def read_ledger(frame: pd.DataFrame) -> Imported:
     """Decisions from a ledger's filled 待核实儿童 sheet: 同一儿童 / 不是同一儿童 on a child the
-    ledger says may be another master's child, between a record of each."""
+    ledger says may be another master's child, between a record of each; or on a child whose
+    records were joined as one renamed child, between the two records of that join."""
     result = Imported()
     refs_of = {row["主索引号"]: _refs(row.get("来源记录")) for row in frame.to_dict("records")}
     for n, row in enumerate(frame.to_dict("records"), start=2):
@@ -116,9 +120,24 @@ def read_ledger(frame: pd.DataFrame) -> Imported:
         if verdict is None or pd.isna(verdict) or verdict not in VERDICT_OF:
             result.skipped += 1  # blank, 无法判断, or a field check (信息无误 …): not about two records
             continue
-        others = re.findall(r"可能与主索引号(\w+)为同一儿童", str(row.get("需核实事项") or ""))
+        checks = str(row.get("需核实事项") or "")
+        others = re.findall(r"可能与主索引号(\w+)为同一儿童", checks)
+        renamed = RENAMED_PAIR.findall(checks)
         own = _refs(row.get("来源记录"))
-        if not others:
+        if renamed and others:
+            result.rejected.append(
+                f"row {n}: {verdict} could be about the renamed records or about the other child "
+                f"{others[0]}; decide each with childreg decide"
+            )
+        elif renamed:
+            # 不是同一儿童 on records joined as one renamed child: twins, kept apart from now on.
+            for a, b in renamed:
+                pair = _refs(a) + _refs(b)
+                if len(pair) == 2:
+                    result.decisions.append((VERDICT_OF[verdict], pair[0], pair[1], "核实结果"))
+                else:
+                    result.rejected.append(f"row {n}: the records {a} and {b} are not named as 来源记录 names them")
+        elif not others:
             result.rejected.append(f"row {n}: {verdict} but the ledger names no other child to compare with")
         elif not own or not refs_of.get(others[0]):
             result.rejected.append(

@@ -17,6 +17,8 @@ Then, in passes over the same strong pairs:
   is taken for the other twin and listed;
 - two children under different real names become one renamed child when no department knows
   both names (a department that knows two names of one family born on one day knows twins);
+  twins that no department holds together look the same, so each such join names the pair that
+  made it (`renamed_with`), for the ledger to ask and a person to undo;
 - a named record strongly paired only with a placeholder that joined a child of its name joins
   that child.
 """
@@ -201,7 +203,8 @@ def cluster_records(
     `linkage_input`) using `pairs` (unique_id_l, unique_id_r, match_weight, match_probability).
     Returns one row per record: its cluster key
     (the smallest unique_id in the cluster), the probability of the strongest pair that put it
-    there (1.0 for a record alone), and a verification note or None.
+    there (1.0 for a record alone), a verification note or None, and the record it was joined to
+    as one renamed child (`renamed_with`) or None.
 
     Most groups of records the strong pairs connect hold nothing to decide: one name, one date of
     birth, one sex, one ID text, no placeholder, no person's decision. Every join among them
@@ -291,6 +294,7 @@ def _connected(uids: pd.Series, component: np.ndarray, strongest: np.ndarray) ->
             "cluster_key": np.asarray(ordered)[smallest] if len(uids) else uids.to_numpy(),
             "link_probability": strongest,
             "verification": pd.Series([None] * len(uids), dtype=object),
+            "renamed_with": pd.Series([None] * len(uids), dtype=object),
         }
     )
 
@@ -488,10 +492,16 @@ def _cluster_constrained(
     )
     best_link: dict[str, float] = {}
     notes: dict[str, str] = {}
+    renamed_with: dict[str, str] = {}
 
     def note_link(a: str, b: str, p: float) -> None:
         best_link[a] = max(best_link.get(a, 0.0), p)
         best_link[b] = max(best_link.get(b, 0.0), p)
+
+    def note_renamed(a: str, b: str, p: float) -> None:
+        note_link(a, b, p)
+        renamed_with.setdefault(a, b)
+        renamed_with.setdefault(b, a)
 
     named = [pair for pair in pairs if not (placeholder[pair[0]] or placeholder[pair[1]])]
     for a, b, _, p in named:
@@ -499,7 +509,7 @@ def _cluster_constrained(
             note_link(a, b, p)
 
     _join_placeholders(clusters, pairs, placeholder, ids, margin, note_link, notes)
-    if _join_renamed(clusters, named, note_link) and notes:
+    if _join_renamed(clusters, named, note_renamed) and notes:
         # A placeholder that fitted two children equally may fit one now that they are one.
         listed = set(notes)
         notes.clear()
@@ -522,5 +532,6 @@ def _cluster_constrained(
             "cluster_key": [key_of_root[roots[uid]] for uid in ids],
             "link_probability": [best_link.get(uid, 1.0) for uid in ids],
             "verification": [notes.get(uid) for uid in ids],
+            "renamed_with": [renamed_with.get(uid) for uid in ids],
         }
     )

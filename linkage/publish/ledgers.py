@@ -82,11 +82,34 @@ def _join_checks(first: pd.Series, second: pd.Series) -> pd.Series:
     return (first + both.map({True: "；", False: ""}) + second).astype(object)
 
 
+RENAMED_CHECK = (
+    "记录{a}与记录{b}姓名不同，按改名归并为同一儿童（出生日期、性别和家庭相同，没有一个部门同时登记这两个姓名），"
+    "也可能是双胞胎：请核对户口簿，如是两名儿童，在核实结果中选“不是同一儿童”"
+)
+
+
+def renamed_join_check(joins: object) -> str:
+    """The check for records joined as one renamed child ('feed:key（name）=feed:key（name）；…'),
+    each record named as 来源记录 names it."""
+    if not isinstance(joins, str) or not joins:
+        return ""
+    checks = []
+    for pair in joins.split("；"):
+        a, _, b = pair.partition("=")
+        checks.append(RENAMED_CHECK.format(a=_chinese_ref(a), b=_chinese_ref(b)))
+    return "；".join(checks)
+
+
+def _chinese_ref(ref: str) -> str:
+    feed, _, rest = ref.partition(":")
+    return f"{FEED_NAMES.get(feed, feed)}:{rest}"
+
+
 def _checks(r: pd.DataFrame, conflict_checks: dict[str, str]) -> pd.Series:
     """Per child, what staff should check, joined with '；' ('' for nothing): each of its
     records' disagreements named in `conflict_checks`, uncertain links, a placeholder record that
-    fits twins, a placeholder name, an undecided status. Each part is worded once per distinct
-    value, not once per child."""
+    fits twins, records joined as one renamed child, a placeholder name, an undecided status.
+    Each part is worded once per distinct value, not once per child."""
     parts = [
         map_unique(
             r["conflicts"],
@@ -103,6 +126,7 @@ def _checks(r: pd.DataFrame, conflict_checks: dict[str, str]) -> pd.Series:
         pd.Series("乳名或代称记录无法确定属于双胞胎中的哪一个：请入户核实", index=r.index).where(
             r["records_to_verify"].gt(0), ""
         ),
+        map_unique(r["renamed_joins"] if "renamed_joins" in r else pd.Series("", index=r.index), renamed_join_check),
         pd.Series("只有乳名或代称，没有正式姓名：请登记正式姓名和身份证号", index=r.index).where(
             r["name_is_placeholder"].astype(bool), ""
         ),

@@ -107,13 +107,16 @@ def _section(heading: str, how_to_read: str, body: str) -> str:
     return f"<h2>{heading}</h2><p class='note'>{how_to_read}</p>{body}"
 
 
+RENAMED_OUTCOME = "同一儿童：两个不同的正式姓名，没有一个部门同时登记，按改名归并（也可能是双胞胎，待核实）"
+
+
 def register_outcome(
     pairs: pd.DataFrame, members: pd.DataFrame, threshold: float, corroborated_above: float = 1.0
 ) -> pd.Series:
     """What the register made of each pair, and by which rule: joined or kept apart, above or
     below the threshold (a pair above it kept apart by a rule, or one below it joined because its
     name, date of birth and sex agree, or through the child's other records or the placeholder
-    pass, is said so)."""
+    pass, is said so; so is a pair of two names joined as one renamed child)."""
     left, right = positions(members["unique_id"], pairs["unique_id_l"], pairs["unique_id_r"])
     master = pd.factorize(members["master_id"])[0]
     same = pd.Series((left >= 0) & (right >= 0) & (master[left] == master[right]), index=pairs.index)
@@ -130,6 +133,12 @@ def register_outcome(
         )
     out[~same & above & two_ids] = "分开：高于阈值，但两个不同的有效身份证号（规则）"
     out[~same & above & ~two_ids] = "分开：高于阈值，但姓名、性别或出生日期不可能是同一儿童（双胞胎和兄弟姐妹规则）"
+    if "renamed_with" in members:
+        partner = members.set_index("unique_id")["renamed_with"].dropna()
+        renamed = pairs["unique_id_l"].map(partner).eq(pairs["unique_id_r"]) | pairs["unique_id_r"].map(partner).eq(
+            pairs["unique_id_l"]
+        )
+        out[same & renamed] = RENAMED_OUTCOME
     if "verification" in members:
         listed = members.loc[members["verification"].notna(), "unique_id"]
         ambiguous = pairs["unique_id_l"].isin(listed) | pairs["unique_id_r"].isin(listed)
@@ -226,7 +235,9 @@ def report_sections(
     effect = threshold_effect(pairs, register.records["unique_id"])
     borderline = borderline_pairs(register.pairs, threshold)
     outcome = register_outcome(pairs, register.members, threshold, config.model.corroborated_above)
-    by_rule = pairs[outcome.str.startswith("分开：高于") | outcome.str.startswith("同一儿童：低于")]
+    by_rule = pairs[
+        outcome.str.startswith("分开：高于") | outcome.str.startswith("同一儿童：低于") | outcome.eq(RENAMED_OUTCOME)
+    ]
     by_rule = by_rule.sort_values("match_weight", ascending=False).head(RULE_SAMPLE)
     by_rule = masked(register.pairs.rows(by_rule.index))
     rule_counts = outcome.value_counts().rename_axis("登记结果").reset_index(name="记录对数")
@@ -289,7 +300,8 @@ def report_sections(
         ),
         _section(
             "规则与阈值不一致的记录对",
-            "高于阈值却被规则分开、或低于阈值却被归为同一儿童的记录对，以及各类的数量：这里是模型和规则意见不同之处，"
+            "高于阈值却被规则分开、低于阈值却被归为同一儿童、或两个不同的正式姓名按改名归并的记录对，以及各类的数量："
+            "这里是模型和规则意见不同之处，"
             f"值得分析员抽查（最多列出 {RULE_SAMPLE} 对）。",
             _table(rule_counts)
             + _table(pairs_side_by_side(by_rule).assign(登记结果=outcome.loc[by_rule.index].to_numpy())),

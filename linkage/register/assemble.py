@@ -64,8 +64,18 @@ def assemble_register(
         register["master_id"].map(verification.groupby("master_id").size()).fillna(0).astype(int)
     )
     register["uncertain_links"] = register["master_id"].map(uncertain).fillna(0).astype(int)
+    register["renamed_joins"] = _renamed_joins(register["master_id"], members, records)
     members = members[
-        ["master_id", "feed", "record_key", "row_number", "unique_id", "link_probability", "verification"]
+        [
+            "master_id",
+            "feed",
+            "record_key",
+            "row_number",
+            "unique_id",
+            "link_probability",
+            "verification",
+            "renamed_with",
+        ]
     ]
     members = members.rename(columns={"link_probability": "match_probability"})
     possible = possibly_same(scored.pairs.frame(PAIR_COLUMNS), members, register, config.model.possibly_same_above)
@@ -81,3 +91,26 @@ def assemble_register(
         id_events(previous_members, members),
         scored.model_changes,
     )
+
+
+def _renamed_joins(master_ids: pd.Series, members: pd.DataFrame, records: pd.DataFrame) -> pd.Series:
+    """Per master (in `master_ids`' order): the pairs of its records the clustering joined as one
+    renamed child, as 'feed:key（name）=feed:key（name）', several joined by '；' ('' for none).
+    Twins that no department holds together look the same: these are for a person to confirm."""
+    joined = members.dropna(subset=["renamed_with"])
+    joined = joined[joined["unique_id"] < joined["renamed_with"]]  # each pair once
+    if joined.empty:
+        return pd.Series("", index=master_ids.index, dtype=object)
+    name = records.set_index("unique_id")["name"]
+    text = (
+        joined["unique_id"]
+        + "（"
+        + joined["unique_id"].map(name).fillna("")
+        + "）="
+        + joined["renamed_with"]
+        + "（"
+        + joined["renamed_with"].map(name).fillna("")
+        + "）"
+    )
+    by_master = text.groupby(joined["master_id"]).agg("；".join)
+    return master_ids.map(by_master).fillna("").astype(object)

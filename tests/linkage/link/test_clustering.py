@@ -139,6 +139,23 @@ def test_renamed_children_stay_one_and_twins_two():
         assert _one_or_two(_rec(ua, na, pa), _rec(ub, nb, pb)) is one, (na, nb)
 
 
+def test_a_renamed_join_names_its_pair_for_a_person_to_confirm_and_a_decision_undoes_it():
+    # 李子涵 (police) and 李浩然 (health): one renamed child, or twins no department holds together.
+    records = [
+        _rec("police:1", "李子涵", "li zi han"),
+        _rec("health:1", "李浩然", "li hao ran"),
+        _rec("education:1", "李子涵", "li zi han"),
+    ]
+    pairs = _pairs(("police:1", "health:1", 25.0, 0.9999), ("police:1", "education:1", 25.0, 0.9999))
+    frame = pd.DataFrame(records, columns=COLUMNS)
+    out = cluster_records(frame, pairs, 0.95, 3.0).set_index("unique_id")
+    assert out["cluster_key"].nunique() == 1
+    assert out.loc["police:1", "renamed_with"] == "health:1" and out.loc["health:1", "renamed_with"] == "police:1"
+    assert pd.isna(out.loc["education:1", "renamed_with"])  # one name: no question
+    apart = cluster_records(frame, pairs, 0.95, 3.0, _decisions(("different", "police:1", "health:1")))
+    assert apart["cluster_key"].nunique() == 2 and apart["renamed_with"].isna().all()
+
+
 def test_twins_a_department_knows_under_both_names_stay_two_children_whatever_the_order():
     # Each twin's other department knows only one of them; the school knows both.
     records = [
@@ -299,7 +316,9 @@ def test_one_name_allows_two_slips_in_the_date_of_birth_and_no_more():
     assert _one_or_two(one, _rec("b", "许涵明", "xu han ming", birth="2012-03-05", sex="M"))  # year and swap
     assert _one_or_two(one, _rec("b", "许涵明", "xu han ming", birth="2012-05-04", sex="M"))  # year and digit
     assert _one_or_two(one, _rec("b", "许涵明", "xu han ming", birth="2013-06-04", sex="M"))  # two digits (马悦宜)
-    assert not _one_or_two(one, _rec("b", "许涵明", "xu han ming", birth="2011-06-03", sex="M"))  # two digits, two years
+    assert not _one_or_two(
+        one, _rec("b", "许涵明", "xu han ming", birth="2011-06-03", sex="M")
+    )  # two digits, two years
     assert not _one_or_two(one, _rec("b", "许涵明", "xu han ming", birth="2009-05-03", sex="M"))
     # Two slips only for one name: another name with a date two slips off is another child.
     assert not _one_or_two(one, _rec("b", "许涵", "xu han", birth="2012-03-05", sex="M"))

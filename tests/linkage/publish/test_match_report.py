@@ -193,6 +193,30 @@ def test_a_placeholder_kept_apart_between_twins_says_so():
     assert all("同性别双胞胎规则" in o and "待实地核实" in o for o in outcome)
 
 
+def test_a_pair_joined_as_one_renamed_child_says_so_and_goes_to_review():
+    import pandas as pd
+
+    from linkage.publish.match_report import register_outcome
+    from linkage.review import uncertain_pairs
+
+    pairs = pd.DataFrame(
+        {
+            "unique_id_l": ["a", "a"],
+            "unique_id_r": ["b", "c"],
+            "match_probability": [0.999, 0.999],
+            "match_weight": [10.0, 10.0],
+            "id_number_l": [None, None],
+            "id_number_r": [None, None],
+        }
+    )
+    members = pd.DataFrame(
+        {"unique_id": ["a", "b", "c"], "master_id": ["A", "A", "A"], "renamed_with": ["b", "a", None]}
+    )
+    renamed, plain = register_outcome(pairs, members, 0.95).tolist()
+    assert "按改名归并" in renamed and "双胞胎" in renamed and plain == "同一儿童"
+    assert uncertain_pairs(pairs, members, 0.95, 0.5)[["unique_id_l", "unique_id_r"]].values.tolist() == [["a", "b"]]
+
+
 def test_the_rows_table_names_the_departments_in_chinese(report, config):
     from linkage.config import FEEDS
 

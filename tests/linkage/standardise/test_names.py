@@ -86,7 +86,8 @@ def test_no_birth_order_without_a_mark_on_a_placeholder(config, name, placeholde
 
 
 @pytest.mark.parametrize(
-    "name", ["王某某", "李丽之男", "张男孩", "待取名", "双胞胎之一", "李丽之小孩", "李丽孩子", "张男宝", "李丽之宝", "老二"]
+    "name",
+    ["王某某", "李丽之男", "张男孩", "待取名", "双胞胎之一", "李丽之小孩", "李丽孩子", "张男宝", "李丽之宝", "老二"],
 )
 def test_more_forms_of_an_unnamed_baby_are_placeholders(config, name):
     assert is_placeholder(name, config.names)
