@@ -19,6 +19,7 @@ from linkage.accuracy import (
     migrant_misses,
     misses,
     pairwise,
+    renamed_joins,
     true_child_of_masters,
     twin_placeholder_records,
 )
@@ -68,6 +69,11 @@ def run(children: int, noise: str, seed: int) -> None:
     print(
         f"  wrongly joined: {sum(false.values())} false pairs; "
         + "; ".join(f"{n} {k}" for k, n in sorted(false.items()))
+    )
+    renamed = renamed_joins(reg.members, truth_records, truth_children)
+    print(
+        f"  joined as one renamed child (each asked about in the ledger): {sum(renamed.values())} pairs; "
+        + "; ".join(f"{n} {k}" for k, n in sorted(renamed.items(), key=lambda kv: -kv[1]))
     )
     unfound = migrant_misses(reg.register, reg.members, truth_records, truth_children)
     print(

@@ -183,6 +183,32 @@ def migrant_misses(
     return reasons
 
 
+def renamed_joins(members: pd.DataFrame, truth_records: pd.DataFrame, truth_children: pd.DataFrame) -> dict[str, int]:
+    """The pairs the clustering joined as one renamed child (`renamed_with`), by what the two
+    records truly are: one child, twins, siblings or unrelated children. Each is listed in the
+    ledger for staff to confirm; the wrong ones are twins no department holds together."""
+    if "renamed_with" not in members:
+        return {}
+    child = members.merge(truth_records[["feed", "row_number", "child_id"]], on=["feed", "row_number"])
+    child_of = child.set_index("unique_id")["child_id"]
+    children = truth_children.set_index("child_id")
+    joined = child.dropna(subset=["renamed_with"])
+    joined = joined[joined["unique_id"] < joined["renamed_with"]]
+    kinds: dict[str, int] = {}
+    for a, b in zip(joined["child_id"], joined["renamed_with"].map(child_of), strict=True):
+        kind = (
+            "one child"
+            if a == b
+            else "twins"
+            if children["twin_of"].get(a) == b
+            else "siblings"
+            if children["family_id"].get(a) == children["family_id"].get(b)
+            else "unrelated"
+        )
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return kinds
+
+
 def _pairs_across(m: pd.DataFrame, within: str, across: str) -> Iterator[tuple[str, str, str, str]]:
     """Each two records (unique_id) that share `within` but not `across`, with their `across`
     values: (a, b, across of a, across of b)."""

@@ -1,6 +1,6 @@
 import pandas as pd
 
-from linkage.accuracy import migrant_misses, misses, pairwise, twin_placeholder_records
+from linkage.accuracy import migrant_misses, misses, pairwise, renamed_joins, twin_placeholder_records
 
 # Child A (records a1, a2, a3: a3 a placeholder), its same-sex twin B (b1), a sibling C (c1).
 TRUTH_RECORDS = pd.DataFrame(
@@ -84,3 +84,13 @@ def test_unfound_migrant_children_are_counted_by_why():
     assert reasons == {"absorbed by another child's master": 1, "own master's status local_household": 1}
     register = register.assign(status=["migrant", "migrant"])
     assert migrant_misses(register, members, TRUTH_RECORDS, truth_children) == {"absorbed by another child's master": 1}
+
+
+def test_renamed_joins_are_counted_by_what_the_two_records_truly_are():
+    # police:1 (A) joined health:1 (A) as renamed: one child; police:2 (B) joined police:1 (A): twins.
+    members = _members(["M1", "M1", "M2", "M1", "M5"]).assign(renamed_with=["health:1", "police:1", None, None, None])
+    assert renamed_joins(members, TRUTH_RECORDS, TRUTH_CHILDREN) == {"one child": 1}
+    members["renamed_with"] = [None, None, None, "police:3", "police:2"]
+    assert renamed_joins(members, TRUTH_RECORDS, TRUTH_CHILDREN) == {"siblings": 1}
+    members["renamed_with"] = ["police:2", None, None, "police:1", None]
+    assert renamed_joins(members, TRUTH_RECORDS, TRUTH_CHILDREN) == {"twins": 1}
