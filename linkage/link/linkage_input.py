@@ -45,6 +45,8 @@ def _birth_dates(s: pd.DataFrame) -> pd.Series:
     from_id = map_unique(s["id_birth_date"].where(s["id_number"].notna()), _iso)
     differ = from_id.notna() & (typed.isna() | (typed != from_id))
     use_id = pd.Series(False, index=typed.index)
+    if not differ.any():  # pandas refuses an empty list for a mask that selects nothing
+        return typed
     use_id[differ] = [
         not isinstance(t, str) or close_birth_dates(t, i, slips=2)
         for t, i in zip(typed[differ], from_id[differ], strict=True)

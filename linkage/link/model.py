@@ -11,6 +11,7 @@ from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.blocking_analysis import count_comparisons_from_blocking_rules
 from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.database_api import DatabaseAPI
+from splink.internals.exceptions import EMTrainingException
 
 from linkage.config import FEEDS, EngineConfig, ModelConfig
 from linkage.errors import ModelError
@@ -19,6 +20,7 @@ from linkage.link.comparisons import DUCKDB, all_comparisons, in_dialect
 from linkage.link.engine import database_api, dialect
 
 logging.getLogger("splink").setLevel(logging.WARNING)
+log = logging.getLogger(__name__)
 
 
 def model_settings(model: ModelConfig) -> SettingsCreator:
@@ -138,11 +140,37 @@ def train_linker(records: pd.DataFrame, model: ModelConfig, db_api: DatabaseAPI 
         [block_on(*cols) for cols in model.deterministic_rules], recall=model.deterministic_recall
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=model.u_max_pairs, seed=model.seed)
+    failed = {}
     for cols in model.em_blocking:
+        why = _train_em(linker, cols)
+        if why:
+            failed[", ".join(cols)] = why
+            log.warning("EM training blocked on %s not used: %s; the other sessions' estimates stand", cols, why)
+    if len(failed) == len(model.em_blocking):
+        raise ModelError(
+            "the model could not be trained on these records ("
+            + "; ".join(f"blocked on {cols}: {why}" for cols, why in failed.items())
+            + "): run with --model and the model.json of an earlier run"
+        )
+    return linker
+
+
+def _train_em(linker: Linker, cols: list[str]) -> str | None:
+    """One EM session blocked on `cols`; None when it trained, else why it could not. A failed
+    session leaves the linker's parameters as they were (Splink trains a copy)."""
+    try:
         linker.training.estimate_parameters_using_expectation_maximisation(
             block_on(*cols), record_sample_proportion=1.0, max_pairs=5e6
         )
-    return linker
+    except EMTrainingException:
+        return "no two records agree on it"
+    except ValueError as exc:
+        if "below the minimum allowed value" not in str(exc):
+            raise
+        # Every pair at some level looked like two children to EM, until its m underflowed to 0
+        # (seen on sparse data: few children with records in two departments).
+        return "an m probability fell to 0 (too few pairs of one child among its pairs)"
+    return None
 
 
 def model_json(settings: dict, version: str) -> str:

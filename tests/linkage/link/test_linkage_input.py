@@ -27,3 +27,17 @@ def test_a_typed_date_a_slip_from_the_valid_ids_is_taken_from_the_id(checked, co
     # A slip of the ID's date, and a missing date: the ID's. No valid ID: as typed. An ID decades
     # from the typed date (a parent's, in the child's field): as typed.
     assert births == ["2020-04-15", "2020-04-15", "2020-05-15", "2020-05-15"]
+
+
+def test_records_whose_typed_dates_all_agree_with_their_ids_keep_them(checked, config):
+    # Nothing to take from an ID (a clean export, or one without IDs): the dates as typed.
+    the_id, its_birth = "411302202004155301", dt.date(2020, 4, 15)
+    s = _with(
+        checked,
+        {
+            "id_number": [the_id, None],
+            "id_birth_date": [its_birth, None],
+            "birth_date": [its_birth, dt.date(2019, 1, 2)],
+        },
+    )
+    assert linkage_input(s, config.model.lookalike_groups)["birth_date"].tolist() == ["2020-04-15", "2019-01-02"]
