@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import pandas as pd
 
@@ -47,6 +48,32 @@ def county_code_from_name(name: str | None, policy: Policy) -> str | None:
     if text in policy.county_aliases:
         return policy.county_aliases[text]
     return None
+
+
+def counties_named_in_addresses(addresses: pd.Series, policy: Policy) -> pd.Series:
+    """Per address, the county-level unit of this city it begins with once the province and the
+    city are set aside (河南省平顶山市湛河区…, 湛河区…, 舞钢市…, 高新区…); None for an address that
+    names none, or another city's. Only the beginning counts: 新华路 is a street, not 新华区."""
+    names = _unit_names(tuple(policy.counties.items()), tuple(policy.county_aliases.items()), policy.city)
+    if addresses.empty:
+        return pd.Series(index=addresses.index, dtype=object)
+    text = addresses.astype("string").str.normalize("NFKC").str.replace(r"\s+", "", regex=True)
+    city = re.escape(policy.city.removesuffix("市"))
+    pattern = f"^(?:河南省|河南)?(?:{city}市?)?(?P<unit>{'|'.join(re.escape(n) for n, _ in names)})"
+    found = text.str.extract(pattern, expand=True)["unit"]
+    return found.map(dict(names)).astype(object).where(found.notna(), None)
+
+
+@lru_cache(maxsize=4)
+def _unit_names(
+    counties: tuple[tuple[str, str], ...], aliases: tuple[tuple[str, str], ...], city: str
+) -> tuple[tuple[str, str], ...]:
+    """Every name of every unit (as in the policy, without the city's name, and its aliases),
+    longest first, so that 平顶山高新技术产业开发区 is found before 高新区."""
+    names = {unit.removeprefix(city).removeprefix(city.removesuffix("市")): code for code, unit in counties}
+    names.update({unit: code for code, unit in counties})
+    names.update(dict(aliases))
+    return tuple(sorted(names.items(), key=lambda kv: -len(kv[0])))
 
 
 def residence_county_from_code(code: str | None, policy: Policy) -> tuple[str | None, str | None]:
@@ -97,12 +124,9 @@ def household_county(
     return None, None, problem
 
 
-def _residence_county(code: str | None, school_county: str | None, policy: Policy) -> tuple[str | None, str | None]:
-    found, problem = residence_county_from_code(code, policy)
-    if found is None and school_county:
-        found = county_code_from_name(school_county, policy)
-        problem = None if found else f"school county {school_county!r} is not a unit of {policy.city}"
-    return found, problem
+def _school_county(name: str | None, policy: Policy) -> tuple[str | None, str | None]:
+    found = county_code_from_name(name, policy)
+    return found, None if found or is_missing(name) else f"school county {name!r} is not a unit of {policy.city}"
 
 
 def standardise_places(
@@ -121,12 +145,26 @@ def standardise_places(
         township_code = col("record_key").map(
             lambda k: k[:9] if isinstance(k, str) and re.fullmatch(r"\d{9,}", k) else None
         )
-    residence = map_distinct(
-        [township_code, col("residence_county_code"), col("residence_county_name")],
-        lambda tcode, ccode, cname: _residence_county(tcode or ccode, cname, policy),
+    # The county of residence: the department's code; else the county the residence address
+    # names; else the school's county (a school roster has no code, and the school may lie in
+    # another county than the home).
+    coded = map_distinct(
+        [township_code, col("residence_county_code")],
+        lambda tcode, ccode: residence_county_from_code(tcode or ccode, policy),
     )
-    county = [r[0] for r in residence]
-    problems_residence = [r[1] for r in residence]
+    found = pd.Series([c[0] for c in coded], index=raw.index, dtype=object)
+    problem = pd.Series([c[1] for c in coded], index=raw.index, dtype=object)
+    named = found.isna() & col("residence_address").notna()
+    if named.any():
+        found[named] = counties_named_in_addresses(col("residence_address")[named], policy)
+        problem[found.notna()] = None
+    by_school = found.isna() & col("residence_county_name").notna()
+    if by_school.any():
+        school = map_distinct([col("residence_county_name")[by_school]], lambda n: _school_county(n, policy))
+        found[by_school] = [c[0] for c in school]
+        problem[by_school] = [c[1] for c in school]
+    county = found.tolist()
+    problems_residence = problem.tolist()
     townships = [
         t if isinstance(t, str) and len(t) >= 9 and c and t.startswith(c) else None
         for t, c in zip(township_code, county, strict=True)

@@ -55,3 +55,43 @@ def test_addresses_compare_equal_across_spellings():
     a = normalise_address("河南省平顶山市建设路１２号 幸福里小区3号楼2单元", ("河南省", "平顶山市"))
     b = normalise_address("建设路12号幸福里小区3栋2单元", ("河南省", "平顶山市"))
     assert a == b
+
+
+def test_an_address_names_its_county_only_where_it_begins_with_it(config):
+    import pandas as pd
+
+    from linkage.standardise.places import counties_named_in_addresses
+
+    addresses = {
+        "河南省平顶山市湛河区曹镇乡1号": "410411",
+        "平顶山市 新华区建设路": "410402",
+        "舞钢市垭口街道": "410481",
+        "平顶山高新技术产业开发区遵化店镇": "410471",
+        "高新区遵化店镇": "410471",
+        "新华路12号": None,  # a street, not 新华区
+        "郑州市金水区": None,  # another city
+        "中兴路174号": None,
+    }
+    found = counties_named_in_addresses(pd.Series(list(addresses), index=range(5, 13)), config.policy)
+    assert found.tolist() == list(addresses.values()) and list(found.index) == list(range(5, 13))
+
+
+def test_the_residence_county_is_the_code_then_the_address_then_the_school(config, table):
+    import pandas as pd
+
+    from linkage.standardise.places import standardise_places
+
+    raw = pd.DataFrame(
+        {
+            "residence_county_code": ["410421", None, None, None],
+            "residence_address": ["湛河区建设路1号", "湛河区建设路1号", "中兴路2号", "湛河区建设路1号"],
+            "residence_county_name": [None, None, "新华区", "新华区"],
+        }
+    )
+    places, problems = standardise_places(
+        raw, pd.Series([None] * 4), table, config.policy, config.divisions, township_from_key=False
+    )
+    # A code wins over the address; without one, the address names the home's county, and only
+    # without that does a school roster's school county stand for it.
+    assert places["residence_county"].tolist() == ["410421", "410411", "410402", "410411"]
+    assert problems["residence_county"].isna().all()
