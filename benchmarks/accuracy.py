@@ -19,6 +19,7 @@ from linkage.accuracy import (
     migrant_misses,
     misses,
     pairwise,
+    read_truth,
     renamed_joins,
     true_child_of_masters,
     twin_placeholder_records,
@@ -39,8 +40,7 @@ def run(children: int, noise: str, seed: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         generate_feeds(folder, children, seed=seed, noise=NoiseSettings.named(noise), as_of=as_of)
-        truth_records = pd.read_csv(folder / "truth" / "records.csv", dtype={"row_number": int}, keep_default_na=False)
-        truth_children = pd.read_csv(folder / "truth" / "children.csv", dtype=str)
+        truth_records, truth_children = read_truth(folder)
         t = time.perf_counter()
         checked = check_feeds(folder, config, as_of)
         t_check = time.perf_counter() - t

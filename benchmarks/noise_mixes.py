@@ -12,9 +12,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-import pandas as pd
-
-from linkage.accuracy import measure, pairwise, renamed_joins, twin_placeholder_records
+from linkage.accuracy import measure, pairwise, read_truth, renamed_joins, twin_placeholder_records
 from linkage.config import load_config
 from linkage.pipeline import build_register, check_feeds
 from linkage.synth import NoiseSettings, generate_feeds
@@ -61,8 +59,7 @@ def run(name: str, children: int, seed: int) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         generate_feeds(folder, children, seed=seed, noise=MIXES[name], as_of=as_of)
-        truth = pd.read_csv(folder / "truth" / "records.csv", dtype={"row_number": int}, keep_default_na=False)
-        children_truth = pd.read_csv(folder / "truth" / "children.csv", dtype=str)
+        truth, children_truth = read_truth(folder)
         checked = check_feeds(folder, config, as_of)
         reg = build_register(checked.standardised, config, as_of)
     logging.getLogger("linkage.link.model").removeHandler(skipped)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -27,6 +28,28 @@ class Accuracy:
             f"masters mixing children {self.masters_mixed}",
             f"{label}: migrant status precision {self.migrant_precision:.4f}, recall {self.migrant_recall:.4f}",
         ]
+
+
+def read_truth(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ground truth the generator writes beside its feeds: records (feed, record_key,
+    row_number -> child_id) and children (one row per child, all text)."""
+    records = pd.read_csv(folder / "truth" / "records.csv", dtype={"row_number": int}, keep_default_na=False)
+    return records, pd.read_csv(folder / "truth" / "children.csv", dtype=str)
+
+
+def _with_child(members: pd.DataFrame, truth_records: pd.DataFrame, how: str = "inner") -> pd.DataFrame:
+    """`members` with each record's true child_id."""
+    return members.merge(truth_records[["feed", "row_number", "child_id"]], on=["feed", "row_number"], how=how)
+
+
+def _relation(child_a: str, child_b: str, children: pd.DataFrame) -> str:
+    """How two true children are related (`children` indexed by child_id): one child, twins,
+    siblings or unrelated."""
+    if child_a == child_b:
+        return "one child"
+    if children["twin_of"].get(child_a) == child_b:
+        return "twins"
+    return "siblings" if children["family_id"].get(child_a) == children["family_id"].get(child_b) else "unrelated"
 
 
 def _pair_count(groups: pd.Series) -> int:
@@ -120,7 +143,7 @@ def misses(
     masters) counted by the reason their pair did not join: see LOST_REASONS. False pairs (two
     children's records under one master) counted by how the two children are related (twins,
     siblings, unrelated) and whether a placeholder-named record made the join."""
-    m = members.merge(truth_records[["feed", "row_number", "child_id"]], on=["feed", "row_number"])
+    m = _with_child(members, truth_records)
     listed = set(m.loc[m["verification"].notna(), "unique_id"])
     score = {}
     for a, b, p in zip(pairs["unique_id_l"], pairs["unique_id_r"], pairs["match_probability"], strict=True):
@@ -138,20 +161,13 @@ def misses(
             else "rule"
         )
         lost[reason] += 1
-    family = truth_children.set_index("child_id")["family_id"]
-    twin = truth_children.set_index("child_id")["twin_of"]
+    children = truth_children.set_index("child_id")
     placeholder = set(pairs.loc[pairs["is_placeholder_l"].astype(bool), "unique_id_l"]) | set(
         pairs.loc[pairs["is_placeholder_r"].astype(bool), "unique_id_r"]
     )
     false: dict[str, int] = {}
     for a, b, child_a, child_b in _pairs_across(m, "master_id", "child_id"):
-        kind = (
-            "twins"
-            if twin.get(child_a) == child_b
-            else "siblings"
-            if family.get(child_a) == family.get(child_b)
-            else "unrelated"
-        )
+        kind = _relation(child_a, child_b, children)
         if a in placeholder or b in placeholder:
             kind += ", a placeholder record"
         false[kind] = false.get(kind, 0) + 1
@@ -165,7 +181,7 @@ def migrant_misses(
     under masters of other children ("absorbed by another child's master", a twin's placeholder
     or a renamed-child join gone wrong), or its own master holds a status other than migrant
     (by that status: the residence or household county chosen, the earliest local date)."""
-    m = members.merge(truth_records[["feed", "row_number", "child_id"]], on=["feed", "row_number"])
+    m = _with_child(members, truth_records)
     majority = true_child_of_masters(members, truth_records)
     status = register.set_index("master_id")["status"].reindex(majority.index)
     is_migrant = truth_children.set_index("child_id")["is_migrant"].astype(str).eq("True")
@@ -189,22 +205,14 @@ def renamed_joins(members: pd.DataFrame, truth_records: pd.DataFrame, truth_chil
     ledger for staff to confirm; the wrong ones are twins no department holds together."""
     if "renamed_with" not in members:
         return {}
-    child = members.merge(truth_records[["feed", "row_number", "child_id"]], on=["feed", "row_number"])
+    child = _with_child(members, truth_records)
     child_of = child.set_index("unique_id")["child_id"]
     children = truth_children.set_index("child_id")
     joined = child.dropna(subset=["renamed_with"])
     joined = joined[joined["unique_id"] < joined["renamed_with"]]
     kinds: dict[str, int] = {}
     for a, b in zip(joined["child_id"], joined["renamed_with"].map(child_of), strict=True):
-        kind = (
-            "one child"
-            if a == b
-            else "twins"
-            if children["twin_of"].get(a) == b
-            else "siblings"
-            if children["family_id"].get(a) == children["family_id"].get(b)
-            else "unrelated"
-        )
+        kind = _relation(a, b, children)
         kinds[kind] = kinds.get(kind, 0) + 1
     return kinds
 
@@ -231,7 +239,7 @@ def twin_placeholder_records(
     sex = children["sex"]
     twin = children["twin_of"].where(children["twin_of"].astype(bool) & children["twin_of"].notna())
     same_sex_twin = twin.notna() & (sex == sex.reindex(twin.fillna("")).to_numpy())
-    child = members.merge(truth_records[["feed", "row_number", "child_id"]], on=["feed", "row_number"], how="left")
+    child = _with_child(members, truth_records, how="left")
     placeholder = child["unique_id"].map(records.set_index("unique_id")["is_placeholder"]).fillna(False).astype(bool)
     return pd.Series(
         (placeholder & child["child_id"].map(same_sex_twin).fillna(False).astype(bool)).to_numpy(), index=members.index

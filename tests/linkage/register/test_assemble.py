@@ -2,26 +2,20 @@ import json
 
 import pandas as pd
 
-from linkage.accuracy import measure
+from linkage.accuracy import measure, read_truth
 from linkage.pipeline import build_register
 from tests.conftest import AS_OF
 
 
-def _truth(feeds_dir):
-    records = pd.read_csv(feeds_dir / "truth" / "records.csv", dtype={"row_number": int}, keep_default_na=False)
-    children = pd.read_csv(feeds_dir / "truth" / "children.csv", dtype=str)
-    return records, children
-
-
 def test_register_links_noisy_records_and_keeps_children_apart(built, feeds_dir):
-    records, children = _truth(feeds_dir)
+    records, children = read_truth(feeds_dir)
     acc = measure(built.register, built.members, records, children)
     assert acc.precision >= 0.99 and acc.recall >= 0.97, acc
     assert acc.migrant_precision >= 0.97 and acc.migrant_recall >= 0.97, acc
 
 
 def test_twins_with_ids_never_share_a_master(built, feeds_dir):
-    records, children = _truth(feeds_dir)
+    records, children = read_truth(feeds_dir)
     twins = children[children["twin_of"].notna()]
     m = built.members.merge(records, on=["feed", "row_number"])
     for _, twin in twins.iterrows():
