@@ -42,19 +42,14 @@ def county_code_from_name(name: str | None, policy: Policy) -> str | None:
         return None
     text = "".join(unicodedata.normalize("NFKC", str(name)).split())
     text = text.removeprefix("河南省").removeprefix(policy.city)
-    for code, unit in policy.counties.items():
-        if text in (unit, unit.removeprefix(policy.city)):
-            return code
-    if text in policy.county_aliases:
-        return policy.county_aliases[text]
-    return None
+    return dict(_unit_names(policy)).get(text)
 
 
 def counties_named_in_addresses(addresses: pd.Series, policy: Policy) -> pd.Series:
     """Per address, the county-level unit of this city it begins with once the province and the
     city are set aside (河南省平顶山市湛河区…, 湛河区…, 舞钢市…, 高新区…); None for an address that
     names none, or another city's. Only the beginning counts: 新华路 is a street, not 新华区."""
-    names = _unit_names(tuple(policy.counties.items()), tuple(policy.county_aliases.items()), policy.city)
+    names = _unit_names(policy)
     if addresses.empty:
         return pd.Series(index=addresses.index, dtype=object)
     text = addresses.astype("string").str.normalize("NFKC").str.replace(r"\s+", "", regex=True)
@@ -64,12 +59,17 @@ def counties_named_in_addresses(addresses: pd.Series, policy: Policy) -> pd.Seri
     return found.map(dict(names)).astype(object).where(found.notna(), None)
 
 
+def _unit_names(policy: Policy) -> tuple[tuple[str, str], ...]:
+    """(name, code) for every name of every unit of the city: as in the policy, without the
+    city's name, and its aliases; longest first, so that 平顶山高新技术产业开发区 is found before
+    高新区."""
+    return _names_longest_first(tuple(policy.counties.items()), tuple(policy.county_aliases.items()), policy.city)
+
+
 @lru_cache(maxsize=4)
-def _unit_names(
+def _names_longest_first(
     counties: tuple[tuple[str, str], ...], aliases: tuple[tuple[str, str], ...], city: str
 ) -> tuple[tuple[str, str], ...]:
-    """Every name of every unit (as in the policy, without the city's name, and its aliases),
-    longest first, so that 平顶山高新技术产业开发区 is found before 高新区."""
     names = {unit.removeprefix(city).removeprefix(city.removesuffix("市")): code for code, unit in counties}
     names.update({unit: code for code, unit in counties})
     names.update(dict(aliases))
