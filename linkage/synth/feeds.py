@@ -183,6 +183,15 @@ class Renderer:
             value = value.lower() if value.endswith("X") else f" {value} "
         return value
 
+    def birth_certificate(self, child: Child) -> str:
+        """The child's birth certificate number as a health centre typed it: a digit wrong at
+        the rate IDs are mistyped."""
+        value = child.birth_certificate
+        if self._chance(self.noise.id_typo):
+            i = self.rng.randrange(1, len(value))
+            value = value[:i] + self.rng.choice([d for d in "0123456789" if d != value[i]]) + value[i + 1 :]
+        return value
+
     def phone(self, rec: Record) -> str:
         fam = rec.child.family
         phone = fam.mother_phone if rec.guardian == "mother" else fam.father_phone
@@ -319,7 +328,7 @@ def _health_row(r: Renderer, rec: Record, key: int) -> list:
     c, fam, rng = rec.child, rec.child.family, r.rng
     birth = r.birth_date(c)
     sex = ("1" if c.sex == "M" else "2") if rng.random() > 0.01 else rng.choice(["0", "9"])
-    cert = f"{rng.choice('NOPQ')}{rng.randint(0, 999_999_999):09d}" if rng.random() < 0.7 else ""
+    cert = r.birth_certificate(c) if rng.random() < 0.7 else ""
     record_key = f"{rec.place.township}{(key // 100000) % 1000:03d}{key % 100000:05d}"
     return [
         record_key,

@@ -15,6 +15,18 @@ from linkage.synth import vocabulary as V
 SIBLING_SPACING = 300
 
 
+def birth_certificate(id_number: str) -> str:
+    """A birth certificate number (a letter and nine digits), drawn from the child's ID number
+    so that adding it left every other draw of a seed as it was."""
+    rng = random.Random(id_number)
+    return f"{rng.choice('NOPQ')}{rng.randrange(1_000_000_000):09d}"
+
+
+def next_certificate(certificate: str) -> str:
+    """The number a hospital gives the second of twins: the next one of its book."""
+    return f"{certificate[0]}{(int(certificate[1:]) + 1) % 1_000_000_000:09d}"
+
+
 @dataclass
 class Place:
     county: str  # the code of the unit of residence (may be a statistical zone)
@@ -59,6 +71,7 @@ class Child:
     arrival: dt.date
     renamed_to: str | None = None
     twin_of: str | None = None
+    birth_certificate: str = ""  # 出生医学证明编号: one per child, issued at birth
     local_dates: list[dt.date] = field(default_factory=list)
     away_dates: list[dt.date] = field(default_factory=list)
 
@@ -208,6 +221,7 @@ class World:
             ethnicity=rng.choice(V.ETHNICITIES),
             arrival=max(family.arrival, birth),
         )
+        child.birth_certificate = birth_certificate(child.id_number)
         if rng.random() < noise.renamed and surname:
             child.renamed_to = self._other_name(child, family)
         self.children.append(child)
@@ -235,6 +249,7 @@ class World:
             if rng.random() < noise.twins:
                 twin = self._child(family, birth=first.birth_date)
                 twin.twin_of, first.twin_of = first.child_id, twin.child_id
+                twin.birth_certificate = next_certificate(first.birth_certificate)
             if rng.random() < noise.siblings:
                 self._child(family, birth=self._sibling_birth(first.birth_date))
         return self.children

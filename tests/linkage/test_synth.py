@@ -78,3 +78,24 @@ def test_siblings_who_are_not_twins_are_born_ten_months_apart_or_more():
     ]
     assert len(siblings) > 100
     assert min(abs((a.birth_date - b.birth_date).days) for a, b in siblings) >= SIBLING_SPACING
+
+
+def test_a_birth_certificate_is_the_childs_and_twins_have_the_next_numbers(tmp_path):
+    generate_feeds(tmp_path, 1500, seed=4, noise=NoiseSettings.hard())
+    health = pd.read_csv(tmp_path / "health.csv", encoding="gb18030", dtype=str, keep_default_na=False)
+    records = pd.read_csv(tmp_path / "truth" / "records.csv", dtype=str)
+    children = pd.read_csv(tmp_path / "truth" / "children.csv", dtype=str, keep_default_na=False)
+    rows = health.reset_index(names="row").assign(
+        row_number=lambda f: (f["row"] + 2).astype(str), record_key=lambda f: f["档案编号"]
+    )
+    certified = rows[rows["出生医学证明编号"] != ""].merge(
+        records[records["feed"] == "health"], on=["row_number", "record_key"]
+    )
+    per_child = certified.groupby("child_id")["出生医学证明编号"].agg(["size", "nunique"])
+    held_twice = per_child[per_child["size"] > 1]
+    # Most children's records carry one number; a few carry a number typed wrong.
+    assert len(held_twice) > 5 and (held_twice["nunique"] == 1).mean() > 0.75
+    number = certified.groupby("child_id")["出生医学证明编号"].agg(lambda v: v.mode()[0])
+    twins = children[(children["twin_of"] != "") & children["child_id"].isin(number.index)]
+    pairs = [(a, b) for a, b in zip(twins["child_id"], twins["twin_of"], strict=True) if a < b and b in number.index]
+    assert pairs and all(abs(int(number[a][1:]) - int(number[b][1:])) == 1 for a, b in pairs)
