@@ -110,6 +110,7 @@ LINKAGE_RECORDS = FrameContract(
         "record_key",
         "id_number",
         "id_text",
+        "birth_certificate",
         "name",
         "name_pinyin",
         "name_shape",

@@ -34,6 +34,7 @@ from linkage.frames import positions, present_or_none
 from linkage.link.same_child import (
     IDENTITY,
     can_be_one_child,
+    certificates_against,
     corroborated,
     one_name,
     orders_apart,
@@ -43,6 +44,7 @@ from linkage.link.same_child import (
 _FACTS = (
     "id_number",
     "id_text",
+    "birth_certificate",
     "name",
     "name_pinyin",
     "name_shape",
@@ -77,8 +79,9 @@ class _Clusters:
 
     def can_join(self, a: str, b: str) -> bool:
         """Every record of one cluster could be the same child as every record of the other, or
-        both could be the child an ID-bearing record of the two vouches for (a renamed child's
-        records are joined by the ID, and a homophone of one of its names may join too)."""
+        both could be the child an ID-bearing record of the two vouches for, or a record carrying
+        a birth certificate number both hold (a renamed child's records are joined by the ID or the
+        certificate, and a homophone of one of its names may join too)."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
@@ -87,15 +90,28 @@ class _Clusters:
         anchors = [self.facts[x] for x in self.members[ra] + self.members[rb] if self.facts[x]["id_number"]]
         if len({anchor["id_number"] for anchor in anchors}) > 1:
             return False
+        anchors += self.sharing_certificate(ra, rb)
         if orders_apart([self.facts[x] for x in self.members[ra]], [self.facts[x] for x in self.members[rb]]):
             return False
 
         def compatible(x: dict, y: dict) -> bool:
-            return can_be_one_child(x, y) or any(
-                can_be_one_child(x, anchor) and can_be_one_child(y, anchor) for anchor in anchors
+            # An ID vouches for a renamed child's names, not for two birth certificates.
+            return can_be_one_child(x, y) or (
+                not certificates_against(x, y)
+                and any(can_be_one_child(x, anchor) and can_be_one_child(y, anchor) for anchor in anchors)
             )
 
         return all(compatible(self.facts[x], self.facts[y]) for x in self.members[ra] for y in self.members[rb])
+
+    def sharing_certificate(self, ra: str, rb: str) -> list[dict]:
+        """The records of either cluster that carry a birth certificate number a record of each
+        carries: like an ID, it vouches for a renamed child's names."""
+        certificates = [{self.facts[x]["birth_certificate"] for x in self.members[r]} - {None} for r in (ra, rb)]
+        shared = certificates[0] & certificates[1]
+        if not shared:
+            return []
+        records = [self.facts[x] for x in self.members[ra] + self.members[rb]]
+        return [record for record in records if record["birth_certificate"] in shared]
 
     def can_join_renamed(self, a: str, b: str) -> bool:
         """Two children under different real names could be one renamed child: no department
@@ -131,9 +147,13 @@ class _Clusters:
         return None
 
     def holds_id(self, root: str, record: str) -> bool:
-        """The record has a valid ID and some record of the cluster has the same one."""
-        id_number = self.facts[record]["id_number"]
-        return bool(id_number) and any(self.facts[x]["id_number"] == id_number for x in self.members[self.find(root)])
+        """The record has a valid ID, or a birth certificate number, and some record of the
+        cluster has the same one."""
+        fact = self.facts[record]
+        return any(
+            fact[key] and any(self.facts[x][key] == fact[key] for x in self.members[self.find(root)])
+            for key in ("id_number", "birth_certificate")
+        )
 
     def share_birth_date(self, a: str, b: str) -> bool:
         """Some record of each cluster gives the same date of birth."""
@@ -398,7 +418,7 @@ def _place(
     ranked = sorted(by_child.items(), key=lambda kv: kv[1][0], reverse=True)
     # A boy and a girl twin: a placeholder record joins only a child of its stated sex.
     ranked = [kv for kv in ranked if clusters.sex_fits(baby, kv[0])]
-    # An ID the placeholder record carries decides outright.
+    # An ID or a birth certificate number the placeholder record carries decides outright.
     vouched = [kv for kv in ranked if clusters.holds_id(kv[0], baby)][:1]
     if vouched:
         return vouched[0][0], vouched[0][1][1]

@@ -172,11 +172,34 @@ def ids_against(a: dict, b: dict) -> bool:
     return bool(a["id_text"] and b["id_text"] and not within_edits(a["id_text"], b["id_text"], 2))
 
 
+def same_certificate(a: dict, b: dict) -> bool:
+    """One birth certificate number: one child (a department holding it twice, under a
+    placeholder and a name, or under two names)."""
+    return bool(a.get("birth_certificate")) and a.get("birth_certificate") == b.get("birth_certificate")
+
+
+def certificates_against(a: dict, b: dict) -> bool:
+    """Two different birth certificate numbers: two children (twins, one perhaps still under a
+    placeholder), unless they are one number typed wrong. A hospital numbers its certificates in
+    order, so twins' numbers are one or two apart; a number with one other digit wrong is one
+    child's, and so are two numbers under one name (as heard), since twins' names differ."""
+    first, second = a.get("birth_certificate"), b.get("birth_certificate")
+    if not (first and second) or first == second:
+        return False
+    return not (mistyped_certificate(first, second) or same_name(a, b))
+
+
+def mistyped_certificate(first: str, second: str) -> bool:
+    """One birth certificate number with one digit typed wrong, not the next one of the book."""
+    differing = sum(x != y for x, y in zip(first, second, strict=True))
+    return differing == 1 and first[0] == second[0] and abs(int(first[1:]) - int(second[1:])) > 2
+
+
 def renamed_one_child(a: dict, b: dict) -> bool:
     """Could two records under different real names be one renamed child: one stated sex, a
     date of birth one slip apart, and no ID against it. (Whether a department knows both names,
     as it would twins, is the cluster's question.)"""
-    if ids_against(a, b):
+    if ids_against(a, b) or certificates_against(a, b):
         return False
     if a["sex"] and b["sex"] and a["sex"] != b["sex"]:
         return False
@@ -185,13 +208,16 @@ def renamed_one_child(a: dict, b: dict) -> bool:
 
 def can_be_one_child(a: dict, b: dict) -> bool:
     """False for two records that cannot be one child: different valid IDs, or ID texts more than
-    two characters apart; or, with no ID agreement between them, different real names (other
-    than another form of one name), different sexes under different names, or dates of birth
-    far apart. (Twins' birth orders are a question of the whole child: `orders_apart`.)"""
+    two characters apart; or, with no ID or birth certificate agreement between them, two birth
+    certificate numbers that are not one typed wrong (`certificates_against`), different real
+    names (other than another form of one name), different sexes under different names, or dates
+    of birth far apart. (Twins' birth orders are a question of the whole child: `orders_apart`.)"""
     if ids_against(a, b):
         return False
-    if same_id(a, b):
+    if same_id(a, b) or same_certificate(a, b):
         return True
+    if certificates_against(a, b):
+        return False
     if a["name"] and b["name"] and not same_name(a, b) and not another_form_of_name(a, b):
         return False
     # A boy and a girl are two children unless they carry one name (a sex typed wrong).

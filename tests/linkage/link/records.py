@@ -13,6 +13,7 @@ COLUMNS = [
     "is_placeholder",
     "sex",
     "placeholder_order",
+    "birth_certificate",
 ]
 
 
@@ -26,6 +27,7 @@ def rec(
     id_text=None,
     sex=None,
     order=None,
+    certificate=None,
 ):
     given = "".join(sorted(name[1:])) if name else None
     return [
@@ -41,6 +43,7 @@ def rec(
         placeholder,
         sex,
         order,
+        certificate,
     ]
 
 

@@ -395,3 +395,43 @@ def test_an_id_does_not_make_twins_placeholders_of_two_birth_orders_one_child():
     )
     keys, _ = _cluster(records, pairs)
     assert keys["police:1"] == keys["health:1"] != keys["health:2"]
+
+
+def test_a_birth_certificate_tells_same_sex_twins_placeholders_apart():
+    # Both twins have health records; the placeholder's certificate is 李欣然's, the next number
+    # of the book after 李子涵's.
+    records = [
+        _rec("police:1", "李子涵", "li zi han", sex="F"),
+        _rec("health:1", "李子涵", "li zi han", sex="F", certificate="N410000001"),
+        _rec("police:2", "李欣然", "li xin ran", sex="F"),
+        _rec("health:2", "李欣然", "li xin ran", sex="F"),
+        _rec("health:3", None, None, placeholder=True, sex="F", certificate="N410000002"),
+    ]
+    pairs = _pairs(
+        ("police:1", "health:1", 20.0, 0.9999),
+        ("police:2", "health:2", 20.0, 0.9999),
+        *[(named, "health:3", 15.0, 0.999) for named in ("police:1", "health:1", "police:2", "health:2")],
+    )
+    keys, notes = _cluster(records, pairs)
+    assert keys["health:3"] == keys["police:2"] and notes["health:3"] is None
+    # Without the certificates the placeholder fits both twins and is listed.
+    plain = [[*r[:-1], None] for r in records]
+    keys, notes = _cluster(plain, pairs)
+    assert keys["health:3"] not in (keys["police:1"], keys["police:2"]) and "equally" in notes["health:3"]
+
+
+def test_one_birth_certificate_joins_a_childs_two_names_in_one_department():
+    # The health department holds the child under its formal name and a new given name; the
+    # police know the formal name only.
+    records = [
+        _rec("police:1", "曾然童", "zeng ran tong", sex="M"),
+        _rec("health:1", "曾然童", "zeng ran tong", sex="M", certificate="P250691263"),
+        _rec("health:2", "曾童骏", "zeng tong jun", sex="M", certificate="P250691263"),
+    ]
+    pairs = _pairs(("police:1", "health:1", 20.0, 0.9999), ("health:1", "health:2", 18.0, 0.9999))
+    keys, _ = _cluster(records, pairs)
+    assert keys["police:1"] == keys["health:1"] == keys["health:2"]
+    # Two certificates one apart under two names are twins.
+    records[2][-1] = "P250691264"
+    keys, _ = _cluster(records, pairs)
+    assert keys["health:2"] != keys["health:1"]

@@ -41,3 +41,37 @@ def test_records_whose_typed_dates_all_agree_with_their_ids_keep_them(checked, c
         },
     )
     assert linkage_input(s, config.model.lookalike_groups)["birth_date"].tolist() == ["2020-04-15", "2019-01-02"]
+
+
+def _certificates(checked, config, names, certificates):
+    n = len(names)
+    s = _with(
+        checked,
+        {
+            "name": names,
+            "name_is_placeholder": [False] * n,
+            "birth_date": [dt.date(2020, 1, 1 + i // 2) for i in range(n)],
+            "id_number": [None] * n,
+            "id_birth_date": [None] * n,
+            "sex": ["F"] * n,
+            "birth_certificate": certificates,
+        },
+    )
+    return linkage_input(s, config.model.lookalike_groups)["birth_certificate"].tolist()
+
+
+def test_a_well_formed_birth_certificate_number_is_compared(checked, config):
+    got = _certificates(checked, config, ["李子涵", "李欣然", "王浩"], ["N410000001", "N41000", None])
+    assert got[0] == "N410000001" and all(v is None or v != v for v in got[1:])  # malformed, missing: none
+
+
+def test_birth_certificates_an_export_shows_are_not_the_childs_are_not_used(checked, config, caplog):
+    # Six children each held twice under one name and date of birth: all with one number each...
+    names = [name for name in ["李子涵", "李欣然", "王浩", "赵一", "钱二", "孙三"] for _ in range(2)]
+    same = [f"N41000000{i // 2}" for i in range(12)]
+    assert _certificates(checked, config, names, same) == same
+    # ... and all with two (numbers drawn per record, not per child): none is used.
+    drawn = [f"N4100000{i:02d}" for i in range(12)]
+    got = _certificates(checked, config, names, drawn)
+    assert all(v is None or v != v for v in got)
+    assert "6 of 6 children" in caplog.text and "李" not in caplog.text

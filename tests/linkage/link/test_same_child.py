@@ -4,8 +4,10 @@ from linkage.link.same_child import (
     IDENTITY,
     births_close,
     can_be_one_child,
+    certificates_against,
     corroborated,
     id_birth_date,
+    mistyped_certificate,
     renamed_one_child,
     same_name,
 )
@@ -123,3 +125,23 @@ def test_the_date_of_birth_an_id_text_gives_corroborates():
     assert corroborated(_pairs((0.9, police, school), (0.9, with_id, school)), 0.95, 0.5).tolist() == [False, True]
     missing_name = dict(with_id, name=None, name_pinyin=None)
     assert not corroborated(_pairs((0.9, missing_name, school)), 0.95, 0.5).any()
+
+
+def test_two_birth_certificates_are_two_children_unless_one_is_typed_wrong():
+    baby = facts("a", None, None, placeholder=True, certificate="N410000001")
+    twin = facts("b", None, None, placeholder=True, certificate="N410000002")  # the next of the book
+    assert certificates_against(baby, twin) and not can_be_one_child(baby, twin)
+    slip = facts("c", None, None, placeholder=True, certificate="N410300001")  # one digit typed wrong
+    assert mistyped_certificate("N410000001", "N410300001") and can_be_one_child(baby, slip)
+    assert not mistyped_certificate("N410000001", "N410000003")  # triplets' numbers are two apart
+    # Under one name (as heard) the numbers are one child's, typed wrong: twins' names differ.
+    named = facts("d", "卢乐毅", "lu le yi", certificate="N410000001")
+    heard = facts("e", "卢悦毅", "lu yue yi", certificate="N410000002")
+    assert not certificates_against(named, heard) and can_be_one_child(named, heard)
+
+
+def test_one_birth_certificate_is_one_child_under_two_names():
+    a = facts("a", "曾然童", "zeng ran tong", certificate="P250691263")
+    b = facts("b", "曾童骏", "zeng tong jun", certificate="P250691263")
+    assert can_be_one_child(a, b)
+    assert not can_be_one_child(a, {**b, "birth_certificate": "Q250691263"})
