@@ -132,7 +132,7 @@ def register_outcome(
             "同一儿童：低于阈值，但姓名、出生日期和性别一致（佐证规则）"
         )
     out[~same & above & two_ids] = "分开：高于阈值，但两个不同的有效身份证号（规则）"
-    out[~same & above & ~two_ids] = "分开：高于阈值，但姓名、性别或出生日期不可能是同一儿童（双胞胎和兄弟姐妹规则）"
+    out[~same & above & ~two_ids] = "分开：高于阈值，但姓名、性别、出生日期或出生医学证明编号不可能是同一儿童（双胞胎和兄弟姐妹规则）"
     if "renamed_with" in members:
         partner = members.set_index("unique_id")["renamed_with"].dropna()
         renamed = pairs["unique_id_l"].map(partner).eq(pairs["unique_id_r"]) | pairs["unique_id_r"].map(partner).eq(
