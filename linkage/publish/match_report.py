@@ -132,7 +132,9 @@ def register_outcome(
             "同一儿童：低于阈值，但姓名、出生日期和性别一致（佐证规则）"
         )
     out[~same & above & two_ids] = "分开：高于阈值，但两个不同的有效身份证号（规则）"
-    out[~same & above & ~two_ids] = "分开：高于阈值，但姓名、性别、出生日期或出生医学证明编号不可能是同一儿童（双胞胎和兄弟姐妹规则）"
+    out[~same & above & ~two_ids] = (
+        "分开：高于阈值，但姓名、性别、出生日期或出生医学证明编号不可能是同一儿童（双胞胎和兄弟姐妹规则）"
+    )
     if "renamed_with" in members:
         partner = members.set_index("unique_id")["renamed_with"].dropna()
         renamed = pairs["unique_id_l"].map(partner).eq(pairs["unique_id_r"]) | pairs["unique_id_r"].map(partner).eq(
@@ -146,6 +148,20 @@ def register_outcome(
             "分开：高于阈值，但无正式姓名的记录同样符合两名儿童（同性别双胞胎规则），待实地核实"
         )
     return out
+
+
+def certificate_note(records: pd.DataFrame, standardised: pd.DataFrame) -> str:
+    """Whether the run told children apart by birth certificate number, in one sentence: how many
+    linkage records' numbers it used, or that the feeds gave numbers it left out (an export whose
+    numbers are not the child's: see `linkage_input.birth_certificates`)."""
+    if "birth_certificate" not in records or "birth_certificate" not in standardised:
+        return ""
+    used = int(records["birth_certificate"].notna().sum())
+    if used:
+        return f"{used} 条记录的出生医学证明编号用于区分儿童（同一编号为同一儿童，不同编号为不同儿童）。"
+    if standardised["birth_certificate"].notna().any():
+        return "出生医学证明编号未用于区分儿童：同一姓名、出生日期和性别的记录多数带有不同编号，编号不像是儿童本人的。"
+    return ""
 
 
 def pairs_side_by_side(pairs: pd.DataFrame) -> pd.DataFrame:
@@ -251,7 +267,8 @@ def report_sections(
         f"<h1>匹配报告（Match report）——参考日 {as_of:%Y-%m-%d}</h1>"
         f"<p class='note'>模型版本 {html.escape(config.model.version)}；聚类阈值（匹配概率）{threshold}；"
         f"{len(register.records)} 条记录归并为 {len(reg)} 名儿童，其中流动儿童 {int(reg['is_migrant'].sum())} 名；"
-        f"{uncertain} 条记录的匹配概率低于 {config.model.uncertain_below}。身份证号和电话均已脱敏。</p>",
+        f"{uncertain} 条记录的匹配概率低于 {config.model.uncertain_below}。"
+        f"{certificate_note(register.records, checked.standardised)}身份证号和电话均已脱敏。</p>",
         _section(
             "各部门数据行数",
             "每个部门文件读入的行数 = 保留行数 + 隔离行数，最后一列说明是否全部核对无误。",

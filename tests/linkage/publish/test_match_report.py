@@ -6,7 +6,13 @@ import subprocess
 import pandas as pd
 import pytest
 
-from linkage.publish.match_report import borderline_pairs, outcome_frame, register_outcome, render_report
+from linkage.publish.match_report import (
+    borderline_pairs,
+    certificate_note,
+    outcome_frame,
+    register_outcome,
+    render_report,
+)
 from tests.conftest import AS_OF
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -233,3 +239,11 @@ def test_outcomes_from_the_lean_frame_are_those_from_every_column(built, config)
         register_outcome(lean, built.members, threshold, floor),
         register_outcome(built.pairs.frame(), built.members, threshold, floor),
     )
+
+
+def test_the_report_says_whether_birth_certificates_told_children_apart(report, built, checked):
+    used = int(built.records["birth_certificate"].notna().sum())
+    assert used and f"{used} 条记录的出生医学证明编号用于区分儿童" in report
+    unused = built.records.assign(birth_certificate=None)
+    assert certificate_note(unused, checked.standardised).startswith("出生医学证明编号未用于区分儿童")
+    assert certificate_note(unused, checked.standardised.assign(birth_certificate=None)) == ""
