@@ -31,7 +31,7 @@ from linkage.publish.city_summary import CITY_FILE
 from linkage.publish.feedback import RECORD_COLUMNS
 from linkage.publish.feedback_workbooks import write_feedback
 from linkage.publish.ledger_workbook import write_ledgers
-from linkage.publish.match_report import render_report
+from linkage.publish.match_report import REPORT_COLUMNS, render_report
 from linkage.publish.outputs import write_text
 from linkage.publish.run_outputs import write_run_outputs
 from linkage.register.assemble import Register, assemble_register
@@ -312,7 +312,7 @@ def for_outputs(checked: CheckedFeeds) -> CheckedFeeds:
     """`checked` with only the standardised columns the outputs read, to keep instead of the
     whole once the register is built: at a million records that lets about 1.5 GiB go before
     the outputs, which are written side by side, are written."""
-    return checked.keeping(RECORD_COLUMNS)
+    return checked.keeping(list(dict.fromkeys([*RECORD_COLUMNS, *REPORT_COLUMNS])))
 
 
 @dataclass

@@ -150,6 +150,10 @@ def register_outcome(
     return out
 
 
+# The standardised columns the report reads (see `pipeline.for_outputs`).
+REPORT_COLUMNS = ("birth_certificate",)
+
+
 def certificate_note(records: pd.DataFrame, standardised: pd.DataFrame) -> str:
     """Whether the run told children apart by birth certificate number, in one sentence: how many
     linkage records' numbers it used, or that the feeds gave numbers it left out (an export whose
