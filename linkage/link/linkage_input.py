@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from functools import cache
 
 import numpy as np
 import pandas as pd
 
 from linkage.frames import LINKAGE_RECORDS
+from linkage.link.certificates import trusted_certificates, well_formed_certificates
 from linkage.link.same_child import close_birth_dates
 from linkage.standardise.values import map_unique
 
 LINKAGE_COLUMNS = list(LINKAGE_RECORDS.columns)
-CERTIFICATE = r"[A-Z]\d{9}"  # 出生医学证明编号: a letter and nine digits
-# Birth certificate numbers are trusted to tell children apart unless, among at least this many
-# children whose records of one name, date of birth and sex carry two numbers or more, most carry
-# two different ones (an export whose numbers are not the child's).
-CERTIFICATE_EVIDENCE = 5
-log = logging.getLogger(__name__)
 
 
 def record_ref(frame: pd.DataFrame) -> pd.Series:
@@ -61,28 +55,6 @@ def _birth_dates(s: pd.DataFrame) -> pd.Series:
     return from_id.where(use_id, typed)
 
 
-def birth_certificates(s: pd.DataFrame, name: pd.Series, birth: pd.Series) -> pd.Series:
-    """Each record's birth certificate number where it is well formed, or None; all None where
-    the export shows that its numbers do not identify children: most records of one real name,
-    date of birth and sex (one child: siblings and twins never share a name) carry different
-    numbers. One child has one certificate, and twins two numbers one apart, so a number no
-    check digit guards is only trusted where the export bears it out."""
-    certificate = s["birth_certificate"].where(s["birth_certificate"].str.fullmatch(CERTIFICATE).fillna(False))
-    known = pd.DataFrame({"name": name, "birth": birth, "sex": s["sex"], "certificate": certificate}).dropna()
-    per_child = known.groupby(["name", "birth", "sex"])["certificate"].agg(["size", "nunique"])
-    per_child = per_child[per_child["size"] > 1]
-    differing = int((per_child["nunique"] > 1).sum())
-    if len(per_child) >= CERTIFICATE_EVIDENCE and differing > len(per_child) / 2:
-        log.warning(
-            "birth certificate numbers not used to tell children apart: %d of %d children whose records "
-            "give one name, date of birth and sex carry different numbers",
-            differing,
-            len(per_child),
-        )
-        return pd.Series(None, index=s.index, dtype=object)
-    return certificate
-
-
 def linkage_input(standardised: pd.DataFrame, lookalike_groups: tuple[str, ...]) -> pd.DataFrame:
     """One row per kept record with what the model compares. Placeholder names are blanked so
     that they neither help nor hurt; the parent a placeholder names joins the family names."""
@@ -97,7 +69,6 @@ def linkage_input(standardised: pd.DataFrame, lookalike_groups: tuple[str, ...])
         for names in zip(s["guardian_name"], s["mother_name"], s["father_name"], s["placeholder_parent"], strict=True)
     ]
     birth = _birth_dates(s)
-    certificate = birth_certificates(s, name, birth)
     residence = s["residence_legal_county"].fillna(s["residence_county"])
     out = pd.DataFrame(
         {
@@ -107,7 +78,7 @@ def linkage_input(standardised: pd.DataFrame, lookalike_groups: tuple[str, ...])
             "record_key": s["record_key"].astype(str),
             "id_number": s["id_number"],
             "id_text": s["id_text"],
-            "birth_certificate": certificate,
+            "birth_certificate": well_formed_certificates(s["birth_certificate"]),
             "name": name,
             "name_pinyin": s["name_pinyin"].where(~placeholder),
             "name_shape": map_unique(name, lambda n: shape_key(n, lookalike_groups)),
@@ -127,6 +98,7 @@ def linkage_input(standardised: pd.DataFrame, lookalike_groups: tuple[str, ...])
             "local_date": s["local_date"],
         }
     )
+    out["birth_certificate"] = trusted_certificates(out)
     # Texts as Arrow strings: a third of the memory of Python strings, and DuckDB reads them as
     # they are. The family names stay lists; the local date a date; a twin's birth order a number.
     texts = [c for c in out.columns if c not in ("is_placeholder", "placeholder_order", "family_names", "local_date")]
