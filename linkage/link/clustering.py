@@ -2,9 +2,10 @@
 
 Pairs at or above the threshold join records, strongest first (and so do pairs a little below it
 whose name, date of birth and sex agree), but never so that one child holds records that
-`same_child` says cannot be one child: two different valid IDs, or two real names no ID vouches
-for. That keeps twins and siblings apart even when everything else about them (parents, phone,
-address, household; for twins the date of birth too) agrees and the model's score is high.
+`same_child` says cannot be one child: two different valid IDs, two birth certificate numbers,
+or two real names no ID or certificate vouches for. That keeps twins and siblings apart even when
+everything else about them (parents, phone, address, household; for twins the date of birth too)
+agrees and the model's score is high.
 
 Then, in passes over the same strong pairs:
 - records with placeholder names (李丽之子, 婴儿) join the child that fits clearly better than any

@@ -191,6 +191,8 @@ def certificates_against(a: dict, b: dict) -> bool:
 
 def mistyped_certificate(first: str, second: str) -> bool:
     """One birth certificate number with one digit typed wrong, not the next one of the book."""
+    if len(first) != len(second) or not (first[1:].isdigit() and second[1:].isdigit()):
+        return False
     differing = sum(x != y for x, y in zip(first, second, strict=True))
     return differing == 1 and first[0] == second[0] and abs(int(first[1:]) - int(second[1:])) > 2
 

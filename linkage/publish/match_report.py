@@ -157,14 +157,17 @@ REPORT_COLUMNS = ("birth_certificate",)
 def certificate_note(records: pd.DataFrame, standardised: pd.DataFrame) -> str:
     """Whether the run told children apart by birth certificate number, in one sentence: how many
     linkage records' numbers it used, or that the feeds gave numbers it left out (an export whose
-    numbers are not the child's: see `linkage_input.birth_certificates`)."""
+    numbers are not the child's: see `certificates.numbers_not_the_childs`)."""
     if "birth_certificate" not in records or "birth_certificate" not in standardised:
         return ""
     used = int(records["birth_certificate"].notna().sum())
     if used:
         return f"{used} 条记录的出生医学证明编号用于区分儿童（同一编号为同一儿童，不同编号为不同儿童）。"
     if standardised["birth_certificate"].notna().any():
-        return "出生医学证明编号未用于区分儿童：同一姓名、出生日期和性别的记录多数带有不同编号，编号不像是儿童本人的。"
+        return (
+            "出生医学证明编号未用于区分儿童：本期数据中的编号不像是儿童本人的"
+            "（同一儿童的记录带有不同编号，或同一编号属于不同儿童），详见运行日志。"
+        )
     return ""
 
 

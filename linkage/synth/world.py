@@ -17,7 +17,7 @@ SIBLING_SPACING = 300
 
 def birth_certificate(id_number: str) -> str:
     """A birth certificate number (a letter and nine digits), drawn from the child's ID number
-    so that adding it left every other draw of a seed as it was."""
+    so that adding it left the world's other draws (families, names, dates) as they were."""
     rng = random.Random(id_number)
     return f"{rng.choice('NOPQ')}{rng.randrange(1_000_000_000):09d}"
 

@@ -134,6 +134,7 @@ def test_two_birth_certificates_are_two_children_unless_one_is_typed_wrong():
     slip = facts("c", None, None, placeholder=True, certificate="N410300001")  # one digit typed wrong
     assert mistyped_certificate("N410000001", "N410300001") and can_be_one_child(baby, slip)
     assert not mistyped_certificate("N410000001", "N410000003")  # triplets' numbers are two apart
+    assert not mistyped_certificate("N410000001", "N41000000")  # not one number's length
     # Under one name (as heard) the numbers are one child's, typed wrong: twins' names differ.
     named = facts("d", "卢乐毅", "lu le yi", certificate="N410000001")
     heard = facts("e", "卢悦毅", "lu yue yi", certificate="N410000002")
