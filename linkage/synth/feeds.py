@@ -188,8 +188,7 @@ class Renderer:
         the rate IDs are mistyped."""
         value = child.birth_certificate
         if self._chance(self.noise.id_typo):
-            i = self.rng.randrange(1, len(value))
-            value = value[:i] + self.rng.choice([d for d in "0123456789" if d != value[i]]) + value[i + 1 :]
+            value = N.mistype_digit(value, 1, len(value), self.rng)  # the letter stays
         return value
 
     def phone(self, rec: Record) -> str:

@@ -48,9 +48,14 @@ def lookalike(name: str, rng: random.Random) -> str:
 
 def id_typo(id18: str, rng: random.Random) -> str:
     """Mistype one digit of the first 17 (the check digit then fails)."""
-    i = rng.randrange(17)
-    digit = rng.choice([d for d in "0123456789" if d != id18[i]])
-    return id18[:i] + digit + id18[i + 1 :]
+    return mistype_digit(id18, 0, 17, rng)
+
+
+def mistype_digit(text: str, start: int, stop: int, rng: random.Random) -> str:
+    """Replace one digit of `text[start:stop]` (all digits) by another."""
+    i = rng.randrange(start, stop)
+    digit = rng.choice([d for d in "0123456789" if d != text[i]])
+    return text[:i] + digit + text[i + 1 :]
 
 
 def swap_day_month(date: dt.date, rng: random.Random) -> dt.date:
