@@ -13,6 +13,7 @@ from splink.internals.html_utils import json_for_html, load_chart_libraries
 
 from linkage.config import Config
 from linkage.frames import positions
+from linkage.link.certificates import well_formed_certificates
 from linkage.link.same_child import IDENTITY, corroborated
 from linkage.link.scored_pairs import CORE, ScoredPairs
 from linkage.publish.masking import masked
@@ -156,14 +157,15 @@ REPORT_COLUMNS = ("birth_certificate",)
 
 def certificate_note(records: pd.DataFrame, standardised: pd.DataFrame) -> str:
     """Whether the run told children apart by birth certificate number, in one sentence: how many
-    linkage records' numbers it used, or that the feeds gave numbers it left out (an export whose
-    numbers are not the child's: see `certificates.numbers_not_the_childs`)."""
+    linkage records' numbers it used, or that the feeds gave well-formed numbers it left out (an
+    export whose numbers are not the child's: see `certificates.numbers_not_the_childs`); numbers
+    that are all malformed are the validation table's to report, not this sentence's."""
     if "birth_certificate" not in records or "birth_certificate" not in standardised:
         return ""
     used = int(records["birth_certificate"].notna().sum())
     if used:
         return f"{used} 条记录的出生医学证明编号用于区分儿童（同一编号为同一儿童，不同编号为不同儿童）。"
-    if standardised["birth_certificate"].notna().any():
+    if well_formed_certificates(standardised["birth_certificate"]).notna().any():
         return (
             "出生医学证明编号未用于区分儿童：本期数据中的编号不像是儿童本人的"
             "（同一儿童的记录带有不同编号，或同一编号属于不同儿童），详见运行日志。"

@@ -250,3 +250,5 @@ def test_the_report_says_whether_birth_certificates_told_children_apart(built, c
     unused = built.records.assign(birth_certificate=None)
     assert certificate_note(unused, checked.standardised).startswith("出生医学证明编号未用于区分儿童")
     assert certificate_note(unused, checked.standardised.assign(birth_certificate=None)) == ""
+    # Numbers that are all malformed were not left out for not being the child's.
+    assert certificate_note(unused, checked.standardised.assign(birth_certificate="N41")) == ""
