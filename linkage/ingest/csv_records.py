@@ -34,6 +34,14 @@ def physical_lines(text: str) -> list[str]:
     return [m.group(0) for m in _LINE.finditer(text) if m.group(0)]
 
 
+def _blank(fields: list[str]) -> bool:
+    return not "".join(fields).strip()
+
+
+def _blank_line(line: str) -> bool:
+    return _blank(next(csv.reader([line]), []))
+
+
 def _swallows(fields: list[str], width: int) -> bool:
     """A multi-line record that is not one properly quoted field with line breaks: it has the
     wrong number of fields, or a field holding delimiters across a line break."""
@@ -53,7 +61,7 @@ def split_records(lines: list[str], start: int, width: int) -> Iterator[SourceRo
         for fields in reader:
             first, consumed = position + consumed, reader.line_num
             last = position + consumed - 1
-            if not "".join(fields).strip():
+            if _blank(fields):
                 continue
             if last > first and _swallows(fields, width):
                 yield SourceRow(
@@ -77,4 +85,4 @@ def unaccounted_lines(lines: list[str], start: int, records: list[SourceRow]) ->
     covered: set[int] = set()
     for record in records:
         covered.update(range(record.number, record.last_line + 1))
-    return [n + 1 for n in range(start, len(lines)) if lines[n].strip() and n + 1 not in covered]
+    return [n + 1 for n in range(start, len(lines)) if n + 1 not in covered and not _blank_line(lines[n])]

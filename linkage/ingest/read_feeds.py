@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -47,13 +48,29 @@ def clean_header(text: object) -> str:
     return "".join(folded.split())
 
 
+# What forms templates put around a header: a required-field mark (*姓名) and a hint in brackets
+# (出生日期(YYYY-MM-DD), 性别【男/女】), after NFKC has made full-width marks half-width.
+_HEADER_DECORATION = re.compile(r"^\*+|\*+$|[(\[【][^()\[\]【】]*[)\]】]$")
+
+
+def bare_header(text: object) -> str:
+    """A header without a template's decoration: *姓名 and 出生日期(YYYY-MM-DD) -> 姓名, 出生日期."""
+    cleaned = clean_header(text)
+    bare = _HEADER_DECORATION.sub("", cleaned)
+    return _HEADER_DECORATION.sub("", bare) or cleaned
+
+
 def _column_positions(mapping: FeedMapping, header: list[str], path: Path) -> tuple[dict[str, int], list[str]]:
     cleaned = [clean_header(h) for h in header]
+    bare = [bare_header(h) for h in header]
     positions: dict[str, int] = {}
     problems: list[str] = []
     for canonical, spellings in mapping.columns.items():
         wanted = [clean_header(s) for s in spellings]
         found = [i for i, h in enumerate(cleaned) if h in wanted]
+        if not found:
+            found = [i for i, h in enumerate(bare) if h in wanted]
+            problems.extend(f"{path.name}: header {cleaned[i]} read as {bare[i]}" for i in found[:1])
         if found:
             positions[canonical] = found[0]
             if len(found) > 1:
@@ -185,7 +202,7 @@ def _header_index(candidates: list[list], mapping: FeedMapping) -> int:
     """The index of the header among the first rows: the first that names the record key."""
     wanted = {clean_header(s) for s in mapping.columns["record_key"]}
     for index, cells in enumerate(candidates[:HEADER_SEARCH_ROWS]):
-        if wanted & {clean_header(c) for c in cells if c is not None}:
+        if wanted & {bare_header(c) for c in cells if c is not None}:
             return index
     return 0
 

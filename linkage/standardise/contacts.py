@@ -62,8 +62,14 @@ def _several(text: str) -> list[str]:
     return numbers
 
 
+_SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[Ee]\+?\d+$")
+
+
 def _one_phone(text: str) -> tuple[str | None, str | None]:
-    digits = re.sub(r"\D", "", text.split("转")[0])
+    if _SCIENTIFIC.match(text.strip()):
+        return None, f"stored by Excel as a number ({text.strip()}): its last digits are lost"
+    # 13812345678.0: an export that held the column as floating-point numbers
+    digits = re.sub(r"\D", "", re.sub(r"\.0+$", "", text.split("转")[0].strip()))
     if not digits:
         return None, f"no digits in phone {text!r}" if text.strip() else None
     if digits.startswith("0086"):

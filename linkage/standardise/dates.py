@@ -1,4 +1,4 @@
-"""Dates in every layout the feeds use: 2014-03-05, 20140305, 2014/3/5, 2014.03.05, 2014年3月5日,
+"""Dates in every layout the feeds use: 2014-03-05, 20140305, 2014/3/5, 2014.03.05, 2014年3月5日, 2014 3 5,
 Excel dates already read as ISO text, and Excel serial numbers; full-width digits and dashes
 (２０１４－０３－０５, typed with a Chinese input method) read as their ASCII forms."""
 
@@ -11,8 +11,11 @@ import numpy as np
 import pandas as pd
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
-_SEPARATED = r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?(?:[ T].*)?$"
-_COMPACT = r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"
+_SEPARATED = (
+    r"^(?P<y>\d{4})(?:\s*[-/.年]\s*|\s+)(?P<m>\d{1,2})(?:\s*[-/.月]\s*|\s+)(?P<d>\d{1,2})\s*日?(?:[ T].*)?$"
+)
+# 20140305, and 20140305.0 from an export that held the column as floating-point numbers
+_COMPACT = r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})(?:\.0+)?$"
 _SERIAL = r"^(?P<serial>\d{5})(?:\.0+)?$"
 
 

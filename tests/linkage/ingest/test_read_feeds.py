@@ -87,6 +87,23 @@ def test_a_county_is_onboarded_by_mapping_only(tmp_path, config):
     assert raw.table.loc[0, "name"] == "李梓涵" and raw.table.loc[0, "residence_county_code"] == "410402"
 
 
+def test_a_templates_marks_and_hints_around_headers_are_read_through(tmp_path, config):
+    """*档案编号 (a required field's mark) and 出生日期（YYYY/M/D） (a hint) are the mapped headers,
+    said in the feed's notes; an exact header still wins over a decorated one."""
+    header = (
+        HEALTH_HEADER.replace("档案编号", "*档案编号")
+        .replace("儿童姓名", "＊儿童姓名")
+        .replace("出生日期", "出生日期（YYYY/M/D）")
+        .replace("父亲姓名", "父亲姓名【选填】")
+    )
+    _write(tmp_path / "health.csv", f"{header},联系电话(备用)\n{HEALTH_ROW},13900002222\n", "gb18030")
+    raw = read_feed(config.feeds["health"], tmp_path)
+    row = raw.table.loc[0]
+    assert (row["record_key"], row["name"], row["birth_date"]) == ("41040200100100001", "李梓涵", "2021/3/5")
+    assert row["father_name"] == "李强" and row["guardian_phone"] == "13800001111"
+    assert any("出生日期(YYYY/M/D) read as 出生日期" in p for p in raw.problems)
+
+
 def test_excel_number_ids_are_flagged_and_dates_are_read(tmp_path, config):
     import datetime as dt
 

@@ -10,6 +10,12 @@ def test_mobiles(raw):
     assert standardise_phone(raw) == ("13800138000", None)
 
 
+def test_a_mobile_exported_as_a_float_keeps_its_digits_and_excel_notation_is_reported():
+    assert standardise_phone("13800138000.0") == ("13800138000", None)
+    value, problem = standardise_phone("1.38001E+10")
+    assert value is None and "Excel" in problem
+
+
 def test_landline_keeps_area_code_and_junk_is_reported():
     assert standardise_phone("0375-2345678") == ("03752345678", None)
     value, problem = standardise_phone("12345")

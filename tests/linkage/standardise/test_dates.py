@@ -46,3 +46,9 @@ def test_full_width_digits_and_dashes_read_as_ascii():
     dates, problems = parse_dates(pd.Series(["２０２０－０３－０５", "２０２０年３月５日", "２０２００３０５"]), LO, HI)
     assert list(dates) == [dt.date(2020, 3, 5)] * 3
     assert list(problems) == [None] * 3
+
+
+def test_compact_dates_exported_as_floats_and_dates_split_by_spaces():
+    dates, problems = parse_dates(pd.Series(["20200305.0", "2020 03 05", "2020 3 5"]), LO, HI)
+    assert list(dates) == [dt.date(2020, 3, 5)] * 3
+    assert list(problems) == [None] * 3
