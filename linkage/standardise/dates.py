@@ -11,9 +11,7 @@ import numpy as np
 import pandas as pd
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
-_SEPARATED = (
-    r"^(?P<y>\d{4})(?:\s*[-/.年]\s*|\s+)(?P<m>\d{1,2})(?:\s*[-/.月]\s*|\s+)(?P<d>\d{1,2})\s*日?(?:[ T].*)?$"
-)
+_SEPARATED = r"^(?P<y>\d{4})(?:\s*[-/.年]\s*|\s+)(?P<m>\d{1,2})(?:\s*[-/.月]\s*|\s+)(?P<d>\d{1,2})\s*日?(?:[ T].*)?$"
 # 20140305, and 20140305.0 from an export that held the column as floating-point numbers
 _COMPACT = r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})(?:\.0+)?$"
 _SERIAL = r"^(?P<serial>\d{5})(?:\.0+)?$"
