@@ -51,6 +51,7 @@ class FeedMapping(_Settings):
     columns: dict[str, Spellings]
     required: tuple[str, ...] = ()
     encoding: str = "utf-8"
+    delimiter: str = Field(default=",", min_length=1, max_length=1)  # a CSV's: "\t" for a tab-separated export
     sheet: str | None = None
     date_formats: dict[str, str] = {}
     numeric_destroys: tuple[str, ...] = ()

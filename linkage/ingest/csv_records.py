@@ -38,32 +38,32 @@ def _blank(fields: list[str]) -> bool:
     return not "".join(fields).strip()
 
 
-def _blank_line(line: str) -> bool:
-    return _blank(next(csv.reader([line]), []))
+def _blank_line(line: str, delimiter: str) -> bool:
+    return _blank(next(csv.reader([line], delimiter=delimiter), []))
 
 
-def _swallows(fields: list[str], width: int) -> bool:
+def _swallows(fields: list[str], width: int, delimiter: str) -> bool:
     """A multi-line record that is not one properly quoted field with line breaks: it has the
     wrong number of fields, or a field holding delimiters across a line break."""
     if len(fields) != width:
         return True
-    return any(("\n" in f or "\r" in f) and "," in f for f in fields)
+    return any(("\n" in f or "\r" in f) and delimiter in f for f in fields)
 
 
-def split_records(lines: list[str], start: int, width: int) -> Iterator[SourceRow]:
+def split_records(lines: list[str], start: int, width: int, delimiter: str = ",") -> Iterator[SourceRow]:
     """Records from `lines[start:]` (0-based index of the first data line), for a header of
     `width` fields. Blank lines yield nothing."""
     position = start
     while position < len(lines):
         restart = None
-        reader = csv.reader(lines[position:])
+        reader = csv.reader(lines[position:], delimiter=delimiter)
         consumed = 0
         for fields in reader:
             first, consumed = position + consumed, reader.line_num
             last = position + consumed - 1
             if _blank(fields):
                 continue
-            if last > first and _swallows(fields, width):
+            if last > first and _swallows(fields, width, delimiter):
                 yield SourceRow(
                     first + 1,
                     fields,
@@ -79,10 +79,10 @@ def split_records(lines: list[str], start: int, width: int) -> Iterator[SourceRo
         position = restart
 
 
-def unaccounted_lines(lines: list[str], start: int, records: list[SourceRow]) -> list[int]:
+def unaccounted_lines(lines: list[str], start: int, records: list[SourceRow], delimiter: str = ",") -> list[int]:
     """Non-blank physical lines (1-based) after `start` that no record covers: none, unless the
     splitting above has a fault. A run stops rather than lose them."""
     covered: set[int] = set()
     for record in records:
         covered.update(range(record.number, record.last_line + 1))
-    return [n + 1 for n in range(start, len(lines)) if n + 1 not in covered and not _blank_line(lines[n])]
+    return [n + 1 for n in range(start, len(lines)) if n + 1 not in covered and not _blank_line(lines[n], delimiter)]

@@ -215,22 +215,41 @@ def _header_note(path: Path, index: int, unit: str) -> list[str]:
 
 def _read_csv(mapping: FeedMapping, path: Path) -> RawFeed:
     lines = physical_lines(_decode(path, mapping.encoding))
+    delimiter = mapping.delimiter
     try:
-        heads = [next(csv.reader([line]), []) for line in lines[:HEADER_SEARCH_ROWS]]
+        heads = [next(csv.reader([line], delimiter=delimiter), []) for line in lines[:HEADER_SEARCH_ROWS]]
     except csv.Error as exc:
         raise FeedError(str(path), f"not a readable CSV file: {exc}") from None
     at = _header_index(heads, mapping)
     header = heads[at] if at < len(heads) else []
+    _check_delimiter(mapping, path, header)
     try:
-        records = list(split_records(lines, at + 1, len(header)))
+        records = list(split_records(lines, at + 1, len(header), delimiter))
     except csv.Error as exc:
         raise FeedError(str(path), f"not a readable CSV file: {exc}") from None
-    lost = unaccounted_lines(lines, at + 1, records)
+    lost = unaccounted_lines(lines, at + 1, records, delimiter)
     if lost:
         raise FeedError(str(path), f"{len(lost)} lines could not be read as rows (first: line {lost[0]})", row=lost[0])
     if not records:
         raise FeedError(str(path), "the file has a header but no rows")
     return _assemble(mapping, path, header, records, _header_note(path, at, "line"))
+
+
+_OTHER_DELIMITERS = {"\t": "\\t", ";": ";", "|": "|"}
+
+
+def _check_delimiter(mapping: FeedMapping, path: Path, header: list[str]) -> None:
+    """A header that is one field, but several split at a tab, semicolon or bar: the file is
+    delimited otherwise than its mapping says."""
+    if len(header) != 1:
+        return
+    for other, spelled in _OTHER_DELIMITERS.items():
+        if other != mapping.delimiter and len(header[0].split(other)) >= 3:
+            raise FeedError(
+                str(path),
+                f"the header is one field, but {len(header[0].split(other))} split at {spelled}: the file is "
+                f'delimited by {spelled}. Set delimiter = "{spelled}" in config/feeds/{mapping.feed}.toml',
+            )
 
 
 def _read_excel(mapping: FeedMapping, path: Path) -> RawFeed:

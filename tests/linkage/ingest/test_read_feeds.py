@@ -104,6 +104,16 @@ def test_a_templates_marks_and_hints_around_headers_are_read_through(tmp_path, c
     assert any("出生日期(YYYY/M/D) read as 出生日期" in p for p in raw.problems)
 
 
+def test_a_tab_separated_export_is_onboarded_by_its_mapping_and_named_without_it(tmp_path, config):
+    tab = f"{HEALTH_HEADER}\n{HEALTH_ROW}\n".replace(",", "\t")
+    _write(tmp_path / "health.csv", tab, "gb18030")
+    with pytest.raises(FeedError) as err:
+        read_feed(config.feeds["health"], tmp_path)
+    assert "health.csv" in str(err.value) and 'delimiter = "\\t"' in str(err.value)
+    raw = read_feed(config.feeds["health"].model_copy(update={"delimiter": "\t"}), tmp_path)
+    assert raw.rows_read == 1 and raw.table.loc[0, "name"] == "李梓涵" and raw.table.loc[0, "mother_name"] == "王芳"
+
+
 def test_excel_number_ids_are_flagged_and_dates_are_read(tmp_path, config):
     import datetime as dt
 
