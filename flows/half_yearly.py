@@ -239,6 +239,8 @@ def half_yearly_run(
         run_log(staging.path / RUN_LOG),
     ):
         checked = check_feeds(plan.feeds, config, plan.as_of, runner, divisions)
+        for note in checked.mapping_problems:
+            logger.warning("mapping: %s", note)
         register = build_register(
             checked.standardised,
             config,

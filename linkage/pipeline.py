@@ -124,13 +124,14 @@ def _check_feed(
     return checks.result(mapping, folder, config, divisions, as_of)
 
 
-CHECK = Stage(
-    "read, validate and standardise",
-    _check_feed,
-    lambda f: f"{f.prepared.rows_read} read, {f.prepared.rows_kept} kept, {f.prepared.rows_quarantined} quarantined",
-    io=True,
-    item=lambda m: m.feed,
-)
+def _check_counts(f: CheckedFeed) -> str:
+    counts = f"{f.prepared.rows_read} read, {f.prepared.rows_kept} kept, {f.prepared.rows_quarantined} quarantined"
+    notes = len(f.raw.problems)
+    # A mapping note can mean a column left blank for the whole feed: say so where the operator looks.
+    return counts + (f", {notes} mapping note{'s' if notes > 1 else ''}" if notes else "")
+
+
+CHECK = Stage("read, validate and standardise", _check_feed, _check_counts, io=True, item=lambda m: m.feed)
 COMBINE = Stage(
     "combine feeds",
     combine_checked,

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from linkage.privacy import mask_text
 from linkage.publish.outputs import write_text
 from linkage.register.assemble import Register
 from linkage.standardise.checked import CheckedFeeds
@@ -106,6 +107,8 @@ def build_manifest(
                 "sha256": sha256_of(raw.path),
                 "bytes": raw.path.stat().st_size,
                 "rows": raw.rows_read,
+                # a header found below a title, read past its marks, or a column not found
+                "mapping_notes": [mask_text(note) for note in raw.problems],
             }
             for raw in checked.raw
         ],

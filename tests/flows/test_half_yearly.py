@@ -125,13 +125,21 @@ def test_io_tasks_retry_io_errors_but_not_bad_input():
     assert _transient(None, None, _FailedState(PermissionError(13, "Permission denied"))) is False
 
 
-def test_rerun_replaces_earlier_outputs_whole_and_keeps_the_console_quiet(run_dir, feeds_dir, tmp_path, capsys):
+def test_rerun_replaces_earlier_outputs_whole_and_keeps_the_console_quiet(
+    run_dir, feeds_dir, tmp_path, tmp_path_factory, capsys
+):
     out = tmp_path / "rerun"
     shutil.copytree(run_dir, out)
     stale = out / "ledgers" / "410499_旧县_流动儿童台账.xlsx"
     stale.write_bytes(b"from an earlier run")
+    # This time police.csv has a title above its header: a mapping note, which the operator must see.
+    feeds = tmp_path_factory.mktemp("titled") / "feeds"
+    shutil.copytree(feeds_dir, feeds)
+    police = feeds / "police.csv"
+    rows = police.read_text(encoding="utf-8-sig")
+    police.write_text("\ufeff平顶山市公安局 居住证登记随行子女\n" + rows, encoding="utf-8")
     capsys.readouterr()
-    assert main(["run", str(feeds_dir), "--as-of", AS_OF.isoformat(), "--out", str(out)]) == 0
+    assert main(["run", str(feeds), "--as-of", AS_OF.isoformat(), "--out", str(out)]) == 0
     captured = capsys.readouterr()
     assert not stale.exists()
     assert f"replaced the earlier results in {out}" in captured.out
@@ -143,8 +151,14 @@ def test_rerun_replaces_earlier_outputs_whole_and_keeps_the_console_quiet(run_di
     for stage in pipeline.STAGES:
         assert sum(line.startswith(f"{stage.name}: ") for line in stage_lines) == 1, stage.name
     assert len(stage_lines) == len(pipeline.STAGES), stage_lines  # nothing but one line per stage
+    noted = [line for line in stage_lines if "mapping note" in line]
+    assert len(noted) == 1 and re.search(r"police: \d+ read, \d+ kept, \d+ quarantined, 1 mapping note;", noted[0])
     log = (out / "run.log").read_text(encoding="utf-8")
     assert "unable to train m value" in log and "[link" in log  # Splink's warnings are in the log file
+    assert re.search(r"WARNING .*mapping: police.csv: the header is on line 2", log)
+    notes = {item["feed"]: item["mapping_notes"] for item in manifest["inputs"]}
+    assert notes["police"] == ["police.csv: the header is on line 2; the 1 line(s) above it are not data"]
+    assert notes["health"] == [] and notes["vaccination"] == []
     assert re.search(r"\d{17}[\dX]", log) is None  # and no ID number is
 
 
