@@ -235,6 +235,18 @@ def _demo(args: argparse.Namespace) -> int:
     return _run(run_args)
 
 
+def _add_decider_arguments(parser: argparse.ArgumentParser) -> None:
+    """Who records decisions, and the store that keeps them: `decide` and `review import` alike."""
+    parser.add_argument("--by", required=True, metavar="NAME", help="who decided, e.g. --by 张敏")
+    parser.add_argument(
+        "--store",
+        type=Path,
+        default=Path("runs") / "register.duckdb",
+        metavar="FILE",
+        help="the register store (default runs/register.duckdb), e.g. --store runs/register.duckdb",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand; every argument says its format, with an example."""
     formatter = argparse.RawDescriptionHelpFormatter
@@ -391,15 +403,8 @@ def build_parser() -> argparse.ArgumentParser:
     decide.add_argument("verdict", choices=["same", "different"], help="same or different, e.g. same")
     decide.add_argument("left", metavar="FEED:KEY", help="a record, e.g. police:GA0000001234")
     decide.add_argument("right", metavar="FEED:KEY", help="another record, e.g. health:41040200100100001")
-    decide.add_argument("--by", required=True, metavar="NAME", help="who decided, e.g. --by 张敏")
     decide.add_argument("--reason", required=True, metavar="TEXT", help="why, e.g. --reason 入户核实为双胞胎")
-    decide.add_argument(
-        "--store",
-        type=Path,
-        default=Path("runs") / "register.duckdb",
-        metavar="FILE",
-        help="the register store (default runs/register.duckdb), e.g. --store runs/register.duckdb",
-    )
+    _add_decider_arguments(decide)
     decide.set_defaults(handler=_decide)
 
     review = sub.add_parser(
@@ -423,14 +428,7 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument(
         "workbook", type=Path, metavar="FILE", help="a filled review workbook or county ledger, e.g. review_2026H1.xlsx"
     )
-    imports.add_argument("--by", required=True, metavar="NAME", help="who decided, e.g. --by 张敏")
-    imports.add_argument(
-        "--store",
-        type=Path,
-        default=Path("runs") / "register.duckdb",
-        metavar="FILE",
-        help="the register store (default runs/register.duckdb), e.g. --store runs/register.duckdb",
-    )
+    _add_decider_arguments(imports)
     imports.set_defaults(handler=_review_import)
 
     demo = sub.add_parser(

@@ -41,6 +41,15 @@ def built(checked, config):
     return build_register(checked.standardised, config, AS_OF)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def prefect_logging_before_any_capture():
+    """Prefect's console handler keeps the stream it first writes to. Set up here, it holds the
+    session's stderr, not the capture of whichever test first ran a command, closed after it."""
+    from prefect.logging.configuration import ensure_logging_setup
+
+    ensure_logging_setup()
+
+
 @pytest.fixture(scope="session")
 def prefect_harness():
     """One temporary Prefect server for the whole session (about 9 s)."""
