@@ -36,6 +36,10 @@ class RawFeed:
     rows_read: int
     malformed: pd.DataFrame  # feed, record_key, row_number, field, reason
     problems: list[str] = field(default_factory=list)
+    # The contract's header of each optional column the export lacks (its values are all blank),
+    # and the line or row the header stands on: what the department is told to add.
+    missing_columns: tuple[str, ...] = ()
+    header_row: int = 1
 
     def without_rows(self) -> RawFeed:
         """The same feed's file, counts and problems without its raw rows (once standardised)."""
@@ -60,11 +64,15 @@ def bare_header(text: object) -> str:
     return _HEADER_DECORATION.sub("", bare) or cleaned
 
 
-def _column_positions(mapping: FeedMapping, header: list[str], path: Path) -> tuple[dict[str, int], list[str]]:
+def _column_positions(
+    mapping: FeedMapping, header: list[str], path: Path
+) -> tuple[dict[str, int], list[str], tuple[str, ...]]:
+    """Each mapped column's position, notes on the header, and the optional columns not found."""
     cleaned = [clean_header(h) for h in header]
     bare = [bare_header(h) for h in header]
     positions: dict[str, int] = {}
     problems: list[str] = []
+    missing: list[str] = []
     for canonical, spellings in mapping.columns.items():
         wanted = [clean_header(s) for s in spellings]
         found = [i for i, h in enumerate(cleaned) if h in wanted]
@@ -85,7 +93,8 @@ def _column_positions(mapping: FeedMapping, header: list[str], path: Path) -> tu
             )
         else:
             problems.append(f"{path.name}: optional column {canonical} ({'/'.join(spellings)}) not found; left blank")
-    return positions, problems
+            missing.append(spellings[0])
+    return positions, problems, tuple(missing)
 
 
 def _decode(path: Path, encoding: str) -> str:
@@ -157,8 +166,10 @@ def _row_problem(row: SourceRow, width: int, header: list[str]) -> str | None:
     return None
 
 
-def _assemble(mapping: FeedMapping, path: Path, header: list, rows: list[SourceRow], problems: list[str]) -> RawFeed:
-    positions, mapping_problems = _column_positions(mapping, [str(h) for h in header], path)
+def _assemble(
+    mapping: FeedMapping, path: Path, header: list, header_row: int, rows: list[SourceRow], problems: list[str]
+) -> RawFeed:
+    positions, mapping_problems, missing = _column_positions(mapping, [str(h) for h in header], path)
     width = len(header)
     good: list[list] = []
     good_rows: list[int] = []
@@ -195,7 +206,7 @@ def _assemble(mapping: FeedMapping, path: Path, header: list, rows: list[SourceR
         flags = [bool(pos is not None and pos < len(r) and _is_number(r[pos])) for r in good]
         table[f"{canonical}_was_number"] = flags
     malformed_df = pd.DataFrame(malformed, columns=["feed", "record_key", "row_number", "field", "reason"])
-    return RawFeed(mapping.feed, path, table, len(rows), malformed_df, problems + mapping_problems)
+    return RawFeed(mapping.feed, path, table, len(rows), malformed_df, problems + mapping_problems, missing, header_row)
 
 
 def _header_index(candidates: list[list], mapping: FeedMapping) -> int:
@@ -232,7 +243,7 @@ def _read_csv(mapping: FeedMapping, path: Path) -> RawFeed:
         raise FeedError(str(path), f"{len(lost)} lines could not be read as rows (first: line {lost[0]})", row=lost[0])
     if not records:
         raise FeedError(str(path), "the file has a header but no rows")
-    return _assemble(mapping, path, header, records, _header_note(path, at, "line"))
+    return _assemble(mapping, path, header, at + 1, records, _header_note(path, at, "line"))
 
 
 _OTHER_DELIMITERS = {"\t": "\\t", ";": ";", "|": "|"}
@@ -279,7 +290,7 @@ def _read_excel(mapping: FeedMapping, path: Path) -> RawFeed:
     ]
     if not values or not rows:
         raise FeedError(str(path), f"sheet {sheet_name} has no rows")
-    return _assemble(mapping, path, values[at], rows, _header_note(path, at, "row"))
+    return _assemble(mapping, path, values[at], at + 1, rows, _header_note(path, at, "row"))
 
 
 def read_feed(mapping: FeedMapping, folder: Path | str) -> RawFeed:

@@ -4,6 +4,7 @@ previous run's. A department's workbook holds only its own records and the field
 find them (row, record key, name), never another department's data.
 
 Problems, one row each (one row per record and problem):
+- a column of the contract that the export lacks, on the header's line;
 - rows quarantined, and fields set to blank, with their reason;
 - an ID whose date of birth or sex disagrees with the stated ones;
 - an ID that another department gives to a different child;
@@ -21,6 +22,7 @@ from linkage.register.assemble import Register
 from linkage.standardise.checked import CheckedFeeds
 
 FEEDBACK_COLUMNS = ["行号", "记录编号", "姓名", "字段", "问题", "如何更正"]
+MISSING_COLUMN = "column not in the export"
 FIELD_NAMES = {
     "record_key": "记录编号",
     "name": "姓名",
@@ -96,10 +98,29 @@ def _cross_checks(checked: CheckedFeeds, register: Register) -> pd.DataFrame:
     return pd.concat([f[columns] for f in found if len(f)] or [pd.DataFrame(columns=columns)], ignore_index=True)
 
 
+def _missing_columns(checked: CheckedFeeds) -> pd.DataFrame:
+    """Per feed, each contract column its export lacks, as a problem on the header's line."""
+    return pd.DataFrame(
+        [
+            {
+                "feed": raw.feed,
+                "record_key": None,
+                "row_number": raw.header_row,
+                "field": column,
+                "reason": MISSING_COLUMN,
+            }
+            for raw in checked.raw
+            for column in raw.missing_columns
+        ],
+        columns=["feed", "record_key", "row_number", "field", "reason"],
+    )
+
+
 def department_problems(checked: CheckedFeeds, register: Register, config: Config) -> pd.DataFrame:
     """Every problem of every department's records, in Chinese: feed, 行号, 记录编号, 姓名, 字段,
     问题, 如何更正, and the English `reason` it came from."""
     parts = [
+        _missing_columns(checked),
         checked.quarantine.assign(field=checked.quarantine["field"]),
         checked.issues,
         _cross_checks(checked, register),

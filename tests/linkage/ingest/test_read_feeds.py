@@ -104,6 +104,19 @@ def test_a_templates_marks_and_hints_around_headers_are_read_through(tmp_path, c
     assert any("出生日期(YYYY/M/D) read as 出生日期" in p for p in raw.problems)
 
 
+def test_an_optional_column_the_export_lacks_is_named_with_the_header_line(tmp_path, config):
+    header = HEALTH_HEADER.replace(",父亲姓名", "")
+    row = HEALTH_ROW.replace(",李强", "")
+    _write(tmp_path / "health.csv", f"卫健导出 2026年上半年\n{header}\n{row}\n", "gb18030")
+    raw = read_feed(config.feeds["health"], tmp_path)
+    assert raw.missing_columns == ("父亲姓名",) and raw.header_row == 2
+    assert raw.table.loc[0, "father_name"] is None and raw.table.loc[0, "mother_name"] == "王芳"
+    complete = tmp_path / "complete"
+    complete.mkdir()
+    _write(complete / "health.csv", f"{HEALTH_HEADER}\n{HEALTH_ROW}\n", "gb18030")
+    assert read_feed(config.feeds["health"], complete).missing_columns == ()
+
+
 def test_a_tab_separated_export_is_onboarded_by_its_mapping_and_named_without_it(tmp_path, config):
     tab = f"{HEALTH_HEADER}\n{HEALTH_ROW}\n".replace(",", "\t")
     _write(tmp_path / "health.csv", tab, "gb18030")

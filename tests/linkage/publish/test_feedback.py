@@ -1,5 +1,7 @@
 """Feedback to the departments: each problem found, for the right department, in Chinese."""
 
+import dataclasses
+
 import pandas as pd
 
 from linkage.publish.feedback import department_problems, feedback_sheets
@@ -39,6 +41,20 @@ def test_an_id_given_to_two_children_is_fed_back_to_both_departments(checked, bu
     problems = department_problems(checked_doubled, built, config)
     shared = problems[problems["reason"].str.startswith("ID given to another child")]
     assert {std.loc[first, "row_number"], std.loc[second, "row_number"]} <= set(shared["行号"])
+
+
+def test_a_column_the_export_lacks_is_fed_back_on_its_header_line(checked, built, config):
+    raw = [
+        dataclasses.replace(r, missing_columns=("监护人姓名",), header_row=3) if r.feed == "police" else r
+        for r in checked.raw
+    ]
+    problems = department_problems(dataclasses.replace(checked, raw=raw), built, config)
+    lacking = problems[problems["reason"] == "column not in the export"]
+    assert len(lacking) == 1
+    row = lacking.iloc[0]
+    assert (row["feed"], row["行号"], row["字段"]) == ("police", 3, "监护人姓名")
+    assert "缺少此列" in row["问题"] and "包含此列" in row["如何更正"]
+    assert problems.loc[problems["feed"] == "police", "行号"].iloc[0] == 3  # first in the department's list
 
 
 def test_the_summary_compares_with_the_previous_run():
