@@ -230,6 +230,17 @@ class _Listed(_Settings):
 class _Groups(_Settings):
     groups: tuple[str, ...] = ()
 
+    @model_validator(mode="after")
+    def _disjoint(self) -> _Groups:
+        # A character in two groups would join both groups' names: one group each.
+        seen: dict[str, str] = {}
+        for group in self.groups:
+            for char in group:
+                if char in seen and seen[char] != group:
+                    raise ValueError(f"{char} is in two look-alike groups, {seen[char]} and {group}: merge them")
+                seen[char] = group
+        return self
+
 
 class _NamesFile(_Settings):
     placeholders: _Placeholders

@@ -134,6 +134,8 @@ def _config_copy(tmp_path: Path) -> Path:
         ("model.toml", "seed = 42", "seed = 42\nseeds = 1", "unknown setting 'training.seeds'"),
         ("feeds/health.toml", 'format = "csv"', 'format = "txt"', "format: Input should be 'csv' or 'excel'"),
         ("care.toml", "min_age = 6", "min_age = [6]", "gaps.0.min_age: Input should be a valid integer"),
+        ("names.toml", '"明朋", ', '"明朋", "朋鹏", ', "朋 is in two look-alike groups, 明朋 and 朋鹏: merge them"),
+        ("feeds/police.toml", 'encoding = "utf-8-sig"', 'encoding = "utf-8-sig"\ndelimiter = "tab"', "delimiter"),
     ],
 )
 def test_configuration_mistakes_name_file_key_and_expectation(

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from linkage.link.linkage_input import linkage_input
+from linkage.link.linkage_input import linkage_input, shape_key
 
 
 def _with(checked, rows: dict) -> object:
@@ -64,3 +64,11 @@ def test_birth_certificates_are_compared_where_the_export_bears_them_out(checked
     drawn = s.assign(birth_certificate=[f"N4100000{i:02d}" for i in range(12)])
     assert linkage_input(drawn, config.model.lookalike_groups)["birth_certificate"].isna().all()
     assert "6 of 6 children" in caplog.text and "李" not in caplog.text
+
+
+def test_names_apart_by_a_look_alike_character_share_their_shape(config):
+    """Look-alikes that do not sound alike (田/由, 明/朋, 宣/宜): only the shape brings them together."""
+    groups = config.model.lookalike_groups
+    for a, b in [("田梓涵", "由梓涵"), ("李明轩", "李朋轩"), ("王宣怡", "王宜怡"), ("曹雨", "曾雨")]:
+        assert shape_key(a, groups) == shape_key(b, groups), (a, b)
+    assert shape_key("李明轩", groups) != shape_key("李明宇", groups)
