@@ -27,13 +27,20 @@ def test_homophones_share_pinyin(config):
     assert a[0] != b[0] and a[4] == b[4] == "li zi han"
 
 
-@pytest.mark.parametrize("name", ["李丽之子", "王芳之女", "婴儿", "男婴", "豆豆", "小宝", "宝宝", "李男婴"])
+@pytest.mark.parametrize(
+    "name",
+    ["李丽之子", "王芳之女", "婴儿", "男婴", "豆豆", "小宝", "宝宝", "李男婴"]
+    # pet names (小名) and words for a name not known
+    + ["小虎", "小可爱", "阿宝", "二丫", "大毛", "幺妹", "虎子", "铁蛋", "未知", "胎儿"],
+)
 def test_placeholders_are_recognised(config, name):
     assert is_placeholder(clean_name(name), config.names)
 
 
 @pytest.mark.parametrize(
-    "name", ["王乐乐", "李子涵", "欧阳娜娜", "张婴", "李宝", "张胜男", "王亚男", "李大", "王一", "张国长", "王浩1"]
+    "name",
+    ["王乐乐", "李子涵", "欧阳娜娜", "张婴", "李宝", "张胜男", "王亚男", "李大", "王一", "张国长", "王浩1"]
+    + ["肖虎", "萧明", "李小龙", "王小明", "大伟", "阿依古丽·买买提", "石磊"],
 )
 def test_real_names_are_not_placeholders(config, name):
     assert not is_placeholder(name, config.names)
