@@ -88,6 +88,8 @@ class DivisionRules(_Settings):
     extra: dict[County, str] = {}
     historic: dict[County, County] = {}
     zone_townships: dict[Annotated[str, Field(pattern=r"^\d{9}$")], County] = {}
+    # The same townships by name, for a department whose codes for them are not the ones above.
+    zone_township_names: dict[str, County] = {}
 
 
 class NameRules(_Settings):

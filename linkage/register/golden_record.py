@@ -7,7 +7,9 @@ Rules (ties broken by feed: police, education, health, vaccination, then record 
 - name: the most common real name; a placeholder only when no record has a real name.
 - residence: from the record with the most recent local date (the household may have moved);
   a statistical zone's coding of the same legal county is kept over the bare county, and a zone
-  named without a township takes its legal county from another record's township in that zone.
+  named without a township takes its legal county from another record's township in that zone;
+  a zone township's code not in config/divisions.toml takes the legal county that other records
+  of that code name (a health record's 现住址乡镇街道).
 - household_county: a code over text over the ID's first six digits; the most common within the
   best source.
 - guardian and phone: the most recent record's. School and grade: the most recent school record.
@@ -22,6 +24,7 @@ import pandas as pd
 
 from linkage.config import FEEDS, Policy
 from linkage.link.linkage_input import record_ref
+from linkage.standardise.places import legal_counties_shared_by_code
 
 FEED_RANK = {feed: rank for rank, feed in enumerate(FEEDS)}
 SOURCE_RANK = {"code": 0, "text": 1, "id_prefix": 2}
@@ -76,6 +79,7 @@ def golden_records(members: pd.DataFrame, policy: Policy) -> pd.DataFrame:
         real_name=members["name"].where(~members["name_is_placeholder"].astype(bool)),
         source_rank=members["household_county_source"].map(SOURCE_RANK),
         local_date=pd.to_datetime(members["local_date"]),
+        residence_legal_county=legal_counties_shared_by_code(members, policy.zones),
     )
     # Ties are broken by feed, then record key: one integer per record, in that order (sorting by
     # it is much faster than by the keys' texts).

@@ -89,14 +89,47 @@ def residence_county_from_code(code: str | None, policy: Policy) -> tuple[str | 
     return county, None
 
 
-def legal_county(county: str | None, township: str | None, policy: Policy, rules: DivisionRules) -> str | None:
+def legal_county(
+    county: str | None, township: str | None, policy: Policy, rules: DivisionRules, *named_in: str | None
+) -> str | None:
     """The legal county of residence: a township coded under a statistical zone belongs to a real
-    county (config/divisions.toml); for other townships it is the county itself."""
+    county (config/divisions.toml), found by its code, else by its name in `named_in` (the
+    record's township name, its address); for other townships it is the county itself."""
     if county is None:
         return None
     if county not in policy.zones:
         return county
-    return rules.zone_townships.get(township or "")
+    by_code = rules.zone_townships.get(township or "")
+    return by_code or zone_township_named(" ".join(t for t in named_in if isinstance(t, str)), rules)
+
+
+def zone_township_named(text: str | None, rules: DivisionRules) -> str | None:
+    """The legal county of the one configured zone township that `text` names (遵化店 or
+    遵化店镇; a 街道 also without 办事处), or None."""
+    if not text:
+        return None
+    found = {county for name, county in rules.zone_township_names.items() if _township_stem(name) in text}
+    return found.pop() if len(found) == 1 else None
+
+
+def legal_counties_shared_by_code(records: pd.DataFrame, zones: frozenset[str]) -> pd.Series:
+    """`records["residence_legal_county"]`, with each zone township whose legal county is unknown
+    given the one that other records of the same township code name (a police record coded
+    410471100, where a health record of 410471100 names 遵化店镇). A code whose records name two
+    legal counties stays unknown."""
+    legal = records["residence_legal_county"]
+    coded = records["residence_county"].isin(zones) & records["residence_township"].notna()
+    unknown = coded & legal.isna()
+    if not unknown.any():
+        return legal
+    known = records.loc[coded & legal.notna(), ["residence_township", "residence_legal_county"]]
+    counties = known.groupby("residence_township")["residence_legal_county"].agg(["first", "nunique"])
+    by_code = counties.loc[counties["nunique"] == 1, "first"]
+    return legal.where(~unknown, records["residence_township"].map(by_code))
+
+
+def _township_stem(name: str) -> str:
+    return re.sub(r"(街道办事处|街道|办事处|镇|乡)$", "", name)
 
 
 def household_county(
@@ -187,7 +220,10 @@ def standardise_places(
             "residence_township": townships,
             "residence_township_name": map_distinct([col("residence_township_name")], normalise_address),
             "residence_legal_county": [
-                legal_county(c, t, policy, rules) for c, t in zip(county, townships, strict=True)
+                legal_county(c, t, policy, rules, n, a)
+                for c, t, n, a in zip(
+                    county, townships, col("residence_township_name"), col("residence_address"), strict=True
+                )
             ],
             "residence_address": map_distinct([col("residence_address")], lambda a: normalise_address(a, prefixes)),
             "household_county": [h[0] for h in household],

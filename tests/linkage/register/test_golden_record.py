@@ -216,3 +216,21 @@ def test_ties_are_broken_by_feed_order(config):
         [_record("vaccination", "1", name="李梓涵", name_pinyin="li zi han"), _record("police", "2")], config
     )
     assert child["name"] == "李子涵" and child["name_source"] == "police:2"
+
+
+def test_a_zone_townships_legal_county_comes_from_another_childs_record_of_its_code(config):
+    """A police record coded 410471100, which config/divisions.toml does not list, and a health
+    record of another child with that code that names 遵化店镇 (叶县's, managed by 高新区)."""
+    records = [
+        _record("police", "1", residence_county="410471", residence_township="410471100"),
+        _record(
+            "health",
+            "2",
+            master_id="C2",
+            residence_county="410471",
+            residence_township="410471100",
+            residence_legal_county="410422",
+        ),
+    ]
+    out = golden_records(pd.DataFrame(records), config.policy).set_index("master_id")
+    assert out.loc["C1", "residence_legal_county"] == "410422"

@@ -1,7 +1,14 @@
+import pandas as pd
 import pytest
 
 from linkage.standardise.divisions import division_table
-from linkage.standardise.places import county_code_from_name, household_county, legal_county, normalise_address
+from linkage.standardise.places import (
+    county_code_from_name,
+    household_county,
+    legal_counties_shared_by_code,
+    legal_county,
+    normalise_address,
+)
 
 
 @pytest.fixture(scope="module")
@@ -95,3 +102,28 @@ def test_the_residence_county_is_the_code_then_the_address_then_the_school(confi
     # without that does a school roster's school county stand for it.
     assert places["residence_county"].tolist() == ["410421", "410411", "410402", "410411"]
     assert problems["residence_county"].isna().all()
+
+
+def test_a_zone_township_whose_code_is_not_listed_is_found_by_its_name(config):
+    rules, policy = config.divisions, config.policy
+    assert legal_county("410471", "410471100", policy, rules, "遵化店镇") == "410422"
+    assert legal_county("410471", "410471400", policy, rules, None, "平顶山市高新区皇台街道办事处黄河路9号") == "410403"
+    assert legal_county("410472", "410472101", policy, rules, "滍阳") == "410402"
+    assert legal_county("410471", "410471100", policy, rules, "东安街道") is None
+    assert legal_county("410471", "410471100", policy, rules, "遵化店镇", "皇台街道") is None  # names two
+    assert legal_county("410472", "410472002", policy, rules, "遵化店镇") == "410422"  # the code decides first
+
+
+def test_a_zone_townships_legal_county_is_shared_by_the_records_of_its_code():
+    records = pd.DataFrame(
+        {
+            "residence_county": ["410471", "410471", "410471", "410472", "410472", "410472", "410402"],
+            "residence_township": ["410471100", "410471100", "410471555", "410472101", "410472101", "410472101", None],
+            "residence_legal_county": ["410422", None, None, "410402", "410403", None, "410402"],
+        }
+    )
+    legal = legal_counties_shared_by_code(records, frozenset({"410471", "410472"}))
+    # the police record of 410471100 takes 叶县 from the health record that names 遵化店镇; a code
+    # no record names, or one named as two counties, stays unknown
+    assert legal.tolist()[:2] == ["410422", "410422"] and pd.isna(legal[2])
+    assert pd.isna(legal[5]) and legal[6] == "410402"
