@@ -17,23 +17,44 @@ _PUNCTUATION = str.maketrans("", "", ",，。、;；:：()（）[]【】\"'“�
 _BUILDING_WORDS = (("号楼", "栋"), ("幢", "栋"), ("座", "栋"), ("#", "号"), ("＃", "号"))
 
 
+# A township before the street (东安路街道 is a township too, 新镇路 a street): 城关镇人民路1号 -> 人民路1号.
+_TOWNSHIP_FIRST = re.compile(r"^[^号区县市]{1,6}?(?:街道办事处|街道|镇|乡)(?![路街道巷村])")
+
+
 def normalise_address(raw: str | None, prefixes: tuple[str, ...] = ()) -> str | None:
-    """Full-width forms folded, spaces and punctuation removed, leading province/city names dropped,
-    building words unified (号楼/幢/座 -> 栋), so that two spellings of one address compare equal."""
+    """Full-width forms folded, spaces and punctuation removed, leading province, city, county and
+    township names dropped, building words unified (号楼/幢/座 -> 栋), so that two spellings of one
+    address compare equal."""
     if is_missing(raw):
         return None
     text = "".join(unicodedata.normalize("NFKC", str(raw)).split()).translate(_PUNCTUATION)
-    changed = True
-    while changed:
-        changed = False
-        for prefix in prefixes:
-            if text.startswith(prefix) and len(text) > len(prefix):
-                text, changed = text[len(prefix) :], True
+    longest_first, starts = _longest_first(prefixes)
+    while text[:1] in starts and (
+        found := next((p for p in longest_first if text.startswith(p) and len(text) > len(p)), None)
+    ):
+        text = text[len(found) :]
+    if any(word in text[:12] for word in ("街道", "镇", "乡")):
+        text = _TOWNSHIP_FIRST.sub("", text, count=1) or text
     for word, replacement in _BUILDING_WORDS:
         text = text.replace(word, replacement)
     if text.endswith(("室", "户")):
         text = text[:-1]
     return text or None
+
+
+@lru_cache(maxsize=8)
+def _longest_first(prefixes: tuple[str, ...]) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The prefixes, longest first, and the characters they begin with."""
+    return tuple(sorted(prefixes, key=len, reverse=True)), frozenset(p[:1] for p in prefixes)
+
+
+def address_prefixes(policy: Policy) -> tuple[str, ...]:
+    """What some departments write before an address and others leave out: the province, the
+    city, and the county-level unit by its full name or a full alias (新华区, 高新区; never a
+    bare 新华, which begins 新华路)."""
+    units = [*policy.counties.values(), *policy.county_aliases]
+    full = sorted({u for u in units if u.endswith(("区", "县", "市"))}, key=len, reverse=True)
+    return ("河南省", "河南", policy.city, policy.city.removesuffix("市"), *full)
 
 
 def county_code_from_name(name: str | None, policy: Policy) -> str | None:
@@ -213,7 +234,7 @@ def standardise_places(
         else household_county(None, None, i, table, policy)[:2] + (h[2],)
         for h, i in zip(household, ids, strict=True)
     ]
-    prefixes = ("河南省", "河南", policy.city, policy.city.removesuffix("市"))
+    prefixes = address_prefixes(policy)
     places = pd.DataFrame(
         {
             "residence_county": county,

@@ -3,6 +3,7 @@ import pytest
 
 from linkage.standardise.divisions import division_table
 from linkage.standardise.places import (
+    address_prefixes,
     county_code_from_name,
     household_county,
     legal_counties_shared_by_code,
@@ -62,6 +63,25 @@ def test_addresses_compare_equal_across_spellings():
     a = normalise_address("河南省平顶山市建设路１２号 幸福里小区3号楼2单元", ("河南省", "平顶山市"))
     b = normalise_address("建设路12号幸福里小区3栋2单元", ("河南省", "平顶山市"))
     assert a == b
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "平顶山市新华区建设路12号",
+        "河南省平顶山市新华区曙光街街道建设路12号",
+        "新华区湖滨路街道办事处建设路12号",
+        "平顶山市城乡一体化示范区滍阳镇建设路12号",
+        "高新区建设路12号",
+    ],
+)
+def test_county_and_township_before_an_address_are_left_out(config, written):
+    assert normalise_address(written, address_prefixes(config.policy)) == "建设路12号"
+
+
+@pytest.mark.parametrize("street", ["新华路87号", "新镇路3号", "水乡路1号", "李庄镇村北", "城关镇"])
+def test_a_street_or_place_that_begins_like_a_county_or_township_is_kept(config, street):
+    assert normalise_address(street, address_prefixes(config.policy)) == street
 
 
 def test_an_address_names_its_county_only_where_it_begins_with_it(config):
