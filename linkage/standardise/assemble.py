@@ -60,43 +60,6 @@ def _placeholder_parent(name: str | None) -> str | None:
     return match.group(1) if match else None
 
 
-# What follows a parent's name in a placeholder written without 之: 李丽子, 李丽女婴, 王强儿子.
-_AFTER_PARENT = frozenset({"子", "女", "儿", "男", "婴", "男婴", "女婴", "儿子", "女儿", "宝宝", "之婴"})
-
-
-def _parent_named_placeholders(out: pd.DataFrame) -> pd.DataFrame:
-    """A name that is the record's own mother, father or guardian followed by 子, 女 or the like
-    (李丽子 where the mother is 李丽) is a placeholder for a baby not yet named, as 李丽之子 is."""
-    names = out["name"].astype(object)
-    endings = names.str[-1].isin({word[-1] for word in _AFTER_PARENT}) & ~out["name_is_placeholder"].astype(bool)
-    if not endings.any():
-        return out
-    parents = out.loc[endings, ["name", "mother_name", "father_name", "guardian_name"]]
-    parent_of = pd.Series(
-        [
-            next(
-                (p for p in candidates if isinstance(p, str) and len(p) >= 2 and _names_parent(n, p)),
-                None,
-            )
-            for n, *candidates in parents.itertuples(index=False)
-        ],
-        index=parents.index,
-        dtype=object,
-    ).dropna()
-    if parent_of.empty:
-        return out
-    out = out.copy()
-    out.loc[parent_of.index, "name_is_placeholder"] = True
-    out.loc[parent_of.index, "placeholder_parent"] = parent_of
-    for column in ("surname", "given_name", "name_pinyin", "given_pinyin", "surname_pinyin"):
-        out.loc[parent_of.index, column] = None
-    return out
-
-
-def _names_parent(name: str, parent: str) -> bool:
-    return name.startswith(parent) and name[len(parent) :] in _AFTER_PARENT
-
-
 def standardise_feed(
     raw: pd.DataFrame, mapping: FeedMapping, config: Config, table: DivisionTable, reference_date: dt.date
 ) -> Standardised:
@@ -158,7 +121,6 @@ def standardise_feed(
     out["birth_certificate"] = out["birth_certificate"].str.upper()
     for field in ("guardian_name", "mother_name", "father_name"):
         out[field] = clean_person_names(_column(raw, field))
-    out = _parent_named_placeholders(out)
     phone, phone_problems = standardise_column(_column(raw, "guardian_phone"), standardise_phone)
     record("guardian_phone", phone_problems)
     out["guardian_phone"] = phone

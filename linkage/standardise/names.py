@@ -163,3 +163,39 @@ def standardise_names(raw: pd.Series, rules: NameRules) -> pd.DataFrame:
 def clean_person_names(raw: pd.Series) -> pd.Series:
     """Guardians' and parents' names: cleaned, no placeholder logic."""
     return pd.Series(map_distinct([raw.astype(object)], clean_name), index=raw.index, dtype=object)
+
+
+# What follows a parent's name in a placeholder written without 之: 李丽子, 李丽女婴, 王强儿子.
+_AFTER_PARENT = ("男婴", "女婴", "儿子", "女儿", "宝宝", "子", "女", "儿", "男", "婴")
+_PARENT_COLUMNS = ("mother_name", "father_name", "guardian_name")
+
+
+def parent_named_placeholders(records: pd.DataFrame) -> pd.DataFrame:
+    """`records` (standardised, all feeds) with each name that is a parent's name followed by 子,
+    女 or the like (李丽子, where some record names 李丽 as a mother, father or guardian) made a
+    placeholder for a baby not yet named, as 李丽之子 is: the department that wrote it may hold
+    the father as guardian, while another holds the mother."""
+    names = records["name"].astype(object)
+    candidates = names.str.endswith(_AFTER_PARENT, na=False) & ~records["name_is_placeholder"].astype(bool)
+    if not candidates.any():
+        return records
+    parents: set[str] = set()
+    for column in _PARENT_COLUMNS:
+        if column in records:
+            parents.update(p for p in pd.unique(records[column].dropna()) if isinstance(p, str) and len(p) >= 2)
+    parent_of = names[candidates].map(lambda n: _named_parent(n, parents)).dropna()
+    if parent_of.empty:
+        return records
+    out = records.copy()
+    out.loc[parent_of.index, "name_is_placeholder"] = True
+    out.loc[parent_of.index, "placeholder_parent"] = parent_of
+    for column in NAME_COLUMNS[2:]:
+        out.loc[parent_of.index, column] = None
+    return out
+
+
+def _named_parent(name: str, parents: set[str]) -> str | None:
+    for ending in _AFTER_PARENT:
+        if name.endswith(ending) and name[: -len(ending)] in parents:
+            return name[: -len(ending)]
+    return None

@@ -23,6 +23,7 @@ from linkage.ingest.validate import (
 )
 from linkage.standardise.assemble import ISSUE_COLUMNS, standardise_feed
 from linkage.standardise.divisions import DivisionTable
+from linkage.standardise.names import parent_named_placeholders
 
 UNUSABLE_REASON = "no name, no ID and no date of birth: nothing to identify the child by"
 
@@ -99,7 +100,7 @@ def combine(prepared: list[PreparedFeed]) -> tuple[pd.DataFrame, pd.DataFrame, p
 
     Raises ContractBroken if the standardised table breaks its contract.
     """
-    standardised = pd.concat([p.standardised for p in prepared], ignore_index=True)
+    standardised = parent_named_placeholders(pd.concat([p.standardised for p in prepared], ignore_index=True))
     quarantine = pd.concat(
         [p.quarantine for p in prepared if len(p.quarantine)] or [pd.DataFrame(columns=QUARANTINE_COLUMNS)],
         ignore_index=True,

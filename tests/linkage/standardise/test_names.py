@@ -5,6 +5,7 @@ from linkage.standardise.names import (
     birth_order,
     clean_name,
     is_placeholder,
+    parent_named_placeholders,
     split_name,
     standardise_name,
     standardise_names,
@@ -98,3 +99,32 @@ def test_no_birth_order_without_a_mark_on_a_placeholder(config, name, placeholde
 )
 def test_more_forms_of_an_unnamed_baby_are_placeholders(config, name):
     assert is_placeholder(name, config.names)
+
+
+def _records(rows: list[tuple[str, str | None, str | None]], config) -> pd.DataFrame:
+    """Standardised records: (name, mother, guardian) each."""
+    names = standardise_names(pd.Series([r[0] for r in rows], dtype=object), config.names)
+    return names.assign(
+        placeholder_parent=None,
+        mother_name=[r[1] for r in rows],
+        father_name=None,
+        guardian_name=[r[2] for r in rows],
+    )
+
+
+def test_a_parents_name_and_a_word_for_child_is_a_placeholder(config):
+    rows = [
+        ("李丽子", "李丽", None),  # the record's own mother
+        ("王强儿子", None, "王强"),  # its own guardian
+        ("李丽女", None, "王强"),  # another record's mother: the vaccination list held the father
+        ("李丽娜", "李丽", None),  # a real name that begins with the mother's
+        ("张丽子", "张华", None),  # 子 after a name no record gives a parent
+        ("李丽之子", "李丽", None),
+    ]
+    out = parent_named_placeholders(_records(rows, config)).set_index("name")
+    for name in ("李丽子", "王强儿子", "李丽女", "李丽之子"):
+        assert out.loc[name, "name_is_placeholder"], name
+    assert out.loc["李丽子", "placeholder_parent"] == "李丽" and out.loc["李丽女", "placeholder_parent"] == "李丽"
+    assert out.loc["王强儿子", "name_pinyin"] is None
+    assert not out.loc["李丽娜", "name_is_placeholder"] and out.loc["李丽娜", "name_pinyin"] == "li li na"
+    assert not out.loc["张丽子", "name_is_placeholder"]
