@@ -171,10 +171,10 @@ _PARENT_COLUMNS = ("mother_name", "father_name", "guardian_name")
 
 
 def parent_named_placeholders(records: pd.DataFrame) -> pd.DataFrame:
-    """`records` (standardised, all feeds) with each name that is a parent's name followed by 子,
-    女 or the like (李丽子, where some record names 李丽 as a mother, father or guardian) made a
-    placeholder for a baby not yet named, as 李丽之子 is: the department that wrote it may hold
-    the father as guardian, while another holds the mother."""
+    """`records` (standardised, all feeds; changed in place) with each name that is a parent's
+    name followed by 子, 女 or the like (李丽子, where some record names 李丽 as a mother, father
+    or guardian) made a placeholder for a baby not yet named, as 李丽之子 is: the department
+    that wrote it may hold the father as guardian, while another holds the mother."""
     names = records["name"].astype(object)
     candidates = names.str.endswith(_AFTER_PARENT, na=False) & ~records["name_is_placeholder"].astype(bool)
     if not candidates.any():
@@ -186,12 +186,12 @@ def parent_named_placeholders(records: pd.DataFrame) -> pd.DataFrame:
     parent_of = names[candidates].map(lambda n: _named_parent(n, parents)).dropna()
     if parent_of.empty:
         return records
-    out = records.copy()
-    out.loc[parent_of.index, "name_is_placeholder"] = True
-    out.loc[parent_of.index, "placeholder_parent"] = parent_of
+    # In place: at a million records a copy of the run's table would cost a gigabyte for a few rows.
+    records.loc[parent_of.index, "name_is_placeholder"] = True
+    records.loc[parent_of.index, "placeholder_parent"] = parent_of
     for column in NAME_COLUMNS[2:]:
-        out.loc[parent_of.index, column] = None
-    return out
+        records.loc[parent_of.index, column] = None
+    return records
 
 
 def _named_parent(name: str, parents: set[str]) -> str | None:
