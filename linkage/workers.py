@@ -5,6 +5,8 @@ would share one core; a process per core uses them all."""
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -37,5 +39,20 @@ def workers(parallel: bool, count: int) -> Iterator[Submit]:
         yield run_here
         return
     # spawn, not fork: the run holds DuckDB's and Prefect's threads, which a fork would not carry over
-    with ProcessPoolExecutor(max_workers=count, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(
+        max_workers=count, mp_context=get_context("spawn"), initializer=exit_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         yield pool.submit
+
+
+def exit_with_parent(parent: int, every: float = 0.5) -> None:
+    """Worker initializer: end this worker as soon as the run's process (`parent`) is gone. A run
+    killed by its operator (kill, a scheduler's timeout) would otherwise leave its workers busy
+    for minutes, writing into a folder no one will publish."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
