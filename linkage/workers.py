@@ -47,8 +47,8 @@ def workers(parallel: bool, count: int) -> Iterator[Submit]:
 
 def exit_with_parent(parent: int, every: float = 0.5) -> None:
     """Worker initializer: end this worker as soon as the run's process (`parent`) is gone. A run
-    killed by its operator (kill, a scheduler's timeout) would otherwise leave its workers busy
-    for minutes, writing into a folder no one will publish."""
+    killed by its operator (kill, a scheduler's timeout) would otherwise leave its workers running,
+    orphaned, until their work was done."""
 
     def watch() -> None:
         while os.getppid() == parent:

@@ -19,6 +19,7 @@ from linkage.config import FEEDS, Config
 from linkage.link.linkage_input import record_ref
 from linkage.publish.ledgers import Sheet
 from linkage.register.assemble import Register
+from linkage.standardise.assemble import ISSUE_COLUMNS
 from linkage.standardise.checked import CheckedFeeds
 
 FEEDBACK_COLUMNS = ["行号", "记录编号", "姓名", "字段", "问题", "如何更正"]
@@ -59,8 +60,8 @@ def feedback_file_name(department: str) -> str:
 
 
 def _cross_checks(checked: CheckedFeeds, register: Register) -> pd.DataFrame:
-    """Per record: problems found by comparing it with the child's other records (feed, record_key,
-    row_number, field, reason)."""
+    """Per record: problems found by comparing it with the child's other records, as field issues
+    are (feed, record_key, row_number, field, reason)."""
     std = checked.standardised[list(RECORD_COLUMNS)]  # only the columns the checks read, not a copy of every one
     std = std.assign(unique_id=record_ref(std))
     members = std.merge(register.members[["unique_id", "master_id"]], on="unique_id")
@@ -94,8 +95,9 @@ def _cross_checks(checked: CheckedFeeds, register: Register) -> pd.DataFrame:
             field="name", reason="name differs from other departments"
         )
     )
-    columns = ["feed", "record_key", "row_number", "field", "reason"]
-    return pd.concat([f[columns] for f in found if len(f)] or [pd.DataFrame(columns=columns)], ignore_index=True)
+    return pd.concat(
+        [f[ISSUE_COLUMNS] for f in found if len(f)] or [pd.DataFrame(columns=ISSUE_COLUMNS)], ignore_index=True
+    )
 
 
 def _missing_columns(checked: CheckedFeeds) -> pd.DataFrame:
@@ -112,7 +114,7 @@ def _missing_columns(checked: CheckedFeeds) -> pd.DataFrame:
             for raw in checked.raw
             for column in raw.missing_columns
         ],
-        columns=["feed", "record_key", "row_number", "field", "reason"],
+        columns=ISSUE_COLUMNS,
     )
 
 
@@ -125,9 +127,7 @@ def department_problems(checked: CheckedFeeds, register: Register, config: Confi
         checked.issues,
         _cross_checks(checked, register),
     ]
-    problems = pd.concat(
-        [p[["feed", "record_key", "row_number", "field", "reason"]] for p in parts if len(p)], ignore_index=True
-    )
+    problems = pd.concat([p[ISSUE_COLUMNS] for p in parts if len(p)], ignore_index=True)
     names = checked.standardised[["feed", "row_number", "name"]]
     problems = problems.merge(names, on=["feed", "row_number"], how="left")
     texts = config.texts
