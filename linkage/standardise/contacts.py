@@ -9,7 +9,10 @@ import pandas as pd
 
 from linkage.standardise.values import is_missing
 
-_SEX = {"男": "M", "女": "F", "1": "M", "2": "F", "男性": "M", "女性": "F", "M": "M", "F": "F"}
+_SEX = {
+    **dict.fromkeys(["男", "1", "男性", "男孩", "男童", "男生", "M", "MALE", "BOY"], "M"),
+    **dict.fromkeys(["女", "2", "女性", "女孩", "女童", "女生", "F", "FEMALE", "GIRL"], "F"),
+}
 _UNKNOWN_SEX = {"0", "9", "未知", "未说明", "不详"}
 
 

@@ -16,6 +16,8 @@ from linkage.standardise.values import is_missing, map_distinct
 _MIDDLE_DOTS = "·•‧∙⋅・･﹒．.。‐-"
 _T2S = OpenCC("t2s")
 _DOT_RUNS = re.compile(f"[{re.escape(_MIDDLE_DOTS)}]+")
+# A bracketed note (closed or not), or digits, in a name field; brackets already NFKC-folded.
+_NOTE = re.compile(r"[(\[【<《][^)\]】>》]*[)\]】>》]?|\d+$")
 NAME_COLUMNS = ("name", "name_is_placeholder", "surname", "given_name", "name_pinyin", "given_pinyin", "surname_pinyin")
 
 
@@ -124,10 +126,16 @@ def to_pinyin(text: str) -> str:
 
 
 def standardise_name(raw: str | None, rules: NameRules) -> tuple:
-    """All name columns for one raw name (see NAME_COLUMNS); a placeholder keeps only its text."""
+    """All name columns for one raw name (see NAME_COLUMNS); a placeholder keeps only its text.
+    A note typed into the name field (李子涵(涵涵), 李子涵【曾用名李涵】, 李子涵2) is left out,
+    unless it is a twin's birth order on a placeholder (李丽之子(1))."""
     name = clean_name(raw)
     if is_placeholder(name, rules):
         return name, True, None, None, None, None, None
+    if name:
+        name = _NOTE.sub("", name) or name.strip("()[]【】<>《》") or name
+        if is_placeholder(name, rules):
+            return name, True, None, None, None, None, None
     surname, given = split_name(name, rules.compound_surnames)
     if not name:
         return name, False, surname, given, None, None, None

@@ -12,7 +12,14 @@ from linkage.config import DivisionRules, Policy
 from linkage.standardise.divisions import DivisionTable
 from linkage.standardise.values import is_missing, map_distinct
 
-_PUNCTUATION = str.maketrans("", "", ",，。、;；:：()（）[]【】\"'“”-")
+_PUNCTUATION = str.maketrans("", "", ",，。、;；:：()（）[]【】\"'“”")
+# A note in brackets (租住, 暂住, 门面房); a dash other than one between two numbers (12-1号).
+_NOTES = re.compile(r"[(\[【][^)\]】]*[)\]】]|(?<!\d)-|-(?!\d)")
+# Small numbers in Chinese before a building word: 十二号 -> 12号, 三单元 -> 3单元.
+_CHINESE_NUMBER = re.compile(
+    r"(?<![一二三四五六七八九十百千零〇])([一二三四五六七八九十]{1,3})(?=号|栋|单元|楼|层|室|组|排|巷)"
+)
+_DIGITS = {c: n for n, c in enumerate("一二三四五六七八九", start=1)}
 # Building words unified: 号楼/幢/座 -> 栋, # -> 号; a trailing 室 or 户 dropped.
 _BUILDING_WORDS = (("号楼", "栋"), ("幢", "栋"), ("座", "栋"), ("#", "号"), ("＃", "号"))
 
@@ -27,7 +34,9 @@ def normalise_address(raw: str | None, prefixes: tuple[str, ...] = ()) -> str | 
     address compare equal."""
     if is_missing(raw):
         return None
-    text = "".join(unicodedata.normalize("NFKC", str(raw)).split()).translate(_PUNCTUATION)
+    text = "".join(unicodedata.normalize("NFKC", str(raw)).split())
+    text = _NOTES.sub("", text).translate(_PUNCTUATION)
+    text = _CHINESE_NUMBER.sub(lambda m: _number(m[1]), text)
     longest_first, starts = _longest_first(prefixes)
     while text[:1] in starts and (
         found := next((p for p in longest_first if text.startswith(p) and len(text) > len(p)), None)
@@ -40,6 +49,16 @@ def normalise_address(raw: str | None, prefixes: tuple[str, ...] = ()) -> str | 
     if text.endswith(("室", "户")):
         text = text[:-1]
     return text or None
+
+
+def _number(chinese: str) -> str:
+    """十二 -> 12, 二十 -> 20, 三 -> 3; a form it does not read (十十) is kept as written."""
+    tens, _, ones = chinese.rpartition("十")
+    if "十" not in chinese:
+        return str(_DIGITS[chinese]) if len(chinese) == 1 else chinese
+    if tens not in ("", *_DIGITS) or ones not in ("", *_DIGITS):
+        return chinese
+    return str(_DIGITS.get(tens, 1) * 10 + _DIGITS.get(ones, 0))
 
 
 @lru_cache(maxsize=8)
@@ -149,6 +168,9 @@ def legal_counties_shared_by_code(records: pd.DataFrame, zones: frozenset[str]) 
     return legal.where(~unknown, records["residence_township"].map(by_code))
 
 
+_CODE_AS_TEXT = re.compile(r"\d{6}(?:\d{3}|\d{6})?(?:\.0+)?")
+
+
 def _township_stem(name: str) -> str:
     return re.sub(r"(街道办事处|街道|办事处|镇|乡)$", "", name)
 
@@ -161,6 +183,8 @@ def household_county(
     problem = None
     code = None if is_missing(code) else code
     text = None if is_missing(text) else text
+    if not code and text and _CODE_AS_TEXT.fullmatch(str(text).strip()):
+        code, text = text, None  # the code typed where the text goes
     if code:
         digits = re.sub(r"\D", "", str(code))
         current = table.current_code(digits[:6]) if len(digits) >= 6 else None

@@ -22,7 +22,21 @@ def test_landline_keeps_area_code_and_junk_is_reported():
     assert value is None and problem
 
 
-@pytest.mark.parametrize("raw, sex", [("男", "M"), ("女", "F"), ("1", "M"), ("2", "F"), ("0", None), ("9", None)])
+@pytest.mark.parametrize(
+    "raw, sex",
+    [
+        ("男", "M"),
+        ("女", "F"),
+        ("1", "M"),
+        ("2", "F"),
+        ("0", None),
+        ("9", None),
+        ("男孩", "M"),
+        ("女童", "F"),
+        ("female", "F"),
+        (" Male ", "M"),
+    ],
+)
 def test_sex_codes(raw, sex):
     assert standardise_sex(raw) == (sex, None)
 

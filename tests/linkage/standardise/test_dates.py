@@ -52,3 +52,18 @@ def test_compact_dates_exported_as_floats_and_dates_split_by_spaces():
     dates, problems = parse_dates(pd.Series(["20200305.0", "2020 03 05", "2020 3 5"]), LO, HI)
     assert list(dates) == [dt.date(2020, 3, 5)] * 3
     assert list(problems) == [None] * 3
+
+
+def test_year_last_dates_take_the_day_month_order_their_column_shows():
+    day_first, problems = parse_dates(pd.Series(["5/3/2014", "25/3/2014", "05-03-2014"]), LO, HI)
+    assert list(day_first) == [dt.date(2014, 3, 5), dt.date(2014, 3, 25), dt.date(2014, 3, 5)]
+    assert list(problems) == [None] * 3
+    month_first, problems = parse_dates(pd.Series(["3/5/2014", "3/25/2014", "3.5.2014"]), LO, HI)
+    assert list(month_first) == [dt.date(2014, 3, 5), dt.date(2014, 3, 25), dt.date(2014, 3, 5)]
+    assert list(problems) == [None] * 3
+
+
+def test_year_last_dates_a_column_does_not_order_are_read_day_first_with_a_note():
+    dates, problems = parse_dates(pd.Series(["5/3/2014", "5/5/2014"]), LO, HI)
+    assert list(dates) == [dt.date(2014, 3, 5), dt.date(2014, 5, 5)]
+    assert "day first" in problems[0] and problems[1] is None

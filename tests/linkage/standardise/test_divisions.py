@@ -48,6 +48,11 @@ def test_household_source_order(table, config):
     assert household_county(None, None, "41042420150101001X", table, config.policy)[:2] == ("410482", "id_prefix")
 
 
+def test_a_code_typed_where_the_household_text_goes_is_read_as_the_code(table, config):
+    assert household_county(None, "411302", None, table, config.policy)[:2] == ("411302", "code")
+    assert household_county(None, "410422000000", None, table, config.policy)[:2] == ("410422", "code")
+
+
 def test_zone_township_belongs_to_its_legal_county(config):
     assert legal_county("410472", "410472002", config.policy, config.divisions) == "410422"
     assert legal_county("410472", "410472999", config.policy, config.divisions) is None
@@ -63,6 +68,23 @@ def test_addresses_compare_equal_across_spellings():
     a = normalise_address("河南省平顶山市建设路１２号 幸福里小区3号楼2单元", ("河南省", "平顶山市"))
     b = normalise_address("建设路12号幸福里小区3栋2单元", ("河南省", "平顶山市"))
     assert a == b
+
+
+@pytest.mark.parametrize(
+    "written, same_as",
+    [
+        ("建设路十二号三单元", "建设路12号3单元"),
+        ("建设路12号（租住）", "建设路12号"),
+        ("建设路-12号", "建设路12号"),
+        ("建设路一百二十号", "建设路一百二十号"),
+    ],
+)
+def test_notes_and_numbers_in_chinese_are_read_as_the_same_address(written, same_as):
+    assert normalise_address(written) == normalise_address(same_as)
+
+
+def test_a_dash_between_two_numbers_is_kept():
+    assert normalise_address("建设路12-1号") != normalise_address("建设路121号")
 
 
 @pytest.mark.parametrize(

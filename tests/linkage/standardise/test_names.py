@@ -128,3 +128,17 @@ def test_a_parents_name_and_a_word_for_child_is_a_placeholder(config):
     assert out.loc["王强儿子", "name_pinyin"] is None
     assert not out.loc["李丽娜", "name_is_placeholder"] and out.loc["李丽娜", "name_pinyin"] == "li li na"
     assert not out.loc["张丽子", "name_is_placeholder"]
+
+
+@pytest.mark.parametrize(
+    "raw, name",
+    [("李子涵（涵涵）", "李子涵"), ("李子涵【曾用名李涵】", "李子涵"), ("李子涵(", "李子涵"), ("李子涵2", "李子涵")],
+)
+def test_a_note_typed_into_the_name_field_is_left_out(config, raw, name):
+    assert standardise_name(raw, config.names)[:2] == (name, False)
+
+
+def test_a_note_on_a_placeholder_leaves_a_placeholder_and_a_birth_order_stays(config):
+    assert standardise_name("李丽之子(双)", config.names)[:2] == ("李丽之子", True)
+    assert standardise_name("涵涵(小名)", config.names)[:2] == ("涵涵", True)
+    assert birth_order(standardise_name("李丽之子(1)", config.names)[0], config.names) == ("李丽之子", 1)
