@@ -81,8 +81,11 @@ def county_code_from_name(name: str | None, policy: Policy) -> str | None:
     if is_missing(name):
         return None
     text = "".join(unicodedata.normalize("NFKC", str(name)).split())
-    text = text.removeprefix("河南省").removeprefix(policy.city)
-    return dict(_unit_names(policy)).get(text)
+    text = text.removeprefix("河南省").removeprefix("河南").removeprefix(policy.city)
+    text = text.removeprefix(policy.city.removesuffix("市"))
+    names = dict(_unit_names(policy))
+    # A field that holds only the name may write it without 区, 县 or 市 (卫东, 汝州, 叶).
+    return names.get(text) or next((code for unit, code in names.items() if unit[:-1] == text and text), None)
 
 
 def counties_named_in_addresses(addresses: pd.Series, policy: Policy) -> pd.Series:

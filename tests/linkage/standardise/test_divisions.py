@@ -64,6 +64,14 @@ def test_school_county_names(config):
     assert county_code_from_name("高新区", config.policy) == "410471"
 
 
+@pytest.mark.parametrize(
+    "written, code", [("卫东", "410403"), ("汝州", "410482"), ("平顶山卫东区", "410403"), ("河南平顶山叶县", "410422")]
+)
+def test_a_county_field_may_leave_out_the_city_or_the_units_suffix(config, written, code):
+    assert county_code_from_name(written, config.policy) == code
+    assert county_code_from_name("卫东区教育局", config.policy) is None
+
+
 def test_addresses_compare_equal_across_spellings():
     a = normalise_address("河南省平顶山市建设路１２号 幸福里小区3号楼2单元", ("河南省", "平顶山市"))
     b = normalise_address("建设路12号幸福里小区3栋2单元", ("河南省", "平顶山市"))
