@@ -206,6 +206,8 @@ def household_county(
 
 
 def _school_county(name: str | None, policy: Policy) -> tuple[str | None, str | None]:
+    if not is_missing(name) and _CODE_AS_TEXT.fullmatch(str(name).strip()):
+        return residence_county_from_code(name, policy)  # the county's code where its name goes
     found = county_code_from_name(name, policy)
     return found, None if found or is_missing(name) else f"school county {name!r} is not a unit of {policy.city}"
 

@@ -154,6 +154,17 @@ def test_the_residence_county_is_the_code_then_the_address_then_the_school(confi
     assert problems["residence_county"].isna().all()
 
 
+def test_a_school_county_written_as_its_code_is_read(config, table):
+    from linkage.standardise.places import standardise_places
+
+    raw = pd.DataFrame({"residence_address": ["中兴路2号"] * 2, "residence_county_name": ["410403", "999999"]})
+    places, problems = standardise_places(
+        raw, pd.Series([None] * 2), table, config.policy, config.divisions, township_from_key=False
+    )
+    assert places["residence_county"].iloc[0] == "410403" and pd.isna(places["residence_county"].iloc[1])
+    assert pd.isna(problems["residence_county"].iloc[0]) and "999999" in problems["residence_county"].iloc[1]
+
+
 def test_a_zone_township_whose_code_is_not_listed_is_found_by_its_name(config):
     rules, policy = config.divisions, config.policy
     assert legal_county("410471", "410471100", policy, rules, "遵化店镇") == "410422"
