@@ -83,8 +83,15 @@ def _order_patterns(marks: tuple[tuple[str, int], ...]) -> tuple[dict[str, int],
     return dict(marks), (
         # 李丽之子1, 李丽之子(二), 李丽之女-2, 李丽之子一号, 婴儿A
         (re.compile(f"(?P<stem>.+?)[(（·\\-_]?{mark}号?[)）]?"), lambda m: m["stem"]),
-        # 李丽之大子, 李丽之小女
-        (re.compile(f"(?P<pre>.+之){mark}(?P<post>子|女|儿|男|婴)"), lambda m: m["pre"] + m["post"]),
+        # 李丽之大子, 李丽之小女, 李丽之大女儿
+        (
+            re.compile(f"(?P<pre>.+之){mark}(?P<post>女儿|儿子|子|女|儿|男|婴)"),
+            lambda m: m["pre"] + {"女儿": "女", "儿子": "子"}.get(m["post"], m["post"]),
+        ),
+        # 大双 / 小双, as twins are called at home; 李丽家大双
+        (re.compile(f"(?P<pre>(?:.+[之家])?){mark}双"), lambda m: m["pre"] + "双胞胎"),
+        # 李丽家老大, 李丽家老二
+        (re.compile(f"(?P<pre>.+家){mark}"), lambda m: m["pre"] + "孩子"),
         # 李丽长子, 李丽次女
         (re.compile("(?P<pre>.+?)(?P<mark>长|次)(?P<post>子|女)"), lambda m: f"{m['pre']}之{m['post']}"),
         # 大宝, 李丽二宝 (小宝 is any baby)
