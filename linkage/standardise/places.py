@@ -19,6 +19,7 @@ _NOTES = re.compile(r"[(\[【][^)\]】]*[)\]】]|(?<!\d)-|-(?!\d)")
 _CHINESE_NUMBER = re.compile(
     r"(?<![一二三四五六七八九十百千零〇])([一二三四五六七八九十]{1,3})(?=号|栋|单元|楼|层|室|组|排|巷)"
 )
+_ANY_CHINESE_NUMBER = re.compile("[一二三四五六七八九十]")
 _DIGITS = {c: n for n, c in enumerate("一二三四五六七八九", start=1)}
 # Building words unified: 号楼/幢/座 -> 栋, # -> 号; a trailing 室 or 户 dropped.
 _BUILDING_WORDS = (("号楼", "栋"), ("幢", "栋"), ("座", "栋"), ("#", "号"), ("＃", "号"))
@@ -35,8 +36,11 @@ def normalise_address(raw: str | None, prefixes: tuple[str, ...] = ()) -> str | 
     if is_missing(raw):
         return None
     text = "".join(unicodedata.normalize("NFKC", str(raw)).split())
-    text = _NOTES.sub("", text).translate(_PUNCTUATION)
-    text = _CHINESE_NUMBER.sub(lambda m: _number(m[1]), text)
+    if "(" in text or "[" in text or "【" in text or "-" in text:  # most have none: skip the pattern
+        text = _NOTES.sub("", text)
+    text = text.translate(_PUNCTUATION)
+    if _ANY_CHINESE_NUMBER.search(text):
+        text = _CHINESE_NUMBER.sub(lambda m: _number(m[1]), text)
     longest_first, starts = _longest_first(prefixes)
     while text[:1] in starts and (
         found := next((p for p in longest_first if text.startswith(p) and len(text) > len(p)), None)
