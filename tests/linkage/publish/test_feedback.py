@@ -74,3 +74,13 @@ def test_the_summary_compares_with_the_previous_run():
     assert summary.loc["甲", "本期条数"] == 2 and summary.loc["甲", "上期条数"] == 5 and summary.loc["甲", "变化"] == -3
     assert summary.loc["丙", "本期条数"] == 0 and summary.loc["合计", "变化"] == 3 - 6
     assert list(feedback_sheets(problems, "police", None)[1].frame.columns) == ["问题", "本期条数"]
+
+
+def test_a_year_last_date_read_day_first_is_explained_in_chinese(config):
+    import datetime as dt
+
+    from linkage.standardise.dates import parse_dates
+
+    _, problems = parse_dates(pd.Series(["5/3/2014"]), dt.date(2000, 1, 1), dt.date(2026, 6, 30))
+    explained = config.texts.explain(problems[0])
+    assert explained is not None and "日和月" in explained.problem
