@@ -273,6 +273,11 @@ def _read_excel(mapping: FeedMapping, path: Path) -> RawFeed:
     except Exception as exc:  # calamine raises its own types for zip and format errors
         raise FeedError(str(path), f"not a readable Excel workbook ({type(exc).__name__}: {exc})") from None
     sheet_name = mapping.sheet or book.sheet_names[0]
+    notes = []
+    if sheet_name not in book.sheet_names and len(book.sheet_names) == 1:
+        # One sheet, named otherwise (Sheet1): it can only be that one.
+        notes.append(f"{path.name}: no sheet {sheet_name}; read the workbook's only sheet, {book.sheet_names[0]}")
+        sheet_name = book.sheet_names[0]
     if sheet_name not in book.sheet_names:
         raise FeedError(
             str(path),
@@ -290,7 +295,7 @@ def _read_excel(mapping: FeedMapping, path: Path) -> RawFeed:
     ]
     if not values or not rows:
         raise FeedError(str(path), f"sheet {sheet_name} has no rows")
-    return _assemble(mapping, path, values[at], at + 1, rows, _header_note(path, at, "row"))
+    return _assemble(mapping, path, values[at], at + 1, rows, notes + _header_note(path, at, "row"))
 
 
 def read_feed(mapping: FeedMapping, folder: Path | str) -> RawFeed:

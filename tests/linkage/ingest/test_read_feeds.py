@@ -163,6 +163,28 @@ def test_excel_number_ids_are_flagged_and_dates_are_read(tmp_path, config):
     assert raw.table.loc[1, "id_number"] == "411302201301020011"
 
 
+def _education_book(path, *sheets):
+    book = xlsxwriter.Workbook(str(path))
+    for name in sheets:
+        sheet = book.add_worksheet(name)
+        sheet.write_row(0, 0, ["记录编号", "姓名", "性别", "出生日期", "学校所在区县"])
+        sheet.write_row(1, 0, ["JY1", "李梓涵", "女", "2014.03.05", "卫东区"])
+    book.close()
+
+
+def test_a_workbooks_only_sheet_is_read_whatever_its_name_with_a_note(tmp_path, config):
+    _education_book(tmp_path / "education.xlsx", "Sheet1")
+    raw = read_feed(config.feeds["education"], tmp_path)
+    assert raw.table.loc[0, "name"] == "李梓涵"
+    assert any("Sheet1" in note for note in raw.problems)
+
+
+def test_a_workbook_of_several_sheets_none_of_them_the_mapped_one_stops_naming_them(tmp_path, config):
+    _education_book(tmp_path / "education.xlsx", "Sheet1", "Sheet2")
+    with pytest.raises(FeedError, match="Sheet1, Sheet2"):
+        read_feed(config.feeds["education"], tmp_path)
+
+
 def _police_csv(folder):
     text = "记录编号,姓名,性别,出生日期,公民身份号码,居住地区划代码\nGA1,张三,男,2019-01-02,,410402001\n"
     (folder / "police.csv").write_text(text, encoding="utf-8-sig")
