@@ -21,6 +21,8 @@ _CHINESE_NUMBER = re.compile(
 )
 _ANY_CHINESE_NUMBER = re.compile("[一二三四五六七八九十]")
 _DIGITS = {c: n for n, c in enumerate("一二三四五六七八九", start=1)}
+# A division code (6, 9 or 12 digits) typed into a field meant for a place's name.
+_CODE_AS_TEXT = re.compile(r"\d{6}(?:\d{3}|\d{6})?(?:\.0+)?")
 # Building words unified: 号楼/幢/座 -> 栋, # -> 号; a trailing 室 or 户 dropped.
 _BUILDING_WORDS = (("号楼", "栋"), ("幢", "栋"), ("座", "栋"), ("#", "号"), ("＃", "号"))
 
@@ -173,9 +175,6 @@ def legal_counties_shared_by_code(records: pd.DataFrame, zones: frozenset[str]) 
     counties = known.groupby("residence_township")["residence_legal_county"].agg(["first", "nunique"])
     by_code = counties.loc[counties["nunique"] == 1, "first"]
     return legal.where(~unknown, records["residence_township"].map(by_code))
-
-
-_CODE_AS_TEXT = re.compile(r"\d{6}(?:\d{3}|\d{6})?(?:\.0+)?")
 
 
 def _township_stem(name: str) -> str:
