@@ -67,6 +67,19 @@ def _number(chinese: str) -> str:
     return str(_DIGITS.get(tens, 1) * 10 + _DIGITS.get(ones, 0))
 
 
+def township_named_in_address(raw: str | None, prefixes: tuple[str, ...] = ()) -> str | None:
+    """The township (街道, 镇, 乡) an address begins with once the province, city and county are
+    set aside: 平顶山市新华区曙光街街道建设路12号 -> 曙光街街道; None for 新镇路3号 (a street)."""
+    if is_missing(raw):
+        return None
+    text = "".join(unicodedata.normalize("NFKC", str(raw)).split())
+    longest_first, _ = _longest_first(prefixes)
+    while found := next((p for p in longest_first if text.startswith(p) and len(text) > len(p)), None):
+        text = text[len(found) :]
+    match = _TOWNSHIP_FIRST.match(text)
+    return match.group(0) if match and len(text) > match.end() else None
+
+
 @lru_cache(maxsize=8)
 def _longest_first(prefixes: tuple[str, ...]) -> tuple[tuple[str, ...], frozenset[str]]:
     """The prefixes, longest first, and the characters they begin with."""
@@ -267,11 +280,19 @@ def standardise_places(
         for h, i in zip(household, ids, strict=True)
     ]
     prefixes = address_prefixes(policy)
+    # A record with no township, neither code nor name, is placed in the one its address begins
+    # with (a school roster's 现住址 城关镇人民路1号), for the ledger's 现居住乡镇（街道）.
+    township_names = pd.Series(map_distinct([col("residence_township_name")], normalise_address), index=raw.index)
+    unnamed = township_names.isna() & pd.Series([t is None for t in townships], index=raw.index)
+    if unnamed.any():
+        township_names[unnamed] = map_distinct(
+            [col("residence_address")[unnamed]], lambda a: township_named_in_address(a, prefixes)
+        )
     places = pd.DataFrame(
         {
             "residence_county": county,
             "residence_township": townships,
-            "residence_township_name": map_distinct([col("residence_township_name")], normalise_address),
+            "residence_township_name": township_names.tolist(),
             "residence_legal_county": [
                 legal_county(c, t, policy, rules, n, a)
                 for c, t, n, a in zip(

@@ -154,6 +154,25 @@ def test_the_residence_county_is_the_code_then_the_address_then_the_school(confi
     assert problems["residence_county"].isna().all()
 
 
+def test_a_record_without_a_township_takes_the_one_its_address_begins_with(config, table):
+    from linkage.standardise.places import standardise_places, township_named_in_address
+
+    prefixes = address_prefixes(config.policy)
+    assert township_named_in_address("平顶山市新华区曙光街街道建设路12号", prefixes) == "曙光街街道"
+    assert township_named_in_address("新镇路3号", prefixes) is None
+    raw = pd.DataFrame(
+        {
+            "residence_township_code": [None, "410402003", None],
+            "residence_county_code": ["410421", None, "410421"],
+            "residence_address": ["城关镇人民路1号", "东安路街道建设路1号", "人民路1号"],
+        }
+    )
+    places, _ = standardise_places(raw, pd.Series([None] * 3), table, config.policy, config.divisions, False)
+    # The address names a township only where the record has none: a code is not overruled.
+    assert places["residence_township_name"].tolist()[0] == "城关镇"
+    assert places["residence_township_name"].isna().tolist()[1:] == [True, True]
+
+
 def test_a_school_county_written_as_its_code_is_read(config, table):
     from linkage.standardise.places import standardise_places
 
