@@ -53,10 +53,10 @@ def _id_from_student_number(student_number: str | None) -> str | None:
 
 
 def _placeholder_parent(name: str | None) -> str | None:
-    """李丽之子, 李丽家孩子 -> 李丽: the parent a placeholder names."""
+    """李丽之子, 李丽家孩子, 李丽的女儿 -> 李丽: the parent a placeholder names."""
     if not isinstance(name, str):
         return None
-    match = re.fullmatch(r"(.{2,4}?)[之家](子|女|儿|婴|孩子|双胞胎)", name)
+    match = re.fullmatch(r"(.{2,4}?)(?:之|家的|家|的)(?:儿子|女儿|孩子|双胞胎|[男女]婴|子|女|儿|婴|男)", name)
     return match.group(1) if match else None
 
 

@@ -169,4 +169,5 @@ def test_the_parent_a_placeholder_names_is_read_from_its_stem():
     from linkage.standardise.assemble import _placeholder_parent
 
     assert _placeholder_parent("李丽之女") == "李丽" and _placeholder_parent("李丽家孩子") == "李丽"
+    assert _placeholder_parent("李丽的女儿") == "李丽" and _placeholder_parent("张三之女婴") == "张三"
     assert _placeholder_parent("李家孩子") is None and _placeholder_parent("双胞胎") is None
