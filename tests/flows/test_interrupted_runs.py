@@ -21,11 +21,19 @@ from tests.conftest import AS_OF
 PROJECT = Path(__file__).resolve().parents[2]
 
 
+# The run as an operator starts it in a terminal, where Ctrl-C reaches it: a process started by
+# a shell's background job (as CI may be) inherits SIGINT ignored, and would pass it on.
+_WITH_CTRL_C = (
+    "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "runpy.run_module('flows.cli', run_name='__main__', alter_sys=True)"
+)
+
+
 def _start_run(feeds: Path, out: Path, *extra: str) -> subprocess.Popen:
     args = ["run", str(feeds), "--as-of", AS_OF.isoformat(), "--out", str(out), *extra]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     return subprocess.Popen(
-        [sys.executable, "-m", "flows.cli", *args],
+        [sys.executable, "-c", _WITH_CTRL_C, *args],
         cwd=PROJECT,
         env=env,
         stdout=subprocess.PIPE,
