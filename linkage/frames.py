@@ -118,6 +118,7 @@ LINKAGE_RECORDS = FrameContract(
         "given_sorted",
         "birth_date",
         "birth_year",
+        "number_birth_date",
         "sex",
         "guardian_phone",
         "family_names",

@@ -52,6 +52,7 @@ _FACTS = (
     "surname_pinyin",
     "given_sorted",
     "birth_date",
+    "number_birth_date",
     "sex",
     "placeholder_order",
 )

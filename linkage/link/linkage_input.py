@@ -10,7 +10,7 @@ import pandas as pd
 
 from linkage.frames import LINKAGE_RECORDS
 from linkage.link.certificates import trusted_certificates, well_formed_certificates
-from linkage.link.same_child import close_birth_dates
+from linkage.link.same_child import close_birth_dates, student_number_birth_date
 from linkage.standardise.values import map_unique
 
 LINKAGE_COLUMNS = list(LINKAGE_RECORDS.columns)
@@ -86,6 +86,7 @@ def linkage_input(standardised: pd.DataFrame, lookalike_groups: tuple[str, ...])
             "given_sorted": given_sorted,
             "birth_date": birth,
             "birth_year": birth.str[:4],
+            "number_birth_date": map_unique(s["student_number"], student_number_birth_date),
             "sex": s["sex"],
             "guardian_phone": s["guardian_phone"],
             "family_names": [f or None for f in family],

@@ -255,10 +255,20 @@ def births_close(a: dict, b: dict, slips: int = 1) -> bool:
 
 
 def _births(record: dict) -> tuple[str, ...]:
-    typed, from_id = record["birth_date"], id_birth_date(record.get("id_text"))
-    if from_id is None or from_id == typed:
-        return (typed,) if typed else ()
-    return (typed, from_id) if typed else (from_id,)
+    """The dates of birth a record gives: as typed, as its ID text encodes it, and as a school's
+    student number without an ID encodes it (`number_birth_date`)."""
+    given = (record["birth_date"], id_birth_date(record.get("id_text")), record.get("number_birth_date"))
+    return tuple(dict.fromkeys(day for day in given if day))
+
+
+def student_number_birth_date(number: str | None) -> str | None:
+    """The date of birth a national student number without an ID gives: J or L, a 6-digit area
+    code, then the date (J41032720140601…); None for a G number (it carries the ID) or another text."""
+    if not isinstance(number, str) or len(number) < 15 or number[:1].upper() not in ("J", "L"):
+        return None
+    digits = number[7:15]
+    day = f"{digits[:4]}-{digits[4:6]}-{digits[6:]}" if digits.isdigit() else ""
+    return day if _valid(day) and "1990" < day[:4] else None
 
 
 def id_birth_date(id_text: str | None) -> str | None:

@@ -13,6 +13,7 @@ COLUMNS = [
     "is_placeholder",
     "sex",
     "placeholder_order",
+    "number_birth_date",
     "birth_certificate",
 ]
 
@@ -28,6 +29,7 @@ def rec(
     sex=None,
     order=None,
     certificate=None,
+    number_birth=None,
 ):
     given = "".join(sorted(name[1:])) if name else None
     return [
@@ -43,6 +45,7 @@ def rec(
         placeholder,
         sex,
         order,
+        number_birth,
         certificate,
     ]
 

@@ -10,6 +10,7 @@ from linkage.link.same_child import (
     mistyped_certificate,
     renamed_one_child,
     same_name,
+    student_number_birth_date,
 )
 from tests.linkage.link.records import facts
 
@@ -146,3 +147,17 @@ def test_one_birth_certificate_is_one_child_under_two_names():
     b = facts("b", "曾童骏", "zeng tong jun", certificate="P250691263")
     assert can_be_one_child(a, b)
     assert not can_be_one_child(a, {**b, "birth_certificate": "Q250691263"})
+
+
+def test_a_student_number_without_an_id_gives_a_date_of_birth_as_an_id_text_does():
+    assert student_number_birth_date("J41032720140601107") == "2014-06-01"
+    assert student_number_birth_date("L4103272014060110750") == "2014-06-01"
+    assert student_number_birth_date("G411521201110085752") is None  # it carries the ID instead
+    assert student_number_birth_date("J410327201413011") is None  # no such date
+    # The school typed 2015-09-11 for a student its number says was born 2014-06-01, as the
+    # police record says: one child, where the typed dates alone are far apart.
+    school = facts("a", "李梓涵", "li zi han", None, birth="2015-09-11", number_birth="2014-06-01", sex="F")
+    police = facts("b", "李梓涵", "li zi han", None, birth="2014-06-01", sex="F")
+    assert can_be_one_child(school, police)
+    school["number_birth_date"] = None
+    assert not births_close(school, police)
