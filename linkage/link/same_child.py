@@ -266,17 +266,22 @@ def student_number_birth_date(number: str | None) -> str | None:
     code, then the date (J41032720140601…); None for a G number (it carries the ID) or another text."""
     if not isinstance(number, str) or len(number) < 15 or number[:1].upper() not in ("J", "L"):
         return None
-    digits = number[7:15]
-    day = f"{digits[:4]}-{digits[4:6]}-{digits[6:]}" if digits.isdigit() else ""
-    return day if _valid(day) and "1990" < day[:4] else None
+    return _day_of(number[7:15])
 
 
 def id_birth_date(id_text: str | None) -> str | None:
     """The date of birth an 18-character ID text gives (characters 7 to 14), if it is a date:
     often right where the typed date of birth is not, even in an ID that fails its check digit."""
-    if not isinstance(id_text, str) or len(id_text) != 18 or not id_text[6:14].isdigit():
+    if not isinstance(id_text, str) or len(id_text) != 18:
         return None
-    day = f"{id_text[6:10]}-{id_text[10:12]}-{id_text[12:14]}"
+    return _day_of(id_text[6:14])
+
+
+def _day_of(digits: str) -> str | None:
+    """YYYYMMDD inside an ID or a student number as an ISO date, if it is a date after 1990."""
+    if not digits.isdigit() or len(digits) != 8:
+        return None
+    day = f"{digits[:4]}-{digits[4:6]}-{digits[6:]}"
     return day if _valid(day) and "1990" < day[:4] else None
 
 

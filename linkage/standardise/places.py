@@ -21,7 +21,6 @@ _CHINESE_NUMBER = re.compile(
 )
 _ANY_CHINESE_NUMBER = re.compile("[一二三四五六七八九十]")
 _DIGITS = {c: n for n, c in enumerate("一二三四五六七八九", start=1)}
-# A division code (6, 9 or 12 digits) typed into a field meant for a place's name.
 _CODE_AS_TEXT = re.compile(r"\d{6}(?:\d{3}|\d{6})?(?:\.0+)?")
 # Building words unified: 号楼/幢/座 -> 栋, # -> 号; a trailing 室 or 户 dropped.
 _BUILDING_WORDS = (("号楼", "栋"), ("幢", "栋"), ("座", "栋"), ("#", "号"), ("＃", "号"))
@@ -37,19 +36,15 @@ def normalise_address(raw: str | None, prefixes: tuple[str, ...] = ()) -> str | 
     address compare equal."""
     if is_missing(raw):
         return None
-    text = "".join(unicodedata.normalize("NFKC", str(raw)).split())
+    text = _compact(raw)
     if "(" in text or "[" in text or "【" in text or "-" in text:  # most have none: skip the pattern
         text = _NOTES.sub("", text)
     text = text.translate(_PUNCTUATION)
     if _ANY_CHINESE_NUMBER.search(text):
         text = _CHINESE_NUMBER.sub(lambda m: _number(m[1]), text)
-    longest_first, starts = _longest_first(prefixes)
-    while text[:1] in starts and (
-        found := next((p for p in longest_first if text.startswith(p) and len(text) > len(p)), None)
-    ):
-        text = text[len(found) :]
-    if any(word in text[:12] for word in ("街道", "镇", "乡")):
-        text = _TOWNSHIP_FIRST.sub("", text, count=1) or text
+    text = _without_prefixes(text, prefixes)
+    if township := _leading_township(text):
+        text = text[len(township) :]
     for word, replacement in _BUILDING_WORDS:
         text = text.replace(word, replacement)
     if text.endswith(("室", "户")):
@@ -72,12 +67,30 @@ def township_named_in_address(raw: str | None, prefixes: tuple[str, ...] = ()) -
     set aside: 平顶山市新华区曙光街街道建设路12号 -> 曙光街街道; None for 新镇路3号 (a street)."""
     if is_missing(raw):
         return None
-    text = "".join(unicodedata.normalize("NFKC", str(raw)).split())
-    longest_first, _ = _longest_first(prefixes)
-    while found := next((p for p in longest_first if text.startswith(p) and len(text) > len(p)), None):
+    return _leading_township(_without_prefixes(_compact(raw), prefixes))
+
+
+def _compact(raw: object) -> str:
+    """Full-width forms folded and whitespace of every width removed."""
+    return "".join(unicodedata.normalize("NFKC", str(raw)).split())
+
+
+def _without_prefixes(text: str, prefixes: tuple[str, ...]) -> str:
+    """`text` with every leading prefix taken off, longest first, as long as something is left."""
+    longest_first, starts = _longest_first(prefixes)
+    while text[:1] in starts and (
+        found := next((p for p in longest_first if text.startswith(p) and len(text) > len(p)), None)
+    ):
         text = text[len(found) :]
+    return text
+
+
+def _leading_township(text: str) -> str | None:
+    """The township `text` begins with, if something follows it (城关镇人民路1号 -> 城关镇)."""
+    if not any(word in text[:12] for word in ("街道", "镇", "乡")):  # most addresses: skip the pattern
+        return None
     match = _TOWNSHIP_FIRST.match(text)
-    return match.group(0) if match and len(text) > match.end() else None
+    return match.group(0) if match and match.end() < len(text) else None
 
 
 @lru_cache(maxsize=8)
@@ -99,8 +112,7 @@ def county_code_from_name(name: str | None, policy: Policy) -> str | None:
     """A Pingdingshan county-level unit from its name or a common short form (卫东区, 高新区)."""
     if is_missing(name):
         return None
-    text = "".join(unicodedata.normalize("NFKC", str(name)).split())
-    text = text.removeprefix("河南省").removeprefix("河南").removeprefix(policy.city)
+    text = _compact(name).removeprefix("河南省").removeprefix("河南").removeprefix(policy.city)
     text = text.removeprefix(policy.city.removesuffix("市"))
     names = dict(_unit_names(policy))
     # A field that holds only the name may write it without 区, 县 or 市 (卫东, 汝州, 叶).
@@ -190,6 +202,11 @@ def legal_counties_shared_by_code(records: pd.DataFrame, zones: frozenset[str]) 
     return legal.where(~unknown, records["residence_township"].map(by_code))
 
 
+def _is_code(value: str | None) -> bool:
+    """A division code (6, 9 or 12 digits) typed into a field meant for a place's name."""
+    return not is_missing(value) and bool(_CODE_AS_TEXT.fullmatch(str(value).strip()))
+
+
 def _township_stem(name: str) -> str:
     return re.sub(r"(街道办事处|街道|办事处|镇|乡)$", "", name)
 
@@ -202,7 +219,7 @@ def household_county(
     problem = None
     code = None if is_missing(code) else code
     text = None if is_missing(text) else text
-    if not code and text and _CODE_AS_TEXT.fullmatch(str(text).strip()):
+    if not code and _is_code(text):
         code, text = text, None  # the code typed where the text goes
     if code:
         digits = re.sub(r"\D", "", str(code))
@@ -222,7 +239,7 @@ def household_county(
 
 
 def _school_county(name: str | None, policy: Policy) -> tuple[str | None, str | None]:
-    if not is_missing(name) and _CODE_AS_TEXT.fullmatch(str(name).strip()):
+    if _is_code(name):
         return residence_county_from_code(name, policy)  # the county's code where its name goes
     found = county_code_from_name(name, policy)
     return found, None if found or is_missing(name) else f"school county {name!r} is not a unit of {policy.city}"
