@@ -80,6 +80,9 @@ class Policy(_Settings):
     county_aliases: dict[str, County] = {}
     zones: frozenset[County] = frozenset()
     zone_legal_counties: frozenset[County] = frozenset()
+    # Feeds whose local date is a first date, kept when the address is updated: a record of theirs
+    # placing a child away from home is not overruled by a newer record at home.
+    first_date_feeds: frozenset[Literal["police", "education", "health", "vaccination"]] = frozenset()
 
 
 class DivisionRules(_Settings):

@@ -6,6 +6,9 @@ Rules (ties broken by feed: police, education, health, vaccination, then record 
 - birth_date and sex: those the chosen ID encodes; without an ID, the most common stated value.
 - name: the most common real name; a placeholder only when no record has a real name.
 - residence: from the record with the most recent local date (the household may have moved);
+  but where a health or vaccination record (`first_date_feeds` in config/policy.toml, which says
+  why) places the child away from home (outside its household county, and for a household in the
+  exempt urban group outside that group), from the most recent record placing it away;
   a statistical zone's coding of the same legal county is kept over the bare county, and a zone
   named without a township takes its legal county from another record's township in that zone;
   a zone township's code not in config/divisions.toml takes the legal county that other records
@@ -120,7 +123,7 @@ def golden_records(members: pd.DataFrame, policy: Policy) -> pd.DataFrame:
             "residence_township_name",
             "residence_address",
         ],
-        m["residence_county"].notna(),
+        _residence_candidates(m, out["household_county"], policy),
         "residence",
     )
     out = out.join(residence)
@@ -183,6 +186,30 @@ def _in_residence_county(out: pd.DataFrame, m: pd.DataFrame, column: str) -> pd.
         ["master_id", "local_date", "feed_rank"], ascending=[True, False, True]
     )
     return latest.drop_duplicates("master_id").set_index("master_id")[column]
+
+
+def _places_child_away(m: pd.DataFrame, household: pd.Series, policy: Policy) -> pd.Series:
+    """Per record: whether it places its child where the policy counts the child as away from
+    home: outside its household county and, for a household in the exempt urban group, outside
+    that group. A zone township of unknown legal county is no evidence for a household in a
+    county it may belong to."""
+    home = m["master_id"].map(household)
+    county = m["residence_county"]
+    legal = m["residence_legal_county"]
+    residence = legal.fillna(county)
+    exempt = policy.exempt_group
+    unsure = county.isin(policy.zones) & legal.isna() & home.isin(policy.zone_legal_counties)
+    within_exempt = home.isin(exempt) & (county.isin(exempt) | legal.isin(exempt))
+    return residence.notna() & home.notna() & (residence != home) & (county != home) & ~within_exempt & ~unsure
+
+
+def _residence_candidates(m: pd.DataFrame, household: pd.Series, policy: Policy) -> pd.Series:
+    """Per record: whether it may give its child's residence. Where a record of a first-date feed
+    (`policy.first_date_feeds`) places the child away from home (`_places_child_away`), only the
+    records placing it away do; otherwise every record with a county of residence does."""
+    away = _places_child_away(m, household, policy)
+    anchored = (away & m["feed"].isin(policy.first_date_feeds)).groupby(m["master_id"]).transform("any")
+    return m["residence_county"].notna() & (away | ~anchored)
 
 
 def _away_since(m: pd.DataFrame, household: pd.Series, policy: Policy) -> pd.Series:

@@ -240,7 +240,10 @@ def draw_records(
                 date = _local_date(child, feed, world.as_of, rng)
                 fam = child.family
                 place = fam.place
-                if fam.moved_to and rng.random() < 0.5:
+                if noise.moves_dated:
+                    if fam.moved_to and fam.moved_on and date >= fam.moved_on:
+                        place = fam.moved_to
+                elif fam.moved_to and rng.random() < 0.5:
                     # The department has the new address: police re-register and schools enrol
                     # after the move; health and vaccination records keep their first date.
                     place = fam.moved_to
@@ -253,7 +256,7 @@ def draw_records(
             # The move shows in the feeds: the latest record has the new address.
             latest = max(own, key=lambda r: r.local_date)
             latest.place = fam.moved_to
-            if latest.feed in ("police", "education") and fam.moved_on:
+            if (noise.moves_dated or latest.feed in ("police", "education")) and fam.moved_on:
                 latest.local_date = min(world.as_of, max(latest.local_date, fam.moved_on))
     return records
 

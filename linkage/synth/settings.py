@@ -34,6 +34,10 @@ class NoiseSettings:
     phone_format: float = 0.2
     phone_changed: float = 0.05
     household_moved: float = 0.05
+    # A moved family's records. False: any record may carry the new address (police and schools
+    # re-register after the move, health and vaccination records keep their first date). True:
+    # each record carries the address of its date, the old one before the move, the new one after.
+    moves_dated: bool = False
     household_code_blank: float = 0.3  # vaccination's 户籍县区编码
     # families and populations
     twins: float = 0.02

@@ -99,3 +99,22 @@ def test_a_birth_certificate_is_the_childs_and_twins_have_the_next_numbers(tmp_p
     twins = children[(children["twin_of"] != "") & children["child_id"].isin(number.index)]
     pairs = [(a, b) for a, b in zip(twins["child_id"], twins["twin_of"], strict=True) if a < b and b in number.index]
     assert pairs and all(abs(int(number[a][1:]) - int(number[b][1:])) == 1 for a, b in pairs)
+
+
+def test_with_moves_dated_each_record_of_a_moved_family_carries_the_address_of_its_date():
+    import datetime as dt
+    import random
+    from dataclasses import replace
+
+    from linkage.config import load_config
+    from linkage.synth.feeds import draw_records
+    from linkage.synth.world import World
+
+    noise = replace(NoiseSettings.hard(), household_moved=1.0, moves_dated=True)
+    world = World(load_config(), dt.date(2026, 6, 30), noise, random.Random(3))
+    world.populate(500)
+    records = [r for r in draw_records(world, noise, random.Random(4)) if r.child.family.moved_on]
+    assert len(records) > 300
+    for r in records:
+        family = r.child.family
+        assert (r.place is family.moved_to) == (r.local_date >= family.moved_on)

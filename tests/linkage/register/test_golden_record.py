@@ -48,6 +48,15 @@ def _record(feed: str, key: str, **values) -> dict:
     return row
 
 
+def _moved_home(away_feed: str, home_feed: str) -> list[dict]:
+    """A child of a 宝丰县 (410421) household placed in 新华区 by an older record of `away_feed`
+    and at home by a newer record of `home_feed`."""
+    return [
+        _record(away_feed, "1", household_county="410421", local_date=dt.date(2024, 1, 1)),
+        _record(home_feed, "2", household_county="410421", residence_county="410421", local_date=dt.date(2026, 3, 1)),
+    ]
+
+
 def golden(records: list[dict], config) -> pd.Series:
     out = golden_records(pd.DataFrame(records), config.policy)
     assert len(out) == 1
@@ -100,6 +109,33 @@ CASES = [
             _record(
                 "education", "2", residence_address="新址", residence_county="410421", local_date=dt.date(2026, 3, 1)
             ),
+        ],
+        "residence_county",
+        "410421",
+    ),
+    (
+        "a health or vaccination record placing the child away over a newer record at home",
+        _moved_home("health", "police"),
+        "residence_county",
+        "410402",
+    ),
+    (
+        "a police or school record placing the child away does not overrule a newer record at home",
+        _moved_home("police", "health"),
+        "residence_county",
+        "410421",
+    ),
+    (
+        "for a household in the exempt urban group, a record outside the group over a newer one in it",
+        [
+            _record(
+                "vaccination",
+                "1",
+                household_county="410403",
+                residence_county="410421",
+                local_date=dt.date(2024, 1, 1),
+            ),
+            _record("police", "2", household_county="410403", local_date=dt.date(2026, 3, 1)),
         ],
         "residence_county",
         "410421",
@@ -234,3 +270,11 @@ def test_a_zone_townships_legal_county_comes_from_another_childs_record_of_its_c
     ]
     out = golden_records(pd.DataFrame(records), config.policy).set_index("master_id")
     assert out.loc["C1", "residence_legal_county"] == "410422"
+
+
+def test_without_first_date_feeds_the_most_recent_record_decides(config):
+    """`first_date_feeds = []`, for a city whose departments date every address."""
+    policy = config.policy.model_copy(update={"first_date_feeds": frozenset()})
+    child = golden_records(pd.DataFrame(_moved_home("health", "police")), policy).iloc[0]
+    assert child["residence_county"] == "410421"
+    assert child["conflicts"] == "residence counties differ"
