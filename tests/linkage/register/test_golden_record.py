@@ -48,12 +48,13 @@ def _record(feed: str, key: str, **values) -> dict:
     return row
 
 
-def _moved_home(away_feed: str, home_feed: str) -> list[dict]:
-    """A child of a 宝丰县 (410421) household placed in 新华区 by an older record of `away_feed`
-    and at home by a newer record of `home_feed`."""
+def _moved_home(away_feed: str, home_feed: str, household: str = "410421", home: str = "410421") -> list[dict]:
+    """A child placed away from home by an older record of `away_feed` (in 新华区, or in 宝丰县 for a
+    household in the exempt urban group) and at `home` by a newer record of `home_feed`."""
+    away = "410421" if household in ("410402", "410403") else "410402"
     return [
-        _record(away_feed, "1", household_county="410421", local_date=dt.date(2024, 1, 1)),
-        _record(home_feed, "2", household_county="410421", residence_county="410421", local_date=dt.date(2026, 3, 1)),
+        _record(away_feed, "1", household_county=household, residence_county=away, local_date=dt.date(2024, 1, 1)),
+        _record(home_feed, "2", household_county=household, residence_county=home, local_date=dt.date(2026, 3, 1)),
     ]
 
 
@@ -127,16 +128,7 @@ CASES = [
     ),
     (
         "for a household in the exempt urban group, a record outside the group over a newer one in it",
-        [
-            _record(
-                "vaccination",
-                "1",
-                household_county="410403",
-                residence_county="410421",
-                local_date=dt.date(2024, 1, 1),
-            ),
-            _record("police", "2", household_county="410403", local_date=dt.date(2026, 3, 1)),
-        ],
+        _moved_home("vaccination", "police", household="410403", home="410402"),
         "residence_county",
         "410421",
     ),
