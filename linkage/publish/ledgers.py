@@ -8,6 +8,7 @@ A county's ledger holds only children whose county of residence is that unit.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -20,6 +21,7 @@ from linkage.standardise.divisions import DivisionTable
 from linkage.standardise.values import map_unique
 
 FEED_NAMES = {"police": "公安", "education": "教育", "health": "卫健", "vaccination": "疾控"}
+RESIDENCE_CONFLICT = "residence counties differ"  # the register's name for it (golden_record)
 SEX_NAMES = {"M": "男", "F": "女"}
 AGE_BANDS = [(0, 2, "0-2岁"), (3, 5, "3-5岁"), (6, 11, "6-11岁"), (12, 15, "12-15岁"), (16, 200, "16岁及以上")]
 UNASSIGNED = ("000000", "居住县区不明")
@@ -105,20 +107,41 @@ def _chinese_ref(ref: str) -> str:
     return f"{FEED_NAMES.get(feed, feed)}:{rest}"
 
 
-def _checks(r: pd.DataFrame, conflict_checks: dict[str, str]) -> pd.Series:
+def _by_department(counties: str, county_name: Callable[[str], str]) -> str:
+    """ "police:410421,health:410402" -> 公安：宝丰县；卫健：新华区 (a department's counties joined by 、)."""
+    named: dict[str, list[str]] = {}
+    for item in counties.split(","):
+        feed, _, county = item.partition(":")
+        named.setdefault(FEED_NAMES.get(feed, feed), []).append(county_name(county))
+    return "；".join(f"{feed}：{'、'.join(names)}" for feed, names in named.items())
+
+
+def _conflict_checks(r: pd.DataFrame, conflict_checks: dict[str, str], county_name: Callable[[str], str]) -> pd.Series:
+    """Per child, the checks for its records' disagreements named in `conflict_checks`; that for
+    residence counties names the county each department gives."""
+    by_feed = r["residence_counties_by_feed"] if "residence_counties_by_feed" in r else pd.Series(None, index=r.index)
+    keys = r["conflicts"].fillna("").astype(str) + "|" + by_feed.fillna("").astype(str)
+
+    def worded(key: str) -> str:
+        conflicts, _, counties = key.partition("|")
+        texts = []
+        for conflict in (c for c in conflicts.split("; ") if c in conflict_checks):
+            detail = (
+                f"（{_by_department(counties, county_name)}）" if conflict == RESIDENCE_CONFLICT and counties else ""
+            )
+            texts.append(conflict_checks[conflict] + detail)
+        return "；".join(texts)
+
+    return map_unique(keys, worded)
+
+
+def _checks(r: pd.DataFrame, conflict_checks: dict[str, str], county_name: Callable[[str], str]) -> pd.Series:
     """Per child, what staff should check, joined with '；' ('' for nothing): each of its
     records' disagreements named in `conflict_checks`, uncertain links, a placeholder record that
     fits twins, records joined as one renamed child, a placeholder name, an undecided status.
     Each part is worded once per distinct value, not once per child."""
     parts = [
-        map_unique(
-            r["conflicts"],
-            lambda c: (
-                "；".join(conflict_checks[x] for x in c.split("; ") if x in conflict_checks)
-                if isinstance(c, str)
-                else ""
-            ),
-        ),
+        _conflict_checks(r, conflict_checks, county_name),
         map_unique(
             r["uncertain_links"],
             lambda n: f"有{int(n)}条记录与本儿童的匹配把握不足：请核实是否为同一儿童" if n else "",
@@ -178,7 +201,10 @@ def ledger_base(
             "在本地居住月数": map_unique(r["earliest_local_date"], lambda d: _months_between(d, as_of)),
             "可享受的服务类别": service_categories(r, config.care).where(r["is_migrant"], ""),
             "关爱服务缺口": r["master_id"].map(gap_text).where(r["is_migrant"]),
-            "需核实事项": _join_checks(_checks(r, config.ledger.conflict_checks), _same_child_checks(r, possible_same)),
+            "需核实事项": _join_checks(
+                _checks(r, config.ledger.conflict_checks, lambda c: counties.get(c) or divisions.full_name(c) or c),
+                _same_child_checks(r, possible_same),
+            ),
             "状态": r["status_label"],
             "原因": r["status_reason"],
             "来源记录": r["master_id"].map(refs),

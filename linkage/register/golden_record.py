@@ -170,6 +170,7 @@ def golden_records(members: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     out["household_counties_distinct"] = grouped["household_county"].nunique()
     legal = m["residence_legal_county"].fillna(m["residence_county"])
     out["residence_counties_distinct"] = legal.groupby(m["master_id"]).nunique()
+    out["residence_counties_by_feed"] = _counties_by_feed(m, legal, out["residence_counties_distinct"])
     out["conflicts"] = _conflicts(out)
     out = out.drop(columns=["id_birth_date", "id_sex"])
     out.index = pd.Index(master_ids, name="master_id")
@@ -266,6 +267,15 @@ def _zone_legal_county(out: pd.DataFrame, zoned: pd.DataFrame, zones: frozenset[
     keys = pd.MultiIndex.from_arrays([out.index[unsure], out.loc[unsure, "residence_county"]])
     out.loc[unsure, "residence_legal_county"] = legal.reindex(keys).to_numpy()
     return out
+
+
+def _counties_by_feed(m: pd.DataFrame, legal: pd.Series, distinct: pd.Series) -> pd.Series:
+    """Per child whose records place it in more than one county: each department's counties, in
+    feed order ("police:410421,health:410402"), for staff to know where else to look."""
+    several = m["master_id"].map(distinct).gt(1) & legal.notna()
+    rows = pd.DataFrame({"master_id": m["master_id"], "rank": m["feed_rank"], "feed": m["feed"], "county": legal})
+    rows = rows[several].drop_duplicates(["master_id", "feed", "county"]).sort_values(["master_id", "rank", "county"])
+    return (rows["feed"] + ":" + rows["county"]).groupby(rows["master_id"]).agg(",".join).reindex(distinct.index)
 
 
 def _conflicts(out: pd.DataFrame) -> pd.Series:

@@ -270,3 +270,9 @@ def test_without_first_date_feeds_the_most_recent_record_decides(config):
     child = golden_records(pd.DataFrame(_moved_home("health", "police")), policy).iloc[0]
     assert child["residence_county"] == "410421"
     assert child["conflicts"] == "residence counties differ"
+
+
+def test_a_child_placed_in_two_counties_keeps_each_departments_county(config):
+    child = golden(_moved_home("health", "police"), config)
+    assert child["residence_counties_by_feed"] == "police:410421,health:410402"
+    assert pd.isna(golden([_record("police", "1"), _record("health", "2")], config)["residence_counties_by_feed"])
