@@ -189,19 +189,24 @@ def _in_residence_county(out: pd.DataFrame, m: pd.DataFrame, column: str) -> pd.
     return latest.drop_duplicates("master_id").set_index("master_id")[column]
 
 
+def _outside_household_county(m: pd.DataFrame, household: pd.Series, policy: Policy) -> pd.Series:
+    """Per record: whether it places its child outside its household county. A zone township of
+    unknown legal county is no evidence for a household in a county it may belong to."""
+    home = m["master_id"].map(household)
+    county, legal = m["residence_county"], m["residence_legal_county"]
+    residence = legal.fillna(county)
+    unsure = county.isin(policy.zones) & legal.isna() & home.isin(policy.zone_legal_counties)
+    return residence.notna() & home.notna() & (residence != home) & (county != home) & ~unsure
+
+
 def _places_child_away(m: pd.DataFrame, household: pd.Series, policy: Policy) -> pd.Series:
     """Per record: whether it places its child where the policy counts the child as away from
     home: outside its household county and, for a household in the exempt urban group, outside
-    that group. A zone township of unknown legal county is no evidence for a household in a
-    county it may belong to."""
+    that group."""
     home = m["master_id"].map(household)
-    county = m["residence_county"]
-    legal = m["residence_legal_county"]
-    residence = legal.fillna(county)
     exempt = policy.exempt_group
-    unsure = county.isin(policy.zones) & legal.isna() & home.isin(policy.zone_legal_counties)
-    within_exempt = home.isin(exempt) & (county.isin(exempt) | legal.isin(exempt))
-    return residence.notna() & home.notna() & (residence != home) & (county != home) & ~within_exempt & ~unsure
+    within_exempt = home.isin(exempt) & (m["residence_county"].isin(exempt) | m["residence_legal_county"].isin(exempt))
+    return _outside_household_county(m, household, policy) & ~within_exempt
 
 
 def _residence_candidates(m: pd.DataFrame, household: pd.Series, policy: Policy) -> pd.Series:
@@ -215,16 +220,8 @@ def _residence_candidates(m: pd.DataFrame, household: pd.Series, policy: Policy)
 
 def _away_since(m: pd.DataFrame, household: pd.Series, policy: Policy) -> pd.Series:
     """Per child: the earliest local date of a record placing it outside its household county
-    (a family that lived in its own county and moved is away only since its first record elsewhere).
-    A zone township of unknown legal county is no evidence for a household in a county it may belong to."""
-    home = m["master_id"].map(household)
-    residence = m["residence_legal_county"].fillna(m["residence_county"])
-    unsure = (
-        m["residence_county"].isin(policy.zones)
-        & m["residence_legal_county"].isna()
-        & home.isin(policy.zone_legal_counties)
-    )
-    away = m.loc[residence.notna() & (residence != home) & ~unsure, ["master_id", "local_date"]]
+    (a family that lived in its own county and moved is away only since its first record elsewhere)."""
+    away = m.loc[_outside_household_county(m, household, policy), ["master_id", "local_date"]]
     return away.groupby("master_id")["local_date"].min().dt.date.reindex(household.index)
 
 
