@@ -188,6 +188,7 @@ REGISTER = FrameContract(
         "earliest_local_date",
         "away_since",
         "conflicts",
+        "residence_counties_by_feed",
         "status",
         "status_label",
         "status_reason",

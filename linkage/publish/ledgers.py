@@ -18,7 +18,7 @@ from linkage.errors import ConfigError
 from linkage.register.care import service_categories
 from linkage.register.changes import Changes
 from linkage.standardise.divisions import DivisionTable
-from linkage.standardise.values import map_unique
+from linkage.standardise.values import map_distinct, map_unique
 
 FEED_NAMES = {"police": "公安", "education": "教育", "health": "卫健", "vaccination": "疾控"}
 RESIDENCE_CONFLICT = "residence counties differ"  # the register's name for it (golden_record)
@@ -119,20 +119,21 @@ def _by_department(counties: str, county_name: Callable[[str], str]) -> str:
 def _conflict_checks(r: pd.DataFrame, conflict_checks: dict[str, str], county_name: Callable[[str], str]) -> pd.Series:
     """Per child, the checks for its records' disagreements named in `conflict_checks`; that for
     residence counties names the county each department gives."""
-    by_feed = r["residence_counties_by_feed"] if "residence_counties_by_feed" in r else pd.Series(None, index=r.index)
-    keys = r["conflicts"].fillna("").astype(str) + "|" + by_feed.fillna("").astype(str)
 
-    def worded(key: str) -> str:
-        conflicts, _, counties = key.partition("|")
+    def worded(conflicts: object, counties: object) -> str:
+        if not isinstance(conflicts, str):
+            return ""
         texts = []
         for conflict in (c for c in conflicts.split("; ") if c in conflict_checks):
-            detail = (
-                f"（{_by_department(counties, county_name)}）" if conflict == RESIDENCE_CONFLICT and counties else ""
-            )
+            detail = ""
+            if conflict == RESIDENCE_CONFLICT and isinstance(counties, str):
+                detail = f"（{_by_department(counties, county_name)}）"
             texts.append(conflict_checks[conflict] + detail)
         return "；".join(texts)
 
-    return map_unique(keys, worded)
+    return pd.Series(
+        map_distinct([r["conflicts"], r["residence_counties_by_feed"]], worded), index=r.index, dtype=object
+    )
 
 
 def _checks(r: pd.DataFrame, conflict_checks: dict[str, str], county_name: Callable[[str], str]) -> pd.Series:

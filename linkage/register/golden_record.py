@@ -114,6 +114,8 @@ def golden_records(members: pd.DataFrame, policy: Policy) -> pd.DataFrame:
         .set_index("master_id")
     )
     out["household_county_source_kind"] = source["household_county_source"]
+    home = m["master_id"].map(out["household_county"])  # each record's child's household county
+    outside = _outside_household_county(m, home, policy)
     residence = _most_recent(
         m,
         [
@@ -123,7 +125,7 @@ def golden_records(members: pd.DataFrame, policy: Policy) -> pd.DataFrame:
             "residence_township_name",
             "residence_address",
         ],
-        _residence_candidates(m, out["household_county"], policy),
+        _residence_candidates(m, home, outside, policy),
         "residence",
     )
     out = out.join(residence)
@@ -166,7 +168,7 @@ def golden_records(members: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     out["feeds"] = listed.str.rstrip(",")
     out["n_records"] = grouped.size()
     out["earliest_local_date"] = grouped["local_date"].min().dt.date
-    out["away_since"] = _away_since(m, out["household_county"], policy)
+    out["away_since"] = _away_since(m, outside, out.index)
     out["household_counties_distinct"] = grouped["household_county"].nunique()
     legal = m["residence_legal_county"].fillna(m["residence_county"])
     out["residence_counties_distinct"] = legal.groupby(m["master_id"]).nunique()
@@ -189,40 +191,34 @@ def _in_residence_county(out: pd.DataFrame, m: pd.DataFrame, column: str) -> pd.
     return latest.drop_duplicates("master_id").set_index("master_id")[column]
 
 
-def _outside_household_county(m: pd.DataFrame, household: pd.Series, policy: Policy) -> pd.Series:
-    """Per record: whether it places its child outside its household county. A zone township of
-    unknown legal county is no evidence for a household in a county it may belong to."""
-    home = m["master_id"].map(household)
+def _outside_household_county(m: pd.DataFrame, home: pd.Series, policy: Policy) -> pd.Series:
+    """Per record: whether it places its child outside `home`, the child's household county. A
+    zone township of unknown legal county is no evidence for a household in a county it may
+    belong to."""
     county, legal = m["residence_county"], m["residence_legal_county"]
     residence = legal.fillna(county)
     unsure = county.isin(policy.zones) & legal.isna() & home.isin(policy.zone_legal_counties)
     return residence.notna() & home.notna() & (residence != home) & (county != home) & ~unsure
 
 
-def _places_child_away(m: pd.DataFrame, household: pd.Series, policy: Policy) -> pd.Series:
-    """Per record: whether it places its child where the policy counts the child as away from
-    home: outside its household county and, for a household in the exempt urban group, outside
-    that group."""
-    home = m["master_id"].map(household)
+def _residence_candidates(m: pd.DataFrame, home: pd.Series, outside: pd.Series, policy: Policy) -> pd.Series:
+    """Per record: whether it may give its child's residence. A record places its child away from
+    home where the policy counts the child as away: `outside` its household county and, for a
+    household in the exempt urban group, outside that group. Where a record of a first-date feed
+    (`policy.first_date_feeds`) places the child away, only the records placing it away may give
+    the residence; otherwise every record with a county of residence may."""
     exempt = policy.exempt_group
     within_exempt = home.isin(exempt) & (m["residence_county"].isin(exempt) | m["residence_legal_county"].isin(exempt))
-    return _outside_household_county(m, household, policy) & ~within_exempt
-
-
-def _residence_candidates(m: pd.DataFrame, household: pd.Series, policy: Policy) -> pd.Series:
-    """Per record: whether it may give its child's residence. Where a record of a first-date feed
-    (`policy.first_date_feeds`) places the child away from home (`_places_child_away`), only the
-    records placing it away do; otherwise every record with a county of residence does."""
-    away = _places_child_away(m, household, policy)
+    away = outside & ~within_exempt
     anchored = (away & m["feed"].isin(policy.first_date_feeds)).groupby(m["master_id"]).transform("any")
     return m["residence_county"].notna() & (away | ~anchored)
 
 
-def _away_since(m: pd.DataFrame, household: pd.Series, policy: Policy) -> pd.Series:
-    """Per child: the earliest local date of a record placing it outside its household county
+def _away_since(m: pd.DataFrame, outside: pd.Series, children: pd.Index) -> pd.Series:
+    """Per child: the earliest local date of a record placing it `outside` its household county
     (a family that lived in its own county and moved is away only since its first record elsewhere)."""
-    away = m.loc[_outside_household_county(m, household, policy), ["master_id", "local_date"]]
-    return away.groupby("master_id")["local_date"].min().dt.date.reindex(household.index)
+    away = m.loc[outside, ["master_id", "local_date"]]
+    return away.groupby("master_id")["local_date"].min().dt.date.reindex(children)
 
 
 def _in_zone_townships(m: pd.DataFrame, zones: frozenset[str]) -> pd.DataFrame:

@@ -18,5 +18,5 @@ def test_the_residence_check_names_the_county_each_department_gives(config):
     assert checks[0] == (
         config.ledger.conflict_checks["names differ"] + "；" + residence + "（公安：宝丰县；卫健：新华区、卫东区）"
     )
-    assert checks[1] == residence  # a register written before the counties were kept
+    assert checks[1] == residence  # no counties given: the wording alone
     assert checks[2] == ""
