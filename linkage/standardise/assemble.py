@@ -53,10 +53,12 @@ def _id_from_student_number(student_number: str | None) -> str | None:
 
 
 def _placeholder_parent(name: str | None) -> str | None:
-    """李丽之子, 李丽家孩子, 李丽的女儿 -> 李丽: the parent a placeholder names."""
+    """李丽之子, 李丽家孩子, 李丽的女儿, 李丽婴儿 -> 李丽: the parent a placeholder names."""
     if not isinstance(name, str):
         return None
-    match = re.fullmatch(r"(.{2,4}?)(?:之|家的|家|的)(?:儿子|女儿|孩子|双胞胎|[男女]婴|子|女|儿|婴|男)", name)
+    match = re.fullmatch(
+        r"(.{2,4}?)(?:之|家的|家|的)(?:儿子|女儿|孩子|小孩|双胞胎|婴儿|新生儿|宝宝|[男女]婴|子|女|儿|婴|男)", name
+    ) or re.fullmatch(r"(.{2,4}?)(?:婴儿|新生儿|宝宝|[男女]婴)", name)  # words no name ends in, 之 left out
     return match.group(1) if match else None
 
 

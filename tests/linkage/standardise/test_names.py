@@ -30,7 +30,7 @@ def test_homophones_share_pinyin(config):
 
 @pytest.mark.parametrize(
     "name",
-    ["李丽之子", "王芳之女", "婴儿", "男婴", "豆豆", "小宝", "宝宝", "李男婴"]
+    ["李丽之子", "王芳之女", "婴儿", "男婴", "豆豆", "小宝", "宝宝", "李男婴", "王芳之婴儿", "王芳婴儿", "王芳新生儿"]
     # pet names (小名) and words for a name not known
     + ["小虎", "小可爱", "阿宝", "二丫", "大毛", "幺妹", "虎子", "铁蛋", "未知", "胎儿"],
 )
@@ -161,4 +161,7 @@ def test_the_parent_a_placeholder_names_is_read_from_its_stem():
 
     assert _placeholder_parent("李丽之女") == "李丽" and _placeholder_parent("李丽家孩子") == "李丽"
     assert _placeholder_parent("李丽的女儿") == "李丽" and _placeholder_parent("张三之女婴") == "张三"
+    assert _placeholder_parent("王芳之婴儿") == "王芳" and _placeholder_parent("王芳婴儿") == "王芳"
+    assert _placeholder_parent("王芳家新生儿") == "王芳" and _placeholder_parent("王芳女婴") == "王芳"
     assert _placeholder_parent("李家孩子") is None and _placeholder_parent("双胞胎") is None
+    assert _placeholder_parent("李宝宝") is None and _placeholder_parent("王芳子") is None
