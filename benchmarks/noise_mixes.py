@@ -33,6 +33,7 @@ MIXES = {
     "moves": replace(DEFAULT, household_moved=0.5, phone_changed=0.5),
     "twins": replace(DEFAULT, twins=0.15, siblings=0.5),
     "renamed": replace(DEFAULT, renamed=0.1),
+    "household prefecture only": replace(DEFAULT, household_county_omitted=0.3),
     "hard": HARD,
     "hard + few IDs": replace(HARD, id_missing=FEW_IDS),
     "hard + sparse": replace(HARD, coverage=SPARSE),

@@ -90,7 +90,8 @@ def linkage_input(standardised: pd.DataFrame, lookalike_groups: tuple[str, ...])
             "sex": s["sex"],
             "guardian_phone": s["guardian_phone"],
             "family_names": [f or None for f in family],
-            "household_county": s["household_county"],
+            # A prefecture or province named without its county is not compared with counties.
+            "household_county": s["household_county"].where(s["household_county_source"].ne("region")),
             "residence_county": residence,
             "residence_township": s["residence_township"],
             "residence_address": s["residence_address"],

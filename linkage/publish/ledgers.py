@@ -139,7 +139,8 @@ def _conflict_checks(r: pd.DataFrame, conflict_checks: dict[str, str], county_na
 def _checks(r: pd.DataFrame, conflict_checks: dict[str, str], county_name: Callable[[str], str]) -> pd.Series:
     """Per child, what staff should check, joined with '；' ('' for nothing): each of its
     records' disagreements named in `conflict_checks`, uncertain links, a placeholder record that
-    fits twins, records joined as one renamed child, a placeholder name, an undecided status.
+    fits twins, records joined as one renamed child, a household known only to its prefecture or
+    province, a placeholder name, an undecided status.
     Each part is worded once per distinct value, not once per child."""
     parts = [
         _conflict_checks(r, conflict_checks, county_name),
@@ -151,6 +152,10 @@ def _checks(r: pd.DataFrame, conflict_checks: dict[str, str], county_name: Calla
             r["records_to_verify"].gt(0), ""
         ),
         map_unique(r["renamed_joins"] if "renamed_joins" in r else pd.Series("", index=r.index), renamed_join_check),
+        # A county-level code never ends in 00: this is a prefecture or province named without its county.
+        pd.Series("户籍地只登记到市或省，未到县（市、区）：请核实户籍县区", index=r.index).where(
+            r["household_county"].astype(object).str.endswith("00", na=False), ""
+        ),
         pd.Series("只有乳名或代称，没有正式姓名：请登记正式姓名和身份证号", index=r.index).where(
             r["name_is_placeholder"].astype(bool), ""
         ),

@@ -13,8 +13,9 @@ Rules (ties broken by feed: police, education, health, vaccination, then record 
   named without a township takes its legal county from another record's township in that zone;
   a zone township's code not in config/divisions.toml takes the legal county that other records
   of that code name (a health record's 现住址乡镇街道).
-- household_county: a code over text over the ID's first six digits; the most common within the
-  best source.
+- household_county: a code over text over the ID's first six digits over a prefecture or
+  province named without its county; the most common within the best source. A prefecture or
+  province that holds the chosen county does not disagree with it.
 - guardian and phone: the most recent record's. School and grade: the most recent school record.
 - earliest_local_date: the earliest local date of any record; away_since: the earliest of a
   record placing the child outside its household county (what the six months count from).
@@ -30,7 +31,7 @@ from linkage.link.linkage_input import record_ref
 from linkage.standardise.places import legal_counties_shared_by_code
 
 FEED_RANK = {feed: rank for rank, feed in enumerate(FEEDS)}
-SOURCE_RANK = {"code": 0, "text": 1, "id_prefix": 2}
+SOURCE_RANK = {"code": 0, "text": 1, "id_prefix": 2, "region": 3}
 
 
 def _first_per_master(masters: np.ndarray, *keys: np.ndarray) -> np.ndarray:
@@ -169,7 +170,8 @@ def golden_records(members: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     out["n_records"] = grouped.size()
     out["earliest_local_date"] = grouped["local_date"].min().dt.date
     out["away_since"] = _away_since(m, outside, out.index)
-    out["household_counties_distinct"] = grouped["household_county"].nunique()
+    within = _region_holding(m["household_county"], m["household_county_source"], home)
+    out["household_counties_distinct"] = m["household_county"].where(~within).groupby(m["master_id"]).nunique()
     legal = m["residence_legal_county"].fillna(m["residence_county"])
     out["residence_counties_distinct"] = legal.groupby(m["master_id"]).nunique()
     out["residence_counties_by_feed"] = _counties_by_feed(m, legal, out["residence_counties_distinct"])
@@ -189,6 +191,18 @@ def _in_residence_county(out: pd.DataFrame, m: pd.DataFrame, column: str) -> pd.
         ["master_id", "local_date", "feed_rank"], ascending=[True, False, True]
     )
     return latest.drop_duplicates("master_id").set_index("master_id")[column]
+
+
+def _region_holding(codes: pd.Series, sources: pd.Series, home: pd.Series) -> pd.Series:
+    """Per record: its household is a prefecture or province (source 'region') that holds `home`,
+    the child's chosen household code (or is it)."""
+    region = sources.eq("region").to_numpy() & home.notna().to_numpy()
+    out = np.zeros(len(codes), dtype=bool)
+    out[region] = [
+        str(h).startswith(c[:2] if c.endswith("0000") else c[:4])
+        for c, h in zip(codes.to_numpy()[region], home.to_numpy()[region], strict=True)
+    ]
+    return pd.Series(out, index=codes.index)
 
 
 def _outside_household_county(m: pd.DataFrame, home: pd.Series, policy: Policy) -> pd.Series:

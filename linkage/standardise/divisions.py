@@ -99,6 +99,19 @@ class DivisionTable:
             self._text_cache[text] = self._county_from_text(text)
         return self._text_cache[text]
 
+    def region_from_text(self, text: str | None) -> str | None:
+        """The prefecture, or failing one the province, that free text names where it names no
+        county: 湖北省武汉市 -> 420100, 南阳市 -> 411300, 湖北省 -> 420000. None when it names
+        none, or several that do not nest."""
+        if not text or self._pattern is None:
+            return None
+        named = set().union(*(self._parent_by_name.get(word, set()) for word in self._pattern.findall(text)))
+        provinces = {code for code in named if code.endswith("0000")}
+        prefectures = {code for code in named - provinces if not provinces or code[:2] + "0000" in provinces}
+        if len(prefectures) == 1:
+            return prefectures.pop()
+        return provinces.pop() if len(provinces) == 1 and not prefectures else None
+
     def _county_from_text(self, text: str) -> str | None:
         if self._pattern is None:
             return None

@@ -215,7 +215,10 @@ def household_county(
     code: str | None, text: str | None, id_number: str | None, table: DivisionTable, policy: Policy
 ) -> tuple[str | None, str | None, str | None]:
     """(county, source, problem): from the code if it is a known county, else from the text,
-    else from the first six digits of a valid ID. Sources: 'code', 'text', 'id_prefix'."""
+    else from the first six digits of a valid ID. Sources: 'code', 'text', 'id_prefix'. Failing
+    all three, a text that names only a prefecture or a province outside the city (湖北省武汉市,
+    南阳市) gives that unit's code, source 'region': the county is not known, but it is not one
+    of the city's. (The city's own prefecture or province, 平顶山市, 河南省, gives nothing.)"""
     problem = None
     code = None if is_missing(code) else code
     text = None if is_missing(text) else text
@@ -235,7 +238,19 @@ def household_county(
         current = table.current_code(id_number[:6])
         if current:
             return current, "id_prefix", problem
+    region = table.region_from_text(text) if text else None
+    if region and not region.startswith(policy.city_code) and region != policy.province_code + "0000":
+        return region, "region", problem
     return None, None, problem
+
+
+def _with_id_prefix(
+    found: tuple[str | None, str | None, str | None], id_number: str, table: DivisionTable, policy: Policy
+) -> tuple[str | None, str | None, str | None]:
+    """A household found without the ID (none, or only its region), now with the ID's prefix,
+    which names the county and so comes before a region."""
+    county, source, _ = household_county(None, None, id_number, table, policy)
+    return (county, source, found[2]) if county else found
 
 
 def _school_county(name: str | None, policy: Policy) -> tuple[str | None, str | None]:
@@ -291,9 +306,7 @@ def standardise_places(
         lambda code, text: household_county(code, text, None, table, policy),
     )
     household = [
-        h
-        if h[0] is not None or not isinstance(i, str)
-        else household_county(None, None, i, table, policy)[:2] + (h[2],)
+        h if (h[0] is not None and h[1] != "region") or not isinstance(i, str) else _with_id_prefix(h, i, table, policy)
         for h, i in zip(household, ids, strict=True)
     ]
     prefixes = address_prefixes(policy)

@@ -200,6 +200,9 @@ class Renderer:
 
     def household_text(self, child: Child, style: str) -> str:
         code, province, prefecture, county = child.family.household
+        # Drawn only when asked for: at 0 the generator's output stays what it was.
+        if self.noise.household_county_omitted and self._chance(self.noise.household_county_omitted):
+            return f"{province}{prefecture}" if self._chance(0.5) else prefecture
         if style == "county":
             return f"{prefecture}{county}" if self._chance(0.7) else f"{province}{prefecture}{county}"
         choice = self.rng.randrange(3)

@@ -39,6 +39,7 @@ class NoiseSettings:
     # each record carries the address of its date, the old one before the move, the new one after.
     moves_dated: bool = False
     household_code_blank: float = 0.3  # vaccination's 户籍县区编码
+    household_county_omitted: float = 0.0  # of household texts: the county left out (湖北省武汉市, 南阳市)
     # families and populations
     twins: float = 0.02
     siblings: float = 0.15

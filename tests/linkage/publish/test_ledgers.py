@@ -20,3 +20,23 @@ def test_the_residence_check_names_the_county_each_department_gives(config):
     )
     assert checks[1] == residence  # no counties given: the wording alone
     assert checks[2] == ""
+
+
+def test_a_household_known_only_to_its_prefecture_is_to_be_verified(config):
+    from linkage.publish.ledgers import _checks
+
+    rows = pd.DataFrame(
+        {
+            "conflicts": [None, None],
+            "residence_counties_by_feed": [None, None],
+            "uncertain_links": [0, 0],
+            "records_to_verify": [0, 0],
+            "renamed_joins": ["", ""],
+            "household_county": ["420100", "420102"],  # 武汉市 without its county; 江岸区
+            "name_is_placeholder": [False, False],
+            "status": ["migrant", "migrant"],
+            "status_reason": ["", ""],
+        }
+    )
+    checks = _checks(rows, config.ledger.conflict_checks, lambda c: c).tolist()
+    assert "请核实户籍县区" in checks[0] and checks[1] == ""

@@ -48,6 +48,7 @@ def test_month_end_arithmetic():
         ("411302", "410472", None, "migrant"),  # from 南阳: migrant wherever in the zone
         ("410425", "410471", None, "migrant"),  # 郏县 household: no zone township is in 郏县
         ("410411", "410471", None, "exempt_move"),  # the zone itself is in the exempt group
+        ("420100", "410402", "410402", "migrant"),  # 武汉市, its county not known: not one of the city's
     ],
 )
 def test_moves_and_the_exempt_group(config, home, county, legal, status):

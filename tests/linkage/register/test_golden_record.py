@@ -276,3 +276,17 @@ def test_a_child_placed_in_two_counties_keeps_each_departments_county(config):
     child = golden(_moved_home("health", "police"), config)
     assert child["residence_counties_by_feed"] == "police:410421,health:410402"
     assert pd.isna(golden([_record("police", "1"), _record("health", "2")], config)["residence_counties_by_feed"])
+
+
+def test_a_household_known_only_to_its_prefecture_gives_way_to_a_county_and_does_not_disagree(config):
+    region = {"household_county": "411300", "household_county_source": "region"}  # 南阳市, no county
+    child = golden([_record("police", "1", **region), _record("health", "2")], config)
+    assert child["household_county"] == "411302" and "household counties differ" not in str(child["conflicts"])
+    alone = golden([_record("police", "1", **region), _record("health", "2", **region)], config)
+    assert alone["household_county"] == "411300"
+    # A prefecture that does not hold the county is a disagreement.
+    other = golden(
+        [_record("police", "1", household_county="420100", household_county_source="region"), _record("health", "2")],
+        config,
+    )
+    assert other["household_county"] == "411302" and "household counties differ" in other["conflicts"]

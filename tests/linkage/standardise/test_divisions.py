@@ -48,6 +48,37 @@ def test_household_source_order(table, config):
     assert household_county(None, None, "41042420150101001X", table, config.policy)[:2] == ("410482", "id_prefix")
 
 
+@pytest.mark.parametrize(
+    "text, region",
+    [
+        ("湖北省武汉市", "420100"),
+        ("南阳市", "411300"),
+        ("河南省南阳市宛成区", "411300"),  # the county mistyped: its prefecture is still known
+        ("吉林省吉林市", "220200"),
+        ("吉林市", "220200"),
+        ("湖北省", "420000"),
+        ("北京市", "110000"),
+        ("平顶山市", None),  # the city's own prefecture: could be any of its counties
+        ("河南省", None),  # the city's own province: could be one of the city's counties too
+        ("河南省平顶山市叶具", None),
+        ("建设路12号", None),
+    ],
+)
+def test_a_household_named_only_to_a_prefecture_or_province_outside_the_city(table, config, text, region):
+    found = household_county(None, text, None, table, config.policy)
+    assert found[:2] == ((region, "region") if region else (None, None))
+
+
+def test_a_county_from_the_id_comes_before_a_region(table, config):
+    from linkage.standardise.places import standardise_places
+
+    raw = pd.DataFrame({"household_text": ["湖北省武汉市", "湖北省武汉市", "湖北省武汉市江岸区"]})
+    ids = pd.Series(["411302201501010015", None, "411302201501010015"])
+    places, _ = standardise_places(raw, ids, table, config.policy, config.divisions, township_from_key=False)
+    assert places["household_county"].tolist() == ["411302", "420100", "420102"]
+    assert places["household_county_source"].tolist() == ["id_prefix", "region", "text"]
+
+
 def test_a_code_typed_where_the_household_text_goes_is_read_as_the_code(table, config):
     assert household_county(None, "411302", None, table, config.policy)[:2] == ("411302", "code")
     assert household_county(None, "410422000000", None, table, config.policy)[:2] == ("410422", "code")
