@@ -40,6 +40,7 @@ from linkage.link.same_child import (
     one_name,
     orders_apart,
     renamed_one_child,
+    typo_of_this_number,
 )
 
 _FACTS = (
@@ -152,12 +153,14 @@ class _Clusters:
 
     def holds_id(self, root: str, record: str) -> bool:
         """The record has a valid ID, or a birth certificate number, and some record of the
-        cluster has the same one."""
-        fact = self.facts[record]
-        return any(
-            fact[key] and any(self.facts[x][key] == fact[key] for x in self.members[self.find(root)])
-            for key in ("id_number", "birth_certificate")
-        )
+        cluster has the same one (a certificate number with one digit typed wrong is the same,
+        unless it could as well be a twin's number so typed)."""
+        fact, members = self.facts[record], self.members[self.find(root)]
+        if fact["id_number"] and any(self.facts[x]["id_number"] == fact["id_number"] for x in members):
+            return True
+        mine = fact["birth_certificate"]
+        theirs = (self.facts[x]["birth_certificate"] for x in members)
+        return bool(mine) and any(c and (c == mine or typo_of_this_number(mine, c)) for c in theirs)
 
     def share_birth_date(self, a: str, b: str) -> bool:
         """Some record of each cluster gives the same date of birth."""
@@ -415,6 +418,7 @@ def _place(
         root = clusters.find(other)
         if root != own and clusters.identified(root) and (root not in by_child or by_child[root][0] < w):
             by_child[root] = (w, p)
+    partners = list(by_child)  # every child it is paired with, for `_known_twin`
     # A child the record cannot be (a sibling born years apart) is no candidate.
     by_child = {root: wp for root, wp in by_child.items() if clusters.can_join(root, baby)}
     if not by_child:
@@ -434,7 +438,14 @@ def _place(
         # birth order) already holds the child it fits best, it is more likely the other twin,
         # who may be known to no department by name.
         same_twin = [baby, *(o for o in by_record if clusters.facts[o]["placeholder_order"] == order)]
-        if any(clusters.holds_feed_of(ranked[0][0], record) for record in same_twin):
+
+        def holds(root: str) -> bool:
+            return any(clusters.holds_feed_of(root, record) for record in same_twin)
+
+        if holds(ranked[0][0]):
+            twin = _known_twin(clusters, ranked[0][0], partners, ranked, holds)
+            if twin is not None:
+                return twin
             notes[baby] = (
                 f"placeholder name of a twin (birth order {order}): which twin is not known: check in the field"
             )
@@ -459,6 +470,31 @@ def _place(
         ranked = fitting
     root, (_, p) = ranked[0]
     return root, p
+
+
+def _known_twin(
+    clusters: _Clusters,
+    best: str,
+    partners: list[str],
+    ranked: list[tuple[str, tuple[float, float]]],
+    holds,
+) -> tuple[str, float] | None:
+    """For a twin's placeholder whose department already holds `best`, the child it fits best:
+    where the other twin is known by name too (among its `partners`, a child born the same day
+    that cannot be `best`), the placeholder is one of the two, not a third child. It is the one
+    of its sex (in `ranked`, its candidates) its department does not hold; or, where `best` is
+    the only one of its sex, `best` (the department holds that twin twice). (child's root, the
+    pair's probability), or None."""
+    others = [root for root in partners if root != best and clusters.share_birth_date(best, root)]
+    if not any(not clusters.can_join(best, root) for root in others):
+        return None
+    twins = [kv for kv in ranked if kv[0] == best or kv[0] in others]
+    free = [kv for kv in twins if not holds(kv[0])]
+    if len(free) == 1:
+        return free[0][0], free[0][1][1]
+    if not free and len(twins) == 1:
+        return twins[0][0], twins[0][1][1]
+    return None
 
 
 def _join_through_placeholders(clusters: _Clusters, mixed: list[Pair], placeholder: dict[str, bool], note_link) -> None:
@@ -533,12 +569,24 @@ def _cluster_constrained(
             note_link(a, b, p)
 
     _join_placeholders(clusters, pairs, placeholder, ids, margin, note_link, notes)
-    if _join_renamed(clusters, named, note_renamed) and notes:
-        # A placeholder that fitted two children equally may fit one now that they are one.
-        listed = set(notes)
+
+    def place_listed_again() -> None:
+        listed = dict(notes)
         notes.clear()
         again = [pair for pair in pairs if pair[0] in listed or pair[1] in listed]
         _join_placeholders(clusters, again, placeholder, ids, margin, note_link, notes)
+        # A record that still joined no named child keeps its note.
+        for record, note in listed.items():
+            if record not in notes and not clusters.identified(record):
+                notes[record] = note
+
+    if notes:
+        # A placeholder that fitted two twins equally may fit one now that the other twin's
+        # placeholders have joined it (its department now holds that twin).
+        place_listed_again()
+    if _join_renamed(clusters, named, note_renamed) and notes:
+        # A placeholder that fitted two children equally may fit one now that they are one.
+        place_listed_again()
     mixed = [pair for pair in pairs if placeholder[pair[0]] != placeholder[pair[1]]]
     _join_through_placeholders(clusters, mixed, placeholder, note_link)
 

@@ -197,6 +197,17 @@ def mistyped_certificate(first: str, second: str) -> bool:
     return differing == 1 and first[0] == second[0] and abs(int(first[1:]) - int(second[1:])) > 2
 
 
+def typo_of_this_number(mine: str, theirs: str) -> bool:
+    """`mine` is `theirs` with one digit typed wrong, and not a twin's number (the next of the
+    book, or the one after) with one digit typed wrong: 241 for 231 (a twin's 232 is two digits
+    away), but not 879 for 872 (the twin's 873 is one digit away too)."""
+    if not mistyped_certificate(mine, theirs):
+        return False
+    width, number = len(theirs) - 1, int(theirs[1:])
+    neighbours = (f"{theirs[0]}{number + step:0{width}d}" for step in (-2, -1, 1, 2) if number + step >= 0)
+    return all(sum(x != y for x, y in zip(mine, other, strict=True)) > 1 for other in neighbours)
+
+
 def renamed_one_child(a: dict, b: dict) -> bool:
     """Could two records under different real names be one renamed child: one stated sex, a
     date of birth one slip apart, and no ID against it. (Whether a department knows both names,

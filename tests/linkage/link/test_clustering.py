@@ -379,6 +379,74 @@ def test_a_twins_placeholder_whose_department_holds_the_named_twin_is_the_other_
     assert "twin" in notes["health:2"]
 
 
+def test_a_twins_placeholder_whose_department_holds_one_named_twin_joins_the_other_named_twin():
+    # 吕家依 and 吕晨梓, twin girls, both known by name; health holds 吕家依 only, so the health
+    # placeholder 胡涛涛之女2 is 吕晨梓's, however well it also fits 吕家依.
+    records = [
+        _rec("health:1", "吕家依", "lv jia yi", sex="F"),
+        _rec("police:2", "吕晨梓", "lv chen zi", sex="F"),
+        _rec("health:2", None, None, placeholder=True, sex="F", order=2),
+    ]
+    pairs = _pairs(("health:1", "health:2", 16.0, 0.9999), ("police:2", "health:2", 15.0, 0.999))
+    keys, notes = _cluster(records, pairs)
+    assert keys["health:2"] == keys["police:2"] and notes["health:2"] is None
+    # Without 吕晨梓 the other twin is known to no one by name: which twin is not known.
+    keys, notes = _cluster(records[::2], pairs.iloc[:1])
+    assert keys["health:2"] != keys["health:1"] and "twin" in notes["health:2"]
+
+
+def test_a_twins_placeholder_of_one_sex_joins_the_twin_of_its_sex_its_department_holds_twice():
+    # 刘宜航 (a girl) and 刘柏雨 (a boy): health's girl placeholder 大宝 is 刘宜航's second
+    # health record, not a third child.
+    records = [
+        _rec("health:1", "刘宜航", "liu yi hang", sex="F"),
+        _rec("police:2", "刘柏雨", "liu bai yu", sex="M"),
+        _rec("health:2", None, None, placeholder=True, sex="F", order=1),
+    ]
+    pairs = _pairs(("health:1", "health:2", 16.0, 0.9999), ("police:2", "health:2", 15.0, 0.999))
+    keys, notes = _cluster(records, pairs)
+    assert keys["health:2"] == keys["health:1"] and notes["health:2"] is None
+
+
+def test_a_placeholder_fitting_two_twins_is_placed_again_once_the_others_have_joined():
+    # 邱伟之女 in vaccination fits 曾雨 and 曾宸浩 alike, until the vaccination placeholder of the
+    # first-born (邱伟之大女) joins 曾宸浩: then vaccination holds 曾宸浩, and 邱伟之女 is 曾雨's.
+    records = [
+        _rec("police:1", "曾雨", "zeng yu", sex="F"),
+        _rec("health:2", "曾宸浩", "zeng chen hao", sex="F", certificate="Q177954332"),
+        _rec("vaccination:1", None, None, placeholder=True, sex="F"),
+        _rec("vaccination:2", None, None, placeholder=True, sex="F", order=1),
+        _rec("health:3", None, None, placeholder=True, sex="F", order=1, certificate="Q177954332"),
+    ]
+    pairs = _pairs(
+        ("police:1", "vaccination:1", 15.0, 0.999),
+        ("health:2", "vaccination:1", 15.0, 0.999),
+        ("vaccination:2", "health:3", 20.0, 0.9999),
+        ("health:2", "health:3", 18.0, 0.9999),
+    )
+    keys, notes = _cluster(records, pairs)
+    assert keys["vaccination:2"] == keys["health:2"]
+    assert keys["vaccination:1"] == keys["police:1"] and notes["vaccination:1"] is None
+
+
+def test_a_birth_certificate_number_typed_one_digit_wrong_still_names_the_twin():
+    # 白静若's health record carries P069596231; the second-born's placeholder P069596241, one
+    # digit typed wrong (the next twin's number would be P069596232).
+    records = [
+        _rec("health:1", "白静若", "bai jing ruo", sex="M", certificate="P069596231"),
+        _rec("police:2", "白语锦", "bai yu jin", sex="M"),
+        _rec("health:2", None, None, placeholder=True, sex="M", order=2, certificate="P069596241"),
+    ]
+    pairs = _pairs(("police:2", "health:2", 16.0, 0.9999), ("health:1", "health:2", 15.0, 0.999))
+    keys, _ = _cluster(records, pairs)
+    assert keys["health:2"] == keys["health:1"]
+    # P069596239 is as near the twin's P069596232 as 白静若's P069596231: the number decides
+    # nothing, and the placeholder goes to the twin health does not hold yet.
+    records[2][-1] = "P069596239"
+    keys, _ = _cluster(records, pairs)
+    assert keys["health:2"] == keys["police:2"] != keys["health:1"]
+
+
 def test_an_id_does_not_make_twins_placeholders_of_two_birth_orders_one_child():
     # 武月凯's ID is on the first-born's placeholder; the second-born's placeholder fits 武月凯
     # as well by everything but the order, and must not join through the ID.

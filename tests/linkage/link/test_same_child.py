@@ -11,6 +11,7 @@ from linkage.link.same_child import (
     renamed_one_child,
     same_name,
     student_number_birth_date,
+    typo_of_this_number,
 )
 from tests.linkage.link.records import facts
 
@@ -161,3 +162,10 @@ def test_a_student_number_without_an_id_gives_a_date_of_birth_as_an_id_text_does
     assert can_be_one_child(school, police)
     school["number_birth_date"] = None
     assert not births_close(school, police)
+
+
+def test_a_certificate_typed_wrong_names_its_child_only_where_no_twins_number_is_as_near():
+    assert typo_of_this_number("P069596241", "P069596231")  # the twin's P069596232 is two digits away
+    assert not typo_of_this_number("P019637879", "P019637872")  # the twin's P019637873 is one digit away
+    assert not typo_of_this_number("P019637872", "P019637872")  # the same number is no typo
+    assert not typo_of_this_number("P019637873", "P019637872")  # the next of the book: the twin
