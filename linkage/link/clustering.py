@@ -15,7 +15,10 @@ Then, in passes over the same strong pairs:
   follows it there; placeholders that match only each other are one infant. A twin's
   placeholder with a birth order (李丽之子1) is one twin with the placeholders of its order and
   never with the other order's; where its department already holds the named child it fits, it
-  is taken for the other twin and listed;
+  is the other twin: the one known by name if there is one (or, where the held twin is the only
+  one of its sex, the held twin, written twice), else listed. Listed placeholders are placed
+  again once the others are placed. A birth certificate number one digit off names its child
+  unless it is as near a twin's number;
 - two children under different real names become one renamed child when no department knows
   both names (a department that knows two names of one family born on one day knows twins);
   twins that no department holds together look the same, so each such join names the pair that

@@ -379,15 +379,21 @@ def test_a_twins_placeholder_whose_department_holds_the_named_twin_is_the_other_
     assert "twin" in notes["health:2"]
 
 
+def _held_twin_and_other(held: tuple[str, str], other: tuple[str, str, str], order: int):
+    """A girl twin health holds by name (health:1), her twin known to the police (police:2, of the
+    sex given), and health's girl placeholder of birth `order` (health:2) paired with both."""
+    records = [
+        _rec("health:1", *held, sex="F"),
+        _rec("police:2", other[0], other[1], sex=other[2]),
+        _rec("health:2", None, None, placeholder=True, sex="F", order=order),
+    ]
+    return records, _pairs(("health:1", "health:2", 16.0, 0.9999), ("police:2", "health:2", 15.0, 0.999))
+
+
 def test_a_twins_placeholder_whose_department_holds_one_named_twin_joins_the_other_named_twin():
     # 吕家依 and 吕晨梓, twin girls, both known by name; health holds 吕家依 only, so the health
     # placeholder 胡涛涛之女2 is 吕晨梓's, however well it also fits 吕家依.
-    records = [
-        _rec("health:1", "吕家依", "lv jia yi", sex="F"),
-        _rec("police:2", "吕晨梓", "lv chen zi", sex="F"),
-        _rec("health:2", None, None, placeholder=True, sex="F", order=2),
-    ]
-    pairs = _pairs(("health:1", "health:2", 16.0, 0.9999), ("police:2", "health:2", 15.0, 0.999))
+    records, pairs = _held_twin_and_other(("吕家依", "lv jia yi"), ("吕晨梓", "lv chen zi", "F"), order=2)
     keys, notes = _cluster(records, pairs)
     assert keys["health:2"] == keys["police:2"] and notes["health:2"] is None
     # Without 吕晨梓 the other twin is known to no one by name: which twin is not known.
@@ -398,12 +404,7 @@ def test_a_twins_placeholder_whose_department_holds_one_named_twin_joins_the_oth
 def test_a_twins_placeholder_of_one_sex_joins_the_twin_of_its_sex_its_department_holds_twice():
     # 刘宜航 (a girl) and 刘柏雨 (a boy): health's girl placeholder 大宝 is 刘宜航's second
     # health record, not a third child.
-    records = [
-        _rec("health:1", "刘宜航", "liu yi hang", sex="F"),
-        _rec("police:2", "刘柏雨", "liu bai yu", sex="M"),
-        _rec("health:2", None, None, placeholder=True, sex="F", order=1),
-    ]
-    pairs = _pairs(("health:1", "health:2", 16.0, 0.9999), ("police:2", "health:2", 15.0, 0.999))
+    records, pairs = _held_twin_and_other(("刘宜航", "liu yi hang"), ("刘柏雨", "liu bai yu", "M"), order=1)
     keys, notes = _cluster(records, pairs)
     assert keys["health:2"] == keys["health:1"] and notes["health:2"] is None
 
