@@ -29,6 +29,8 @@ Then, in passes over the same strong pairs:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 from scipy.sparse import coo_matrix
@@ -438,8 +440,8 @@ def _place(
     order = clusters.facts[baby]["placeholder_order"]
     if order is not None:
         # The record says it is a twin. If its department (or that of a placeholder of the same
-        # birth order) already holds the child it fits best, it is more likely the other twin,
-        # who may be known to no department by name.
+        # birth order) already holds the child it fits best, it is more likely the other twin:
+        # the one known by name, where there is one (`_known_twin`); else it is listed.
         same_twin = [baby, *(o for o in by_record if clusters.facts[o]["placeholder_order"] == order)]
 
         def holds(root: str) -> bool:
@@ -480,7 +482,7 @@ def _known_twin(
     best: str,
     partners: list[str],
     ranked: list[tuple[str, tuple[float, float]]],
-    holds,
+    holds: Callable[[str], bool],
 ) -> tuple[str, float] | None:
     """For a twin's placeholder whose department already holds `best`, the child it fits best:
     where the other twin is known by name too (among its `partners`, a child born the same day
@@ -498,6 +500,26 @@ def _known_twin(
     if not free and len(twins) == 1:
         return twins[0][0], twins[0][1][1]
     return None
+
+
+def _place_listed_again(
+    clusters: _Clusters,
+    pairs: list[Pair],
+    placeholder: dict[str, bool],
+    ids: dict[str, str | None],
+    margin: float,
+    note_link,
+    notes: dict[str, str],
+) -> None:
+    """The placeholder records listed for verification (`notes`), placed again over their pairs
+    now that the clusters have grown; one that still joins no named child keeps its note."""
+    listed = dict(notes)
+    notes.clear()
+    again = [pair for pair in pairs if pair[0] in listed or pair[1] in listed]
+    _join_placeholders(clusters, again, placeholder, ids, margin, note_link, notes)
+    for record, note in listed.items():
+        if record not in notes and not clusters.identified(record):
+            notes[record] = note
 
 
 def _join_through_placeholders(clusters: _Clusters, mixed: list[Pair], placeholder: dict[str, bool], note_link) -> None:
@@ -571,25 +593,15 @@ def _cluster_constrained(
         if clusters.join(a, b):
             note_link(a, b, p)
 
-    _join_placeholders(clusters, pairs, placeholder, ids, margin, note_link, notes)
-
-    def place_listed_again() -> None:
-        listed = dict(notes)
-        notes.clear()
-        again = [pair for pair in pairs if pair[0] in listed or pair[1] in listed]
-        _join_placeholders(clusters, again, placeholder, ids, margin, note_link, notes)
-        # A record that still joined no named child keeps its note.
-        for record, note in listed.items():
-            if record not in notes and not clusters.identified(record):
-                notes[record] = note
-
+    placing = (clusters, pairs, placeholder, ids, margin, note_link, notes)
+    _join_placeholders(*placing)
     if notes:
         # A placeholder that fitted two twins equally may fit one now that the other twin's
         # placeholders have joined it (its department now holds that twin).
-        place_listed_again()
+        _place_listed_again(*placing)
     if _join_renamed(clusters, named, note_renamed) and notes:
         # A placeholder that fitted two children equally may fit one now that they are one.
-        place_listed_again()
+        _place_listed_again(*placing)
     mixed = [pair for pair in pairs if placeholder[pair[0]] != placeholder[pair[1]]]
     _join_through_placeholders(clusters, mixed, placeholder, note_link)
 
