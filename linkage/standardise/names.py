@@ -81,8 +81,8 @@ def _order_patterns(marks: tuple[tuple[str, int], ...]) -> tuple[dict[str, int],
     alternatives = "|".join(re.escape(m) for m, _ in sorted(marks, key=lambda kv: -len(kv[0])))
     mark = f"(?P<mark>{alternatives})"
     return dict(marks), (
-        # 李丽之子1, 李丽之子(二), 李丽之女-2, 李丽之子一号, 婴儿A
-        (re.compile(f"(?P<stem>.+?)[(（·\\-_]?{mark}号?[)）]?"), lambda m: m["stem"]),
+        # 李丽之子1, 李丽之子(二), 李丽之女-2, 李丽之子一号, 婴儿A, 李丽之子【1】, 李丽之子之一
+        (re.compile(f"(?P<stem>.+?)[(（·\\-_\\[【#]?之?{mark}号?[)）\\]】]?"), lambda m: m["stem"]),
         # 李丽之大子, 李丽之小女, 李丽之大女儿
         (
             re.compile(f"(?P<pre>.+之){mark}(?P<post>女儿|儿子|子|女|儿|男|婴)"),

@@ -83,6 +83,13 @@ def test_placeholder_keeps_no_pinyin_or_split(config):
         ("李丽之大女儿", "李丽之女", 1),
         ("李丽之小儿子", "李丽之子", 2),
         ("李丽家老二", "李丽家孩子", 2),
+        # other brackets and marks
+        ("李丽之子【1】", "李丽之子", 1),
+        ("李丽之子[2]", "李丽之子", 2),
+        ("李丽之子#1", "李丽之子", 1),
+        ("李丽之子之二", "李丽之子", 2),
+        ("李丽之子Ⅱ", "李丽之子", 2),
+        ("李丽之子III", "李丽之子", 3),
     ],
 )
 def test_a_twins_birth_order_is_read_from_its_placeholder(config, name, stem, order):
