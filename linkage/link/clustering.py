@@ -491,7 +491,7 @@ def _known_twin(
     the only one of its sex, `best` (the department holds that twin twice). (child's root, the
     pair's probability), or None."""
     others = [root for root in partners if root != best and clusters.share_birth_date(best, root)]
-    if not any(not clusters.can_join(best, root) for root in others):
+    if all(clusters.can_join(best, root) for root in others):
         return None
     twins = [kv for kv in ranked if kv[0] == best or kv[0] in others]
     free = [kv for kv in twins if not holds(kv[0])]

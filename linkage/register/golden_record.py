@@ -28,6 +28,7 @@ import pandas as pd
 
 from linkage.config import FEEDS, Policy
 from linkage.link.linkage_input import record_ref
+from linkage.standardise.divisions import region_prefix
 from linkage.standardise.places import legal_counties_shared_by_code
 
 FEED_RANK = {feed: rank for rank, feed in enumerate(FEEDS)}
@@ -199,7 +200,7 @@ def _region_holding(codes: pd.Series, sources: pd.Series, home: pd.Series) -> pd
     region = sources.eq("region").to_numpy() & home.notna().to_numpy()
     out = np.zeros(len(codes), dtype=bool)
     out[region] = [
-        str(h).startswith(c[:2] if c.endswith("0000") else c[:4])
+        str(h).startswith(region_prefix(c))
         for c, h in zip(codes.to_numpy()[region], home.to_numpy()[region], strict=True)
     ]
     return pd.Series(out, index=codes.index)

@@ -35,6 +35,11 @@ _SUFFIXES = (
 )
 
 
+def region_prefix(code: str) -> str:
+    """What every county code in a prefecture or province begins with: 420100 -> 4201, 420000 -> 42."""
+    return code[:2] if code.endswith("0000") else code[:4]
+
+
 def _short(name: str) -> str:
     for suffix in _SUFFIXES:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:

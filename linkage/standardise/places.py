@@ -9,7 +9,7 @@ from functools import lru_cache
 import pandas as pd
 
 from linkage.config import DivisionRules, Policy
-from linkage.standardise.divisions import DivisionTable
+from linkage.standardise.divisions import DivisionTable, region_prefix
 from linkage.standardise.values import is_missing, map_distinct
 
 _PUNCTUATION = str.maketrans("", "", ",，。、;；:：()（）[]【】\"'“”")
@@ -239,7 +239,7 @@ def household_county(
         if current:
             return current, "id_prefix", problem
     region = table.region_from_text(text) if text else None
-    if region and not region.startswith(policy.city_code) and region != policy.province_code + "0000":
+    if region and not policy.city_code.startswith(region_prefix(region)):  # not a region holding the city
         return region, "region", problem
     return None, None, problem
 
