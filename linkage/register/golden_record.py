@@ -3,7 +3,8 @@ record it came from and the disagreements among the child's records kept.
 
 Rules (ties broken by feed: police, education, health, vaccination, then record key):
 - id_number: the valid ID most of the child's records carry; two different valid IDs are a conflict.
-- birth_date and sex: those the chosen ID encodes; without an ID, the most common stated value.
+- birth_date and sex: those the chosen ID encodes; without an ID, the most common stated value,
+  a date after the record's own local date only where no record gives another.
 - name: the most common real name; a placeholder only when no record has a real name.
 - residence: from the record with the most recent local date (the household may have moved);
   but where a health or vaccination record (`first_date_feeds` in config/policy.toml, which says
@@ -101,7 +102,10 @@ def golden_records(members: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     out["name_is_placeholder"] = out["name"].isna() & out.index.isin(placeholder.index)
     out["name"] = out["name"].fillna(placeholder["name"])
     out["name_source"] = out["name_source"].fillna(placeholder["name_source"])
-    births = _most_common(m, "birth_date")
+    # A date of birth after the record's own local date (registered, enrolled or vaccinated here
+    # before being born) is a typing slip: any other date the records give is preferred to it.
+    m["born_after_local"] = (pd.to_datetime(m["birth_date"]) > m["local_date"]).astype(float)
+    births = _most_common(m, "birth_date", extra_rank="born_after_local")
     out = out.join(births)
     out["birth_date"] = out["id_birth_date"].where(out["id_birth_date"].notna(), out["birth_date"])
     sexes = _most_common(m, "sex")

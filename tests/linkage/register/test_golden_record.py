@@ -88,6 +88,22 @@ CASES = [
         dt.date(2020, 3, 5),
     ),
     (
+        "not a date of birth after its own record's local date, when another record gives one",
+        [
+            # Day and month swapped: born 2025-12-03 but vaccinated here on 2025-04-20.
+            _record("police", "1", birth_date=dt.date(2025, 12, 3), local_date=dt.date(2025, 4, 20)),
+            _record("vaccination", "2", birth_date=dt.date(2025, 3, 12), local_date=dt.date(2025, 5, 1)),
+        ],
+        "birth_date",
+        dt.date(2025, 3, 12),
+    ),
+    (
+        "a date of birth after its record's local date, when no record gives another",
+        [_record("police", "1", birth_date=dt.date(2025, 12, 3), local_date=dt.date(2025, 4, 20))],
+        "birth_date",
+        dt.date(2025, 12, 3),
+    ),
+    (
         "a real name over a placeholder, whatever the count",
         [
             _record("health", "1", name="李丽之子", name_is_placeholder=True, name_pinyin=None),
