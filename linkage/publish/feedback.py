@@ -7,6 +7,8 @@ Problems, one row each (one row per record and problem):
 - a column of the contract that the export lacks, on the header's line;
 - rows quarantined, and fields set to blank, with their reason;
 - an ID whose date of birth or sex disagrees with the stated ones;
+- a date of birth after the record's own local date (registered, enrolled or vaccinated here
+  before being born);
 - an ID that another department gives to a different child;
 - a date of birth or name that disagrees with the other departments' records of the same child.
 """
@@ -100,6 +102,16 @@ def _cross_checks(checked: CheckedFeeds, register: Register) -> pd.DataFrame:
     )
 
 
+def _born_after_local_date(checked: CheckedFeeds) -> pd.DataFrame:
+    """Records whose date of birth falls after their own local date, as field issues are: one of
+    the two dates is wrong, whatever the other departments say."""
+    std = checked.standardised[["feed", "record_key", "row_number", "birth_date", "local_date"]]
+    after = pd.to_datetime(std["birth_date"]) > pd.to_datetime(std["local_date"])
+    return std[after].assign(field="birth_date", reason="date of birth after the record's own local date")[
+        ISSUE_COLUMNS
+    ]
+
+
 def _missing_columns(checked: CheckedFeeds) -> pd.DataFrame:
     """Per feed, each contract column its export lacks, as a problem on the header's line."""
     return pd.DataFrame(
@@ -125,6 +137,7 @@ def department_problems(checked: CheckedFeeds, register: Register, config: Confi
         _missing_columns(checked),
         checked.quarantine.assign(field=checked.quarantine["field"]),
         checked.issues,
+        _born_after_local_date(checked),
         _cross_checks(checked, register),
     ]
     problems = pd.concat([p[ISSUE_COLUMNS] for p in parts if len(p)], ignore_index=True)

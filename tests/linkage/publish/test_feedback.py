@@ -1,6 +1,7 @@
 """Feedback to the departments: each problem found, for the right department, in Chinese."""
 
 import dataclasses
+import datetime as dt
 
 import pandas as pd
 
@@ -84,3 +85,19 @@ def test_a_year_last_date_read_day_first_is_explained_in_chinese(config):
     _, problems = parse_dates(pd.Series(["5/3/2014"]), dt.date(2000, 1, 1), dt.date(2026, 6, 30))
     explained = config.texts.explain(problems[0])
     assert explained is not None and "日和月" in explained.problem
+
+
+def test_a_date_of_birth_after_the_records_own_local_date_is_fed_back(checked, built, config):
+    reason = "date of birth after the record's own local date"
+    std = checked.standardised
+    before = department_problems(checked, built, config)
+    before = set(before.loc[before["reason"].eq(reason), "行号"].astype(int))
+    health = std["feed"].eq("health") & std["local_date"].notna()
+    row = std.index[health & ~std["row_number"].isin(before)][0]
+    late = std.copy()
+    late.loc[row, "birth_date"] = late.loc[row, "local_date"] + dt.timedelta(days=30)
+    problems = department_problems(dataclasses.replace(checked, standardised=late), built, config)
+    flagged = problems[problems["reason"].eq(reason) & problems["feed"].eq("health")]
+    assert set(flagged["行号"].astype(int)) - before == {std.loc[row, "row_number"]}
+    assert set(flagged["字段"]) == {"出生日期"}
+    assert flagged["问题"].str.contains("晚于本记录的登记").all()
