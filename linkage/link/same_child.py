@@ -216,7 +216,7 @@ def renamed_one_child(a: dict, b: dict) -> bool:
         return False
     if a["sex"] and b["sex"] and a["sex"] != b["sex"]:
         return False
-    return births_close(a, b)
+    return births_close(a, b, 1 + known_slips(a, b))
 
 
 def can_be_one_child(a: dict, b: dict) -> bool:
@@ -244,7 +244,14 @@ def can_be_one_child(a: dict, b: dict) -> bool:
     # One child's name with the same sex: two slips in the date of birth are still that child
     # (siblings never share a name).
     slips = 2 if one_name(a, b) and a["sex"] == b["sex"] else 1
-    return births_close(a, b, slips)
+    return births_close(a, b, slips + known_slips(a, b))
+
+
+def known_slips(a: dict, b: dict) -> int:
+    """How many of the two records give a date of birth after their own local date (registered,
+    enrolled or vaccinated here before being born): that date holds a slip already, so it may be
+    one slip further from the other record's than a date that may be right."""
+    return int(bool(a.get("birth_after_local"))) + int(bool(b.get("birth_after_local")))
 
 
 def orders_apart(a: list[dict], b: list[dict]) -> bool:

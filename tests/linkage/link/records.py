@@ -14,6 +14,7 @@ COLUMNS = [
     "sex",
     "placeholder_order",
     "number_birth_date",
+    "local_date",
     "birth_certificate",
 ]
 
@@ -30,6 +31,7 @@ def rec(
     order=None,
     certificate=None,
     number_birth=None,
+    local=None,
 ):
     given = "".join(sorted(name[1:])) if name else None
     return [
@@ -46,6 +48,7 @@ def rec(
         sex,
         order,
         number_birth,
+        local,
         certificate,
     ]
 

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pandas as pd
 
 from linkage.link.clustering import cluster_records
@@ -322,6 +324,22 @@ def test_one_name_allows_two_slips_in_the_date_of_birth_and_no_more():
     assert not _one_or_two(one, _rec("b", "许涵明", "xu han ming", birth="2009-05-03", sex="M"))
     # Two slips only for one name: another name with a date two slips off is another child.
     assert not _one_or_two(one, _rec("b", "许涵", "xu han", birth="2012-03-05", sex="M"))
+
+
+def test_a_date_of_birth_after_its_own_local_date_may_be_one_slip_further_off():
+    # The police record of 程皓 and a health placeholder record of one family: 2023-07-13 and
+    # 2024-08-13 are two slips apart, a sibling's distance; but the health record was opened on
+    # 2023-09-04, before the date of birth it gives, so that date holds a slip already.
+    named = _rec("police:1", "程皓", "cheng hao", birth="2023-07-13", sex="M", local=dt.date(2023, 8, 16))
+    infant = _rec("health:1", None, None, birth="2024-08-13", placeholder=True, sex="M", local=dt.date(2023, 9, 4))
+    assert _one_or_two(named, infant)
+    opened_after_birth = _rec(
+        "health:1", None, None, birth="2024-08-13", placeholder=True, sex="M", local=dt.date(2024, 9, 4)
+    )
+    assert not _one_or_two(named, opened_after_birth)
+    # Still no further than that one slip: three slips are another child.
+    far = _rec("health:1", None, None, birth="2025-09-14", placeholder=True, sex="M", local=dt.date(2023, 9, 4))
+    assert not _one_or_two(named, far)
 
 
 def test_the_children_do_not_depend_on_the_order_the_engine_returns_pairs_in(built, config):

@@ -77,6 +77,16 @@ def test_a_typed_date_of_birth_two_slips_off_is_the_childs_when_its_id_gives_the
     assert not can_be_one_child(police, infant)
 
 
+def test_a_date_of_birth_known_to_hold_a_slip_may_be_one_slip_further_off():
+    named = facts("a", "程皓", "cheng hao", birth="2023-07-13", sex="M")
+    infant = facts("b", None, None, birth="2024-08-13", placeholder=True, sex="M")  # year and month
+    assert not can_be_one_child(named, infant)
+    assert can_be_one_child(named, {**infant, "birth_after_local": True})
+    renamed = facts("b", "程嘉依", "cheng jia yi", birth="2024-08-13", sex="M")
+    assert not renamed_one_child(named, renamed)
+    assert renamed_one_child(named, {**renamed, "birth_after_local": True})
+
+
 def test_a_renamed_child_needs_one_sex_a_close_date_of_birth_and_no_id_against_it():
     formal = facts("a", "程鸣远", "cheng ming yuan", "411521201510231018", birth="2015-10-23", sex="M")
     assert renamed_one_child(formal, facts("b", "程嘉依", "cheng jia yi", birth="2015-10-23", sex="M"))
