@@ -131,6 +131,9 @@ def decide_statuses(
             "undecided",
             lambda i: "居住乡镇属" + county[i].map(policy.counties) + "，尚不能确定其所属县区，可能与户籍地同属一县",
         ),
+        # A child born less than six months ago cannot have lived away that long, whatever date
+        # a record gives for its arrival (one before its birth is a slip).
+        (birth > cutoff, "under_six_months", lambda i: day(birth_value[i]) + f"出生，未满{months}个月"),
         (earliest.isna(), "undecided", "各部门记录均无本地居住起始日期"),
         (earliest > cutoff, "under_six_months", lambda i: "最早本地记录" + day(away[i]) + f"，不满{months}个月"),
         (

@@ -74,6 +74,16 @@ def test_six_months_count_from_leaving_the_household_county(config):
     assert decide_status(child, AS_OF, config.policy)[0] == "under_six_months"
 
 
+def test_a_child_born_less_than_six_months_ago_has_not_lived_away_six_months(config):
+    # A record dates its arrival before its birth: one of the two dates is a slip.
+    infant = _child(birth_date=dt.date(2026, 3, 1), earliest_local_date=dt.date(2025, 10, 1))
+    status, reason = decide_status(infant, AS_OF, config.policy)
+    assert status == "under_six_months" and reason == "2026-03-01出生，未满6个月"
+    assert decide_status({**infant, "earliest_local_date": None}, AS_OF, config.policy)[0] == "under_six_months"
+    born_at_cutoff = _child(birth_date=dt.date(2025, 12, 30), earliest_local_date=dt.date(2025, 12, 30))
+    assert decide_status(born_at_cutoff, AS_OF, config.policy)[0] == "migrant"
+
+
 def test_a_child_born_after_the_reference_date_is_not_yet_in_scope(config):
     child = {
         "birth_date": dt.date(2026, 8, 1),
