@@ -295,6 +295,7 @@ def _conflicts(out: pd.DataFrame) -> pd.Series:
         "two valid IDs": out["ids_distinct"].fillna(0) > 1,
         "names differ": out["name_pinyin_distinct"].fillna(0) > 1,
         "dates of birth differ": out["birth_date_distinct"].fillna(0) > 1,
+        "born after a local date": pd.to_datetime(out["birth_date"]) > pd.to_datetime(out["earliest_local_date"]),
         "household counties differ": out["household_counties_distinct"].fillna(0) > 1,
         "residence counties differ": out["residence_counties_distinct"].fillna(0) > 1,
     }

@@ -182,6 +182,18 @@ CASES = [
         "two valid IDs",
     ),
     (
+        "a date of birth after a local date is a conflict (one of the two dates is a slip)",
+        [_record("police", "1", birth_date=dt.date(2025, 12, 3), local_date=dt.date(2025, 4, 20))],
+        "conflicts",
+        "born after a local date",
+    ),
+    (
+        "a date of birth on the earliest local date is none",
+        [_record("health", "1", birth_date=dt.date(2025, 4, 20), local_date=dt.date(2025, 4, 20))],
+        "conflicts",
+        None,
+    ),
+    (
         "the township from a record in the chosen residence's county (a roster has none)",
         [
             _record("police", "1", residence_township="410402003", local_date=dt.date(2025, 1, 1)),
