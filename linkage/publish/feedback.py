@@ -50,6 +50,7 @@ RECORD_COLUMNS = (
     "name",
     "name_is_placeholder",
     "birth_date",
+    "local_date",
     "id_number",
     "birth_date_conflicts_id",
     "sex_conflicts_id",
@@ -105,7 +106,7 @@ def _cross_checks(checked: CheckedFeeds, register: Register) -> pd.DataFrame:
 def _born_after_local_date(checked: CheckedFeeds) -> pd.DataFrame:
     """Records whose date of birth falls after their own local date, as field issues are: one of
     the two dates is wrong, whatever the other departments say."""
-    std = checked.standardised[["feed", "record_key", "row_number", "birth_date", "local_date"]]
+    std = checked.standardised[list(RECORD_COLUMNS)]
     after = pd.to_datetime(std["birth_date"]) > pd.to_datetime(std["local_date"])
     return std[after].assign(field="birth_date", reason="date of birth after the record's own local date")[
         ISSUE_COLUMNS
