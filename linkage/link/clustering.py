@@ -472,6 +472,7 @@ def _place(
         if not clusters.can_join(ranked[0][0], kv[0])
         and (ranked[0][1][0] - kv[1][0] < margin or clusters.share_birth_date(ranked[0][0], kv[0]))
     ]
+    rivals += _unnamed_twins(clusters, baby, by_record, ranked[0][0], own)
     if rivals:
         # A department seldom holds one child twice: of twins, the placeholder is more likely
         # the one its department does not already hold.
@@ -482,6 +483,29 @@ def _place(
         ranked = fitting
     root, (_, p) = ranked[0]
     return root, p
+
+
+def _unnamed_twins(
+    clusters: _Clusters, baby: str, by_record: dict[str, tuple[float, float]], best: str, own: str
+) -> list[tuple[str, tuple[float, float]]]:
+    """The twins of `best` known only by a placeholder with a birth order (周红之女(二) beside
+    蔡丽, whose record 周红之大女 is the first-born), among the children `baby` is paired with: a
+    child `baby` could be as well as `best`, though no name or ID identifies it."""
+    found: dict[str, tuple[float, float]] = {}
+    for other, wp in by_record.items():
+        root = clusters.find(other)
+        if root in (own, best) or root in found or clusters.identified(root):
+            continue
+        ordered = any(clusters.facts[x]["placeholder_order"] is not None for x in clusters.members[root])
+        if (
+            ordered
+            and clusters.share_birth_date(best, root)
+            and not clusters.can_join(best, root)
+            and clusters.can_join(root, baby)
+            and clusters.sex_fits(baby, root)
+        ):
+            found[root] = wp
+    return list(found.items())
 
 
 def _known_twin(

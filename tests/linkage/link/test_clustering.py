@@ -378,6 +378,31 @@ def test_twins_placeholders_of_two_birth_orders_are_two_children_and_of_one_orde
     assert keys["health:1"] == keys["vaccination:1"] != keys["vaccination:2"]
 
 
+def test_a_placeholder_fits_a_twin_known_only_by_its_birth_order_as_well_as_the_named_twin():
+    # 蔡丽's ID is on the first-born's placeholder (周红之大女); the second-born is known only as
+    # 周红之女(二). 蔡女婴 in health, with neither order nor certificate, could be either twin.
+    the_id = "410402202207210026"
+    records = [
+        _rec("police:1", "蔡丽", "cai li", the_id, birth="2022-07-21", sex="F"),
+        _rec("vaccination:1", None, None, the_id, birth="2022-07-21", placeholder=True, sex="F", order=1),
+        _rec("vaccination:2", None, None, birth="2022-07-21", placeholder=True, sex="F", order=2),
+        _rec("health:1", None, None, birth="2022-07-21", placeholder=True, sex="F"),
+    ]
+    pairs = _pairs(
+        ("police:1", "vaccination:1", 20.0, 0.9999),
+        ("police:1", "health:1", 12.0, 0.999),
+        ("vaccination:1", "health:1", 12.0, 0.999),
+        ("vaccination:2", "health:1", 12.0, 0.999),
+    )
+    keys, notes = _cluster(records, pairs)
+    assert keys["police:1"] == keys["vaccination:1"] != keys["vaccination:2"]
+    assert keys["health:1"] not in (keys["police:1"], keys["vaccination:2"])
+    assert "equally" in notes["health:1"]
+    # With no second-born's placeholder, the named twin is the only child it could be.
+    keys, notes = _cluster(records[:2] + records[3:], pairs.iloc[:3])
+    assert keys["health:1"] == keys["police:1"] and notes["health:1"] is None
+
+
 def test_a_twins_placeholder_whose_department_holds_the_named_twin_is_the_other_twin():
     # 孟杰燕长子 in health, whose named twin 孟浩 health already holds; the same twin's
     # vaccination placeholder (birth order 1 too) goes with it, not to 孟浩.
