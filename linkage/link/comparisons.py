@@ -127,7 +127,7 @@ def birth_date_comparison(d: Dialect = DUCKDB) -> dict:
         "comparison_description": "date of birth",
         "comparison_levels": [
             _null(d, "birth_date"),
-            _level(_eq(d, "birth_date"), "exact"),
+            _level(_same_birth_date(d), "exact"),
             _level(swapped, "month and day swapped"),
             _level(f"levenshtein({left}, {right}) = 1", "one digit off"),
             _level(
@@ -139,6 +139,13 @@ def birth_date_comparison(d: Dialect = DUCKDB) -> dict:
             _ELSE,
         ],
     }
+
+
+def _same_birth_date(d: Dialect) -> str:
+    """The two dates of birth are one, as typed or as one record's student number gives it (a
+    school's number without an ID carries the date: J41032720140601…) against the other's."""
+    (left, right), (number_l, number_r) = _lr(d, "birth_date"), _lr(d, "number_birth_date")
+    return f"({left} = {right} OR {number_l} = {right} OR {left} = {number_r})"
 
 
 def exact_comparison(column: str, description: str, tf: bool = False, d: Dialect = DUCKDB) -> dict:

@@ -121,10 +121,18 @@ def test_name_levels(left, right, expected, engine):
         ("2020-03-05", "2018-03-05", "all other"),
         ("2020-03-28", "2020-04-12", "within a month"),
         ("2020-03-05", "2020-09-17", "all other"),
+        # A school's student number without an ID (J41040220200305…) gives the date too.
+        (("2020-04-05", "2020-03-05"), "2020-03-05", "exact"),
+        ("2020-03-05", ("2020-04-05", "2020-03-05"), "exact"),
+        (("2020-04-05", "2020-03-06"), "2020-03-05", "one digit off"),
     ],
 )
 def test_birth_date_levels(left, right, expected, engine):
-    assert level_of(C.birth_date_comparison, {"birth_date": left}, {"birth_date": right}, engine) == expected
+    def record(value):
+        typed, number = value if isinstance(value, tuple) else (value, None)
+        return {"birth_date": typed, "number_birth_date": number}
+
+    assert level_of(C.birth_date_comparison, record(left), record(right), engine) == expected
 
 
 @pytest.mark.parametrize(
