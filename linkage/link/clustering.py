@@ -71,7 +71,7 @@ class _Clusters:
         columns = {c: present_or_none(records[c]) for c in _FACTS}
         columns["is_placeholder"] = records["is_placeholder"].astype(bool).tolist()
         columns["feed"] = [uid.split(":", 1)[0] for uid in uids]
-        columns["birth_after_local"] = _birth_after_local(records).tolist()
+        columns["birth_after_local"] = records["birth_after_local"].astype(bool).tolist()
         names = ["unique_id", *columns]
         # One dict per record, built from the columns' lists (far faster than DataFrame.to_dict).
         self.facts = {row[0]: dict(zip(names, row, strict=True)) for row in zip(uids, *columns.values(), strict=True)}
@@ -205,12 +205,6 @@ class _Clusters:
         """Make the cluster rooted at `rb` part of the one rooted at `ra`, without asking the rules."""
         self.parent[rb] = ra
         self.members[ra].extend(self.members.pop(rb))
-
-
-def _birth_after_local(records: pd.DataFrame) -> pd.Series:
-    """Per record: its date of birth (ISO text) falls after its own local date."""
-    births = pd.to_datetime(records["birth_date"].astype(object), errors="coerce")
-    return (births > pd.to_datetime(records["local_date"], errors="coerce")).fillna(False)
 
 
 def _decided(decisions: pd.DataFrame | None, present: set[str]) -> tuple[list[tuple[str, str]], dict[str, set[str]]]:

@@ -96,6 +96,8 @@ def linkage_input(standardised: pd.DataFrame, lookalike_groups: tuple[str, ...])
             "residence_township": s["residence_township"],
             "residence_address": s["residence_address"],
             "is_placeholder": placeholder,
+            # Registered, enrolled or vaccinated here before being born: the date of birth holds a slip.
+            "birth_after_local": (pd.to_datetime(birth, errors="coerce") > pd.to_datetime(s["local_date"])).to_numpy(),
             "placeholder_order": s["placeholder_order"],
             "local_date": s["local_date"],
         }
@@ -103,6 +105,7 @@ def linkage_input(standardised: pd.DataFrame, lookalike_groups: tuple[str, ...])
     out["birth_certificate"] = trusted_certificates(out)
     # Texts as Arrow strings: a third of the memory of Python strings, and DuckDB reads them as
     # they are. The family names stay lists; the local date a date; a twin's birth order a number.
-    texts = [c for c in out.columns if c not in ("is_placeholder", "placeholder_order", "family_names", "local_date")]
+    flags = ("is_placeholder", "birth_after_local")
+    texts = [c for c in out.columns if c not in (*flags, "placeholder_order", "family_names", "local_date")]
     out = out.astype(dict.fromkeys(texts, pd.StringDtype("pyarrow", na_value=np.nan)))
     return out.assign(local_date=out["local_date"].astype(object).where(out["local_date"].notna(), None))

@@ -14,7 +14,7 @@ COLUMNS = [
     "sex",
     "placeholder_order",
     "number_birth_date",
-    "local_date",
+    "birth_after_local",
     "birth_certificate",
 ]
 
@@ -48,7 +48,7 @@ def rec(
         sex,
         order,
         number_birth,
-        local,
+        local is not None and birth is not None and birth > local.isoformat(),
         certificate,
     ]
 

@@ -22,6 +22,7 @@ BASE = {
     "family_names": ["李丽", "王强"],
     "sex": "F",
     "is_placeholder": False,
+    "birth_after_local": False,
 }
 OTHER = {
     "id_number": None,
@@ -36,6 +37,7 @@ OTHER = {
     "family_names": ["赵敏"],
     "sex": "M",
     "is_placeholder": False,
+    "birth_after_local": False,
 }
 
 

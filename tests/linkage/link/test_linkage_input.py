@@ -43,6 +43,24 @@ def test_records_whose_typed_dates_all_agree_with_their_ids_keep_them(checked, c
     assert linkage_input(s, config.model.lookalike_groups)["birth_date"].tolist() == ["2020-04-15", "2019-01-02"]
 
 
+def test_a_date_of_birth_after_the_records_own_local_date_is_flagged(checked, config):
+    the_id = "411302202004155301"
+    local = dt.date(2020, 4, 20)
+    s = _with(
+        checked,
+        {
+            "id_number": [None, None, the_id, None],
+            "id_birth_date": [None, None, dt.date(2020, 4, 15), None],
+            "birth_date": [dt.date(2020, 5, 15), dt.date(2020, 4, 15), dt.date(2020, 5, 15), dt.date(2020, 5, 15)],
+            "local_date": [local, local, local, None],
+        },
+    )
+    flags = linkage_input(s, config.model.lookalike_groups)["birth_after_local"].tolist()
+    # Born after registering: flagged. Before: not. The valid ID's date, a slip from the typed
+    # one, is the record's: not. No local date: not.
+    assert flags == [True, False, False, False]
+
+
 def test_birth_certificates_are_compared_where_the_export_bears_them_out(checked, config, caplog):
     names = [name for name in ["李子涵", "李欣然", "王浩", "赵一", "钱二", "孙三"] for _ in range(2)]
     s = _with(
