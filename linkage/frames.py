@@ -127,6 +127,7 @@ LINKAGE_RECORDS = FrameContract(
         "residence_township",
         "residence_address",
         "is_placeholder",
+        "birth_after_local",
         "placeholder_order",
         "local_date",
     ),
