@@ -116,6 +116,7 @@ LINKAGE_RECORDS = FrameContract(
         "name_shape",
         "surname_pinyin",
         "given_sorted",
+        "given_sounds",
         "birth_date",
         "birth_year",
         "number_birth_date",

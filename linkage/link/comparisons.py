@@ -94,9 +94,15 @@ def id_comparison(d: Dialect = DUCKDB) -> dict:
     }
 
 
+def _same_given(d: Dialect) -> str:
+    """One given name in any order of its characters, as written or as heard."""
+    return f"({_eq(d, 'given_sorted')} OR {_eq(d, 'given_sounds')})"
+
+
 def name_comparison(d: Dialect = DUCKDB) -> dict:
     """Exact name (term-frequency adjusted: 子涵 is common); same pinyin (homophones); same up to
-    look-alike characters; given-name characters swapped; surname and pinyin close; surname only."""
+    look-alike characters; given-name characters swapped (as written or heard); surname and pinyin
+    close; the given name under another surname; surname only."""
     return {
         "output_column_name": "name",
         "comparison_description": "child's name",
@@ -105,9 +111,9 @@ def name_comparison(d: Dialect = DUCKDB) -> dict:
             _level(_eq(d, "name"), "exact", tf_adjustment_column="name", tf_adjustment_weight=1.0),
             _level(_eq(d, "name_pinyin"), "same pinyin (homophone)"),
             _level(_eq(d, "name_shape"), "look-alike character"),
-            _level(f"{_eq(d, 'surname_pinyin')} AND {_eq(d, 'given_sorted')}", "given-name characters swapped"),
+            _level(f"{_eq(d, 'surname_pinyin')} AND {_same_given(d)}", "given-name characters swapped"),
             _level(f"{d.jaro_winkler}({', '.join(_lr(d, 'name_pinyin'))}) >= 0.92", "pinyin similar"),
-            _level(_eq(d, "given_sorted"), "same given name, other surname"),
+            _level(_same_given(d), "same given name, other surname"),
             _level(_eq(d, "surname_pinyin"), "surname only"),
             _ELSE,
         ],

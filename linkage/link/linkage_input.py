@@ -64,6 +64,9 @@ def linkage_input(standardised: pd.DataFrame, lookalike_groups: tuple[str, ...])
     given_sorted = map_unique(
         s["given_name"].where(~placeholder), lambda g: "".join(sorted(g)) if isinstance(g, str) else None
     )
+    given_sounds = map_unique(
+        s["given_pinyin"].where(~placeholder), lambda g: " ".join(sorted(g.split())) if isinstance(g, str) else None
+    )
     family = [
         sorted({n for n in names if isinstance(n, str) and n})
         for names in zip(s["guardian_name"], s["mother_name"], s["father_name"], s["placeholder_parent"], strict=True)
@@ -84,6 +87,9 @@ def linkage_input(standardised: pd.DataFrame, lookalike_groups: tuple[str, ...])
             "name_shape": map_unique(name, lambda n: shape_key(n, lookalike_groups)),
             "surname_pinyin": s["surname_pinyin"].where(~placeholder),
             "given_sorted": given_sorted,
+            # The given name's syllables in order: characters swapped and written with a homophone
+            # (莫羽名 / 莫鸣羽: yu ming, ming yu) sound alike.
+            "given_sounds": given_sounds,
             "birth_date": birth,
             "birth_year": birth.str[:4],
             "number_birth_date": map_unique(s["student_number"], student_number_birth_date),

@@ -80,6 +80,8 @@ def _name(name, pinyin, shape=None, surname=None, given_sorted=None):
         "name_shape": shape or name,
         "surname_pinyin": surname or (pinyin.split()[0] if pinyin else None),
         "given_sorted": given_sorted,
+        # The given name's syllables in order, as linkage_input gives them.
+        "given_sounds": " ".join(sorted(pinyin.split()[1:])) if pinyin else None,
     }
 
 
@@ -93,6 +95,12 @@ def _name(name, pinyin, shape=None, surname=None, given_sorted=None):
         (
             _name("黄晨轩", "huang chen xuan", given_sorted="晨轩"),
             _name("黄轩晨", "huang xuan chen", given_sorted="晨轩"),
+            "given-name characters swapped",
+        ),
+        (
+            # Swapped and written with a homophone (名 / 鸣): the characters differ, the sounds not.
+            _name("莫羽名", "mo yu ming", given_sorted="名羽"),
+            _name("莫鸣羽", "mo ming yu", given_sorted="羽鸣"),
             "given-name characters swapped",
         ),
         (_name("张浩宇", "zhang hao yu"), _name("张浩雨", "zhang hao yv"), "pinyin similar"),

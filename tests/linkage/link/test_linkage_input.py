@@ -90,3 +90,9 @@ def test_names_apart_by_a_look_alike_character_share_their_shape(config):
     for a, b in [("田梓涵", "由梓涵"), ("李明轩", "李朋轩"), ("王宣怡", "王宜怡"), ("曹雨", "曾雨")]:
         assert shape_key(a, groups) == shape_key(b, groups), (a, b)
     assert shape_key("李明轩", groups) != shape_key("李明宇", groups)
+
+
+def test_a_given_names_sounds_are_its_syllables_in_order(checked, config):
+    s = _with(checked, {"given_pinyin": ["yu ming", "ming yu", None], "name_is_placeholder": [False, False, False]})
+    sounds = linkage_input(s, config.model.lookalike_groups)["given_sounds"].tolist()
+    assert sounds[0] == sounds[1] == "ming yu" and sounds[2] != sounds[2]  # NaN where no given name
