@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from linkage.frames import POSSIBLE_SAME, positions
-from linkage.link.same_child import close_birth_dates
+from linkage.link.same_child import close_birth_dates, same_name
 
 # What two masters may share, in the words staff read.
 SHARED = {
@@ -35,6 +35,14 @@ PAIR_COLUMNS = (
     "id_number_r",
     "name_pinyin_l",
     "name_pinyin_r",
+    "name_l",
+    "name_r",
+    "name_shape_l",
+    "name_shape_r",
+    "surname_pinyin_l",
+    "surname_pinyin_r",
+    "given_sorted_l",
+    "given_sorted_r",
     "is_placeholder_l",
     "is_placeholder_r",
 )
@@ -69,18 +77,38 @@ def _births_close(pairs: pd.DataFrame, among: np.ndarray, slips: int = 1) -> np.
 
 
 def _one_name_close_birth(pairs: pd.DataFrame, among: np.ndarray) -> np.ndarray:
-    """Per pair (looked at only where `among`): one real name as heard, one sex, and dates of birth
-    at most two slips of typing apart (2022-03-23, 2021-03-13). However low the model scores such
-    a pair (a family that moved and changed its phone), it is a child to verify, not to join."""
+    """Per pair (looked at only where `among`): one real name (as heard, or as the linkage rules
+    read one name: 余乐铭 / 余月铭, 乐 read le or yue), one sex, and dates of birth at most two
+    slips of typing apart (2022-03-23, 2021-03-13). However low the model scores such a pair (a
+    family that moved and changed its phone), it is a child to verify, not to join."""
     named = (
         pairs["name_pinyin_l"].notna()
-        & (pairs["name_pinyin_l"] == pairs["name_pinyin_r"])
+        & pairs["name_pinyin_r"].notna()
         & ~pairs["is_placeholder_l"].fillna(False).astype(bool)
         & ~pairs["is_placeholder_r"].fillna(False).astype(bool)
         & pairs["sex_l"].notna()
         & (pairs["sex_l"] == pairs["sex_r"])
     ).to_numpy(bool) & among
-    return _births_close(pairs, named, slips=2)
+    heard = named & (pairs["name_pinyin_l"] == pairs["name_pinyin_r"]).to_numpy(bool)
+    # Names heard otherwise may still be one (a character of several readings, characters
+    # swapped): only those of one surname and one length are worth the rules' closer look.
+    syllables = [pairs[f"name_pinyin_{s}"].str.count(" ") for s in "lr"]
+    maybe = (
+        named
+        & ~heard
+        & (pairs["surname_pinyin_l"] == pairs["surname_pinyin_r"]).to_numpy(bool)
+        & (syllables[0] == syllables[1]).to_numpy(bool)
+    )
+    close = _births_close(pairs, heard | maybe, slips=2)
+    read = maybe & close
+    if read.any():
+        columns = ("name", "name_pinyin", "name_shape", "surname_pinyin", "given_sorted")
+        sides = [pairs.loc[read, [f"{c}_{s}" for c in columns]].to_numpy(object) for s in "lr"]
+        read[read] = [
+            same_name(dict(zip(columns, a, strict=True)), dict(zip(columns, b, strict=True)))
+            for a, b in zip(*sides, strict=True)
+        ]
+    return (heard & close) | read
 
 
 def possibly_same(pairs: pd.DataFrame, members: pd.DataFrame, register: pd.DataFrame, floor: float) -> pd.DataFrame:
