@@ -15,7 +15,13 @@ from linkage.register.decisions import OUTCOME_COLUMNS, decision_outcomes
 from linkage.register.eligibility import decide_statuses
 from linkage.register.golden_record import golden_records
 from linkage.register.master_ids import ID_EVENT_COLUMNS, assign_master_ids, id_events
-from linkage.register.possible_duplicates import PAIR_COLUMNS, POSSIBLE_COLUMNS, possibly_same
+from linkage.register.possible_duplicates import (
+    NAME_COLUMNS,
+    PAIR_COLUMNS,
+    POSSIBLE_COLUMNS,
+    names_worth_reading,
+    possibly_same,
+)
 from linkage.standardise.divisions import division_table
 
 
@@ -78,7 +84,9 @@ def assemble_register(
         ]
     ]
     members = members.rename(columns={"link_probability": "match_probability"})
-    possible = possibly_same(scored.pairs.frame(PAIR_COLUMNS), members, register, config.model.possibly_same_above)
+    floor = config.model.possibly_same_above
+    names = scored.pairs.frame(NAME_COLUMNS, where=names_worth_reading(floor))
+    possible = possibly_same(scored.pairs.frame(PAIR_COLUMNS), members, register, floor, names)
     register["possibly_same_as"] = register["master_id"].map(possible.groupby("master_id").size()).fillna(0).astype(int)
     return Register(
         register,

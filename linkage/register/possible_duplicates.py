@@ -35,17 +35,27 @@ PAIR_COLUMNS = (
     "id_number_r",
     "name_pinyin_l",
     "name_pinyin_r",
-    "name_l",
-    "name_r",
-    "name_shape_l",
-    "name_shape_r",
-    "surname_pinyin_l",
-    "surname_pinyin_r",
-    "given_sorted_l",
-    "given_sorted_r",
     "is_placeholder_l",
     "is_placeholder_r",
 )
+# What the linkage rules read of a name, for the pairs whose two names may be one though heard
+# otherwise (`names_worth_reading`): read for those pairs only, not for millions.
+NAME_FACTS = ("name", "name_pinyin", "name_shape", "surname_pinyin", "given_sorted")
+NAME_COLUMNS = tuple(f"{c}_{s}" for c in NAME_FACTS for s in "lr")
+
+
+def names_worth_reading(floor: float) -> str:
+    """SQL over scored pairs: below `floor`, two real names of one surname and one length heard
+    otherwise, one sex. Only such names may still be one as the rules read them (a character of
+    several readings, characters swapped)."""
+    syllables = "length(name_pinyin_{0}) - length(replace(name_pinyin_{0}, ' ', ''))"
+    return (
+        f"match_probability < {floor!r} AND NOT is_placeholder_l AND NOT is_placeholder_r "
+        "AND sex_l = sex_r AND surname_pinyin_l = surname_pinyin_r AND name_pinyin_l <> name_pinyin_r "
+        f"AND {syllables.format('l')} = {syllables.format('r')}"
+    )
+
+
 SIBLING_GAP_DAYS = 270  # two births of one mother are further apart than this
 
 
@@ -76,11 +86,12 @@ def _births_close(pairs: pd.DataFrame, among: np.ndarray, slips: int = 1) -> np.
     return out
 
 
-def _one_name_close_birth(pairs: pd.DataFrame, among: np.ndarray) -> np.ndarray:
+def _one_name_close_birth(pairs: pd.DataFrame, among: np.ndarray, names: pd.DataFrame) -> np.ndarray:
     """Per pair (looked at only where `among`): one real name (as heard, or as the linkage rules
-    read one name: 余乐铭 / 余月铭, 乐 read le or yue), one sex, and dates of birth at most two
-    slips of typing apart (2022-03-23, 2021-03-13). However low the model scores such a pair (a
-    family that moved and changed its phone), it is a child to verify, not to join."""
+    read one name: 余乐铭 / 余月铭, 乐 read le or yue; `names` holds the NAME_COLUMNS of the pairs
+    worth that reading, indexed as `pairs`), one sex, and dates of birth at most two slips of
+    typing apart (2022-03-23, 2021-03-13). However low the model scores such a pair (a family that
+    moved and changed its phone), it is a child to verify, not to join."""
     named = (
         pairs["name_pinyin_l"].notna()
         & pairs["name_pinyin_r"].notna()
@@ -90,35 +101,35 @@ def _one_name_close_birth(pairs: pd.DataFrame, among: np.ndarray) -> np.ndarray:
         & (pairs["sex_l"] == pairs["sex_r"])
     ).to_numpy(bool) & among
     heard = named & (pairs["name_pinyin_l"] == pairs["name_pinyin_r"]).to_numpy(bool)
-    # Names heard otherwise may still be one (a character of several readings, characters
-    # swapped): only those of one surname and one length are worth the rules' closer look.
-    syllables = [pairs[f"name_pinyin_{s}"].str.count(" ") for s in "lr"]
-    maybe = (
-        named
-        & ~heard
-        & (pairs["surname_pinyin_l"] == pairs["surname_pinyin_r"]).to_numpy(bool)
-        & (syllables[0] == syllables[1]).to_numpy(bool)
-    )
+    maybe = named & ~heard & pairs.index.isin(names.index)
     close = _births_close(pairs, heard | maybe, slips=2)
     read = maybe & close
     if read.any():
-        columns = ("name", "name_pinyin", "name_shape", "surname_pinyin", "given_sorted")
-        sides = [pairs.loc[read, [f"{c}_{s}" for c in columns]].to_numpy(object) for s in "lr"]
+        chosen = names.loc[pairs.index[read]]
+        sides = [chosen[[f"{c}_{s}" for c in NAME_FACTS]].to_numpy(object) for s in "lr"]
         read[read] = [
-            same_name(dict(zip(columns, a, strict=True)), dict(zip(columns, b, strict=True)))
+            same_name(dict(zip(NAME_FACTS, a, strict=True)), dict(zip(NAME_FACTS, b, strict=True)))
             for a, b in zip(*sides, strict=True)
         ]
     return (heard & close) | read
 
 
-def possibly_same(pairs: pd.DataFrame, members: pd.DataFrame, register: pd.DataFrame, floor: float) -> pd.DataFrame:
+def possibly_same(
+    pairs: pd.DataFrame,
+    members: pd.DataFrame,
+    register: pd.DataFrame,
+    floor: float,
+    names: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """One row per master and each other master it may be (both directions): the best pair's
     probability and what the two golden records share. `pairs` scored pairs, `members` (unique_id,
     master_id), `register` the golden records; pairs below `floor` are not considered, except for
     an unnamed child (no real name, no valid ID: an infant known only as 李丽之子 or 婴儿), whose
     every scored pair with a child of its sex and its date of birth (or one slip of it) counts:
     nothing but verification can tell whom it is, and a move or a new phone is enough to score it
-    low. So does a pair of one real name and sex whose dates of birth are at most two slips apart."""
+    low. So does a pair of one real name and sex whose dates of birth are at most two slips apart
+    (`names`: the NAME_COLUMNS of the pairs `names_worth_reading` picks, indexed as `pairs`; None
+    when `pairs` holds them)."""
     at_l, at_r = positions(members["unique_id"], pairs["unique_id_l"], pairs["unique_id_r"])
     masters = members["master_id"].to_numpy(object)
     unnamed_master = (register["name_is_placeholder"].astype(bool) & register["id_number"].isna()).to_numpy()
@@ -128,7 +139,7 @@ def possibly_same(pairs: pd.DataFrame, members: pd.DataFrame, register: pd.DataF
         either = ((at_l >= 0) & unnamed[at_l]) | ((at_r >= 0) & unnamed[at_r])
         sexes = (pairs["sex_l"].isna() | pairs["sex_r"].isna() | (pairs["sex_l"] == pairs["sex_r"])).to_numpy(bool)
         considered |= either & sexes & _births_close(pairs, either & sexes)
-    considered |= _one_name_close_birth(pairs, ~considered)
+    considered |= _one_name_close_birth(pairs, ~considered, pairs if names is None else names)
     considered &= (at_l >= 0) & (at_r >= 0)
     p = pairs[considered]
     left = pd.Series(masters[at_l[considered]], index=p.index)
