@@ -11,6 +11,7 @@ import pandas as pd
 from linkage.frames import LINKAGE_RECORDS
 from linkage.link.certificates import trusted_certificates, well_formed_certificates
 from linkage.link.same_child import close_birth_dates, student_number_birth_date
+from linkage.standardise.dates import born_after
 from linkage.standardise.values import map_unique
 
 LINKAGE_COLUMNS = list(LINKAGE_RECORDS.columns)
@@ -103,7 +104,7 @@ def linkage_input(standardised: pd.DataFrame, lookalike_groups: tuple[str, ...])
             "residence_address": s["residence_address"],
             "is_placeholder": placeholder,
             # Registered, enrolled or vaccinated here before being born: the date of birth holds a slip.
-            "birth_after_local": (pd.to_datetime(birth, errors="coerce") > pd.to_datetime(s["local_date"])).to_numpy(),
+            "birth_after_local": born_after(birth, s["local_date"]),
             "placeholder_order": s["placeholder_order"],
             "local_date": s["local_date"],
         }

@@ -23,6 +23,7 @@ from linkage.publish.ledgers import Sheet
 from linkage.register.assemble import Register
 from linkage.standardise.assemble import ISSUE_COLUMNS
 from linkage.standardise.checked import CheckedFeeds
+from linkage.standardise.dates import born_after
 
 FEEDBACK_COLUMNS = ["行号", "记录编号", "姓名", "字段", "问题", "如何更正"]
 MISSING_COLUMN = "column not in the export"
@@ -107,10 +108,8 @@ def _born_after_local_date(checked: CheckedFeeds) -> pd.DataFrame:
     """Records whose date of birth falls after their own local date, as field issues are: one of
     the two dates is wrong, whatever the other departments say."""
     std = checked.standardised[list(RECORD_COLUMNS)]
-    after = pd.to_datetime(std["birth_date"]) > pd.to_datetime(std["local_date"])
-    return std[after].assign(field="birth_date", reason="date of birth after the record's own local date")[
-        ISSUE_COLUMNS
-    ]
+    after = std[born_after(std["birth_date"], std["local_date"])]
+    return after.assign(field="birth_date", reason="date of birth after the record's own local date")[ISSUE_COLUMNS]
 
 
 def _missing_columns(checked: CheckedFeeds) -> pd.DataFrame:

@@ -29,6 +29,7 @@ import pandas as pd
 
 from linkage.config import FEEDS, Policy
 from linkage.link.linkage_input import record_ref
+from linkage.standardise.dates import born_after
 from linkage.standardise.divisions import region_prefix
 from linkage.standardise.places import legal_counties_shared_by_code
 
@@ -104,7 +105,7 @@ def golden_records(members: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     out["name_source"] = out["name_source"].fillna(placeholder["name_source"])
     # A date of birth after the record's own local date (registered, enrolled or vaccinated here
     # before being born) is a typing slip: any other date the records give is preferred to it.
-    m["born_after_local"] = (pd.to_datetime(m["birth_date"]) > m["local_date"]).astype(float)
+    m["born_after_local"] = born_after(m["birth_date"], m["local_date"]).astype(float)
     births = _most_common(m, "birth_date", extra_rank="born_after_local")
     out = out.join(births)
     out["birth_date"] = out["id_birth_date"].where(out["id_birth_date"].notna(), out["birth_date"])
@@ -295,7 +296,7 @@ def _conflicts(out: pd.DataFrame) -> pd.Series:
         "two valid IDs": out["ids_distinct"].fillna(0) > 1,
         "names differ": out["name_pinyin_distinct"].fillna(0) > 1,
         "dates of birth differ": out["birth_date_distinct"].fillna(0) > 1,
-        "born after a local date": pd.to_datetime(out["birth_date"]) > pd.to_datetime(out["earliest_local_date"]),
+        "born after a local date": born_after(out["birth_date"], out["earliest_local_date"]),
         "household counties differ": out["household_counties_distinct"].fillna(0) > 1,
         "residence counties differ": out["residence_counties_distinct"].fillna(0) > 1,
     }

@@ -28,6 +28,14 @@ def excel_serial_to_date(serial: int) -> dt.date:
     return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
 
 
+def born_after(births: pd.Series, local_dates: pd.Series) -> pd.Series:
+    """Per row: the date of birth falls after the local date (registered, enrolled or vaccinated
+    here before being born), so one of the two holds a slip; False where either is missing."""
+    return pd.Series(
+        pd.to_datetime(births, errors="coerce") > pd.to_datetime(local_dates, errors="coerce"), index=births.index
+    )
+
+
 def parse_dates(raw: pd.Series, earliest: dt.date, latest: dt.date) -> tuple[pd.Series, pd.Series]:
     """Parse a column of date text. Returns (dates, problems).
 

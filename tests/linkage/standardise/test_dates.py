@@ -4,7 +4,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from linkage.standardise.dates import excel_serial_to_date, parse_dates
+from linkage.standardise.dates import born_after, excel_serial_to_date, parse_dates
 
 LO, HI = dt.date(2000, 1, 1), dt.date(2026, 12, 31)
 LAYOUTS = ["%Y-%m-%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日", "{y}/{m}/{d}"]
@@ -67,3 +67,11 @@ def test_year_last_dates_a_column_does_not_order_are_read_day_first_with_a_note(
     dates, problems = parse_dates(pd.Series(["5/3/2014", "5/5/2014"]), LO, HI)
     assert list(dates) == [dt.date(2014, 3, 5), dt.date(2014, 5, 5)]
     assert "day first" in problems[0] and problems[1] is None
+
+
+def test_a_date_of_birth_after_the_local_date_is_told_in_any_form_the_stages_hold():
+    births = pd.Series([dt.date(2025, 12, 3), "2025-03-12", dt.date(2025, 4, 20), None], index=[5, 6, 7, 8])
+    local = pd.Series([pd.Timestamp(2025, 4, 20), dt.date(2025, 5, 1), dt.date(2025, 4, 20), dt.date(2025, 1, 1)])
+    local.index = births.index
+    assert born_after(births, local).tolist() == [True, False, False, False]
+    assert born_after(births, local).index.tolist() == [5, 6, 7, 8]
