@@ -90,7 +90,8 @@ class _Clusters:
         """Every record of one cluster could be the same child as every record of the other, or
         both could be the child an ID-bearing record of the two vouches for, or a record carrying
         a birth certificate number both hold (a renamed child's records are joined by the ID or the
-        certificate, and a homophone of one of its names may join too)."""
+        certificate, and a homophone of one of its names may join too). Only a record with a real
+        name vouches: an ID on a placeholder record names no one."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
@@ -99,7 +100,9 @@ class _Clusters:
         anchors = [self.facts[x] for x in self.members[ra] + self.members[rb] if self.facts[x]["id_number"]]
         if len({anchor["id_number"] for anchor in anchors}) > 1:
             return False
-        anchors += self.sharing_certificate(ra, rb)
+        # An ID or a certificate vouches for the name written beside it: on a placeholder
+        # record (婴儿 with its ID) it vouches for no name, and any name would pass beside it.
+        anchors = [a for a in anchors + self.sharing_certificate(ra, rb) if not a["is_placeholder"]]
         if orders_apart([self.facts[x] for x in self.members[ra]], [self.facts[x] for x in self.members[rb]]):
             return False
 
@@ -482,17 +485,23 @@ def _place(
 def _unnamed_twins(
     clusters: _Clusters, baby: str, by_record: dict[str, tuple[float, float]], best: str, own: str
 ) -> list[tuple[str, tuple[float, float]]]:
-    """The twins of `best` known only by a placeholder with a birth order (周红之女(二) beside
-    蔡丽, whose record 周红之大女 is the first-born), among the children `baby` is paired with: a
-    child `baby` could be as well as `best`, though no name or ID identifies it."""
+    """The twins of `best` known only by placeholders, among the children `baby` is paired with:
+    born the same day, and told from `best` by a birth order (周红之女(二) beside 蔡丽, whose
+    record 周红之大女 is the first-born), a birth certificate number (林凤之子 with the number
+    after 曹杰鹏's) or an ID. A child `baby` could be as well as `best`, though no name identifies it."""
     found: dict[str, tuple[float, float]] = {}
     for other, wp in by_record.items():
         root = clusters.find(other)
         if root in (own, best) or root in found or clusters.identified(root):
             continue
-        ordered = any(clusters.facts[x]["placeholder_order"] is not None for x in clusters.members[root])
+        marked = any(
+            clusters.facts[x]["placeholder_order"] is not None
+            or clusters.facts[x]["birth_certificate"]
+            or clusters.facts[x]["id_number"]
+            for x in clusters.members[root]
+        )
         if (
-            ordered
+            marked
             and clusters.share_birth_date(best, root)
             and not clusters.can_join(best, root)
             and clusters.can_join(root, baby)

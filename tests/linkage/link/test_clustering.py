@@ -547,3 +547,52 @@ def test_one_birth_certificate_joins_a_childs_two_names_in_one_department():
     records[2][-1] = "P250691264"
     keys, _ = _cluster(records, pairs)
     assert keys["health:2"] != keys["health:1"]
+
+
+def test_an_id_on_a_placeholder_vouches_for_no_name():
+    # Twins 付欣 and 付乐思. The health centre holds 付欣 as 胡红之女 with her ID, and the other
+    # twin as 婴儿: the ID beside no name does not make 付乐思 another name of 付欣, so 婴儿,
+    # which fits 付欣 best, is 付乐思 (the health centre holds 付欣 already).
+    records = [
+        _rec("police:1", "付欣", "fu xin", "411102202303264785", sex="F"),
+        _rec("health:1", None, None, "411102202303264785", placeholder=True, sex="F"),
+        _rec("vaccination:1", "付乐思", "fu le si", sex="F"),
+        _rec("health:2", None, None, placeholder=True, sex="F"),
+    ]
+    pairs = _pairs(
+        ("health:1", "health:2", 41.0, 0.9999),
+        ("police:1", "health:1", 30.0, 0.9999),
+        ("police:1", "health:2", 29.0, 0.9999),
+        ("vaccination:1", "health:2", 27.0, 0.9999),
+        ("vaccination:1", "health:1", 27.0, 0.9999),
+    )
+    keys, notes = _cluster(records, pairs)
+    assert keys["police:1"] == keys["health:1"] != keys["vaccination:1"]
+    assert keys["health:2"] == keys["vaccination:1"] and notes["health:2"] is None
+
+
+def test_a_placeholder_fits_a_twin_known_only_by_its_birth_certificate_as_well_as_the_named_twin():
+    # 曹杰鹏's health record carries certificate Q647256539; the health centre's 林凤之子 carries
+    # the next number, so it is his twin, known by no name. 林凤之子 in vaccination, with no
+    # number, could be either twin.
+    records = [
+        _rec("police:1", "曹杰鹏", "cao jie peng", sex="M"),
+        _rec("health:1", "曹杰鹏", "cao jie peng", sex="M", certificate="Q647256539"),
+        _rec("health:2", None, None, placeholder=True, sex="M", certificate="Q647256540"),
+        _rec("vaccination:1", None, None, placeholder=True, sex="M"),
+    ]
+    pairs = _pairs(
+        ("police:1", "health:1", 25.0, 0.9999),
+        ("police:1", "health:2", 20.0, 0.9999),
+        ("police:1", "vaccination:1", 18.0, 0.9999),
+        ("health:1", "vaccination:1", 18.0, 0.9999),
+        ("health:2", "vaccination:1", 12.0, 0.999),
+    )
+    keys, notes = _cluster(records, pairs)
+    assert keys["police:1"] == keys["health:1"] != keys["health:2"]
+    assert keys["vaccination:1"] not in (keys["police:1"], keys["health:2"])
+    assert "equally" in notes["vaccination:1"]
+    # Without its number, the health centre's placeholder is no twin the records tell apart.
+    records[2][-1] = None
+    keys, notes = _cluster(records, pairs)
+    assert keys["vaccination:1"] == keys["police:1"] and notes["vaccination:1"] is None
