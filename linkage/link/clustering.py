@@ -176,6 +176,13 @@ class _Clusters:
         births = {self.facts[x]["birth_date"] for x in self.members[self.find(a)]} - {None}
         return any(self.facts[y]["birth_date"] in births for y in self.members[self.find(b)])
 
+    def born_close(self, a: str, b: str) -> bool:
+        """Some record of each cluster gives the same date of birth, or the same day of a year
+        before or after (a twin whose year was typed wrong: 2024-11-23 for 2025-11-23)."""
+        births = {self.facts[x]["birth_date"] for x in self.members[self.find(a)]} - {None}
+        others = {self.facts[y]["birth_date"] for y in self.members[self.find(b)]} - {None}
+        return any(x[4:] == y[4:] and abs(int(x[:4]) - int(y[:4])) <= 1 for x in births for y in others)
+
     def identified(self, record: str) -> bool:
         """The record's cluster holds a real name, or a valid ID."""
         return any(
@@ -467,7 +474,7 @@ def _place(
         kv
         for kv in ranked[1:]
         if not clusters.can_join(ranked[0][0], kv[0])
-        and (ranked[0][1][0] - kv[1][0] < margin or clusters.share_birth_date(ranked[0][0], kv[0]))
+        and (ranked[0][1][0] - kv[1][0] < margin or clusters.born_close(ranked[0][0], kv[0]))
     ]
     rivals += _unnamed_twins(clusters, baby, by_record, ranked[0][0], own)
     if rivals:

@@ -596,3 +596,27 @@ def test_a_placeholder_fits_a_twin_known_only_by_its_birth_certificate_as_well_a
     records[2][-1] = None
     keys, notes = _cluster(records, pairs)
     assert keys["vaccination:1"] == keys["police:1"] and notes["vaccination:1"] is None
+
+
+def test_a_twin_whose_year_was_typed_wrong_is_still_a_child_the_placeholder_could_be():
+    # 何加菲 (born 2025-11-23) is held by vaccination under her ID; her twin 何华俊 by health
+    # only, her year typed 2024. Vaccination's 罗芳华之女 fits 何加菲 best, but vaccination holds
+    # her already: it is 何华俊. A sister born a year and a month later is no twin.
+    the_id = "411025202511236366"
+    records = [
+        _rec("police:1", "何加菲", "he jia fei", the_id, birth="2025-11-23", sex="F"),
+        _rec("vaccination:1", None, None, the_id, birth="2025-11-23", placeholder=True, sex="F"),
+        _rec("health:1", "何华俊", "he hua jun", birth="2024-11-23", sex="F"),
+        _rec("vaccination:2", None, None, birth="2025-11-23", placeholder=True, sex="F"),
+    ]
+    pairs = _pairs(
+        ("police:1", "vaccination:1", 30.0, 0.9999),
+        ("vaccination:1", "vaccination:2", 25.0, 0.9999),
+        ("police:1", "vaccination:2", 22.0, 0.9999),
+        ("health:1", "vaccination:2", 11.0, 0.9995),
+    )
+    keys, notes = _cluster(records, pairs)
+    assert keys["vaccination:2"] == keys["health:1"] != keys["police:1"] and notes["vaccination:2"] is None
+    records[2][8] = "2024-10-23"
+    keys, notes = _cluster(records, pairs)
+    assert keys["vaccination:2"] == keys["police:1"] and notes["vaccination:2"] is None
