@@ -30,6 +30,7 @@ Then, in passes over the same strong pairs:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -345,19 +346,26 @@ def _connected(uids: pd.Series, component: np.ndarray, strongest: np.ndarray) ->
 Pair = tuple[str, str, float, float]  # unique_id_l, unique_id_r, match_weight, match_probability
 
 
-def _join_placeholders(
-    clusters: _Clusters,
-    strong: list[Pair],
-    placeholder: dict[str, bool],
-    ids: dict[str, str | None],
-    margin: float,
-    note_link,
-    notes: dict[str, str],
-) -> None:
+@dataclass(frozen=True)
+class _Placement:
+    """What the passes that place placeholder records work with: the clusters, which records are
+    placeholders and which carry a valid ID, the margin within which two children fit a record
+    about equally well, how a join is noted, and the verification notes the passes write."""
+
+    clusters: _Clusters
+    placeholder: dict[str, bool]
+    ids: dict[str, str | None]
+    margin: float
+    note_link: Callable[[str, str, float], None]
+    notes: dict[str, str]
+
+
+def _join_placeholders(placement: _Placement, strong: list[Pair]) -> None:
     """Placeholder records join the best-fitting identified child (one holding a real name, or a
     valid ID that a placeholder record carries), unless two fit about equally well. A placeholder
     whose strong pairs reach an identified child only through another placeholder follows it
     there, in a later round; placeholders that match only each other become one child."""
+    clusters, placeholder, ids, notes = placement.clusters, placement.placeholder, placement.ids, placement.notes
     options: dict[str, dict[str, tuple[float, float]]] = {}
     for a, b, w, p in strong:
         for baby, other in ((a, b), (b, a)):
@@ -371,18 +379,18 @@ def _join_placeholders(
     while waiting:
         joined_any, still = False, []
         for baby in waiting:
-            outcome = _place(clusters, baby, options[baby], margin, notes)
+            outcome = _place(clusters, baby, options[baby], placement.margin, notes)
             if outcome is None:
                 still.append(baby)
             elif isinstance(outcome, tuple):
                 root, p = outcome
                 if clusters.join(root, baby):
-                    note_link(root, baby, p)
+                    placement.note_link(root, baby, p)
                     joined_any = True
         waiting = still
         if not joined_any:
             break
-    _join_twin_orders(clusters, options, placeholder, note_link, notes)
+    _join_twin_orders(placement, options)
     # Placeholder records that only match each other (an infant known to no named record).
     for baby in waiting:
         for other, (_, p) in sorted(options[baby].items(), key=lambda kv: kv[1][0], reverse=True):
@@ -392,30 +400,25 @@ def _join_placeholders(
                 baby, clusters.find(other)
             ):
                 if clusters.join(other, baby):
-                    note_link(other, baby, p)
+                    placement.note_link(other, baby, p)
 
 
-def _join_twin_orders(
-    clusters: _Clusters,
-    options: dict[str, dict[str, tuple[float, float]]],
-    placeholder: dict[str, bool],
-    note_link,
-    notes: dict[str, str],
-) -> None:
+def _join_twin_orders(placement: _Placement, options: dict[str, dict[str, tuple[float, float]]]) -> None:
     """Twins' placeholder records of one birth order (李丽之子1, 李丽之大子) strongly paired are
     one twin, even where which twin is not known; one whose partner is a twin an ID named joins
     that twin."""
+    clusters = placement.clusters
     for baby, by_record in options.items():
         order = clusters.facts[baby]["placeholder_order"]
         if order is None:
             continue
         for other in sorted(by_record, key=lambda o: by_record[o][0], reverse=True):
-            same_order = placeholder[other] and clusters.facts[other]["placeholder_order"] == order
+            same_order = placement.placeholder[other] and clusters.facts[other]["placeholder_order"] == order
             if same_order and clusters.join(other, baby):
-                note_link(other, baby, by_record[other][1])
+                placement.note_link(other, baby, by_record[other][1])
         if clusters.identified(baby):
             for record in clusters.members[clusters.find(baby)]:
-                notes.pop(record, None)
+                placement.notes.pop(record, None)
 
 
 def _place(
@@ -543,23 +546,15 @@ def _known_twin(
     return None
 
 
-def _place_listed_again(
-    clusters: _Clusters,
-    pairs: list[Pair],
-    placeholder: dict[str, bool],
-    ids: dict[str, str | None],
-    margin: float,
-    note_link,
-    notes: dict[str, str],
-) -> None:
+def _place_listed_again(placement: _Placement, pairs: list[Pair]) -> None:
     """The placeholder records listed for verification (`notes`), placed again over their pairs
     now that the clusters have grown; one that still joins no named child keeps its note."""
+    notes = placement.notes
     listed = dict(notes)
     notes.clear()
-    again = [pair for pair in pairs if pair[0] in listed or pair[1] in listed]
-    _join_placeholders(clusters, again, placeholder, ids, margin, note_link, notes)
+    _join_placeholders(placement, [pair for pair in pairs if pair[0] in listed or pair[1] in listed])
     for record, note in listed.items():
-        if record not in notes and not clusters.identified(record):
+        if record not in notes and not placement.clusters.identified(record):
             notes[record] = note
 
 
@@ -634,15 +629,15 @@ def _cluster_constrained(
         if clusters.join(a, b):
             note_link(a, b, p)
 
-    placing = (clusters, pairs, placeholder, ids, margin, note_link, notes)
-    _join_placeholders(*placing)
+    placement = _Placement(clusters, placeholder, ids, margin, note_link, notes)
+    _join_placeholders(placement, pairs)
     if notes:
         # A placeholder that fitted two twins equally may fit one now that the other twin's
         # placeholders have joined it (its department now holds that twin).
-        _place_listed_again(*placing)
+        _place_listed_again(placement, pairs)
     if _join_renamed(clusters, named, note_renamed) and notes:
         # A placeholder that fitted two children equally may fit one now that they are one.
-        _place_listed_again(*placing)
+        _place_listed_again(placement, pairs)
     mixed = [pair for pair in pairs if placeholder[pair[0]] != placeholder[pair[1]]]
     _join_through_placeholders(clusters, mixed, placeholder, note_link)
 
