@@ -47,6 +47,7 @@ from linkage.link.same_child import (
     orders_apart,
     renamed_one_child,
     typo_of_this_number,
+    year_typed_one_off,
 )
 
 _FACTS = (
@@ -172,17 +173,19 @@ class _Clusters:
         theirs = (self.facts[x]["birth_certificate"] for x in members)
         return bool(mine) and any(c and (c == mine or typo_of_this_number(mine, c)) for c in theirs)
 
+    def birth_dates(self, a: str) -> set[str]:
+        """The dates of birth the records of `a`'s cluster give."""
+        return {self.facts[x]["birth_date"] for x in self.members[self.find(a)]} - {None}
+
     def share_birth_date(self, a: str, b: str) -> bool:
         """Some record of each cluster gives the same date of birth."""
-        births = {self.facts[x]["birth_date"] for x in self.members[self.find(a)]} - {None}
-        return any(self.facts[y]["birth_date"] in births for y in self.members[self.find(b)])
+        return not self.birth_dates(a).isdisjoint(self.birth_dates(b))
 
     def born_close(self, a: str, b: str) -> bool:
         """Some record of each cluster gives the same date of birth, or the same day of a year
         before or after (a twin whose year was typed wrong: 2024-11-23 for 2025-11-23)."""
-        births = {self.facts[x]["birth_date"] for x in self.members[self.find(a)]} - {None}
-        others = {self.facts[y]["birth_date"] for y in self.members[self.find(b)]} - {None}
-        return any(x[4:] == y[4:] and abs(int(x[:4]) - int(y[:4])) <= 1 for x in births for y in others)
+        others = self.birth_dates(b)
+        return any(x in others or any(year_typed_one_off(x, y) for y in others) for x in self.birth_dates(a))
 
     def identified(self, record: str) -> bool:
         """The record's cluster holds a real name, or a valid ID."""

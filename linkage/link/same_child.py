@@ -107,11 +107,16 @@ def close_birth_dates(a: str, b: str, slips: int = 1) -> bool:
 def _one_slip(a: str, b: str) -> bool:
     if within_edits(a, b, 1):
         return True
-    if a[4:] == b[4:] and abs(int(a[:4]) - int(b[:4])) == 1:
+    if year_typed_one_off(a, b):
         return True
     if a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
         return True
     return abs((dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days) <= 31
+
+
+def year_typed_one_off(a: str, b: str) -> bool:
+    """Two ISO dates of one day of the year, a year apart: the year typed one off (2019 for 2020)."""
+    return a[4:] == b[4:] and abs(int(a[:4]) - int(b[:4])) == 1
 
 
 def _slipped(a: str) -> list[str]:

@@ -12,6 +12,7 @@ from linkage.link.same_child import (
     same_name,
     student_number_birth_date,
     typo_of_this_number,
+    year_typed_one_off,
 )
 from tests.linkage.link.records import facts
 
@@ -179,3 +180,10 @@ def test_a_certificate_typed_wrong_names_its_child_only_where_no_twins_number_is
     assert not typo_of_this_number("P019637879", "P019637872")  # the twin's P019637873 is one digit away
     assert not typo_of_this_number("P019637872", "P019637872")  # the same number is no typo
     assert not typo_of_this_number("P019637873", "P019637872")  # the next of the book: the twin
+
+
+def test_a_year_typed_one_off_is_one_day_of_the_year_a_year_apart():
+    assert year_typed_one_off("2024-11-23", "2025-11-23")
+    assert not year_typed_one_off("2025-11-23", "2025-11-23")
+    assert not year_typed_one_off("2023-11-23", "2025-11-23")
+    assert not year_typed_one_off("2024-10-23", "2025-11-23")
