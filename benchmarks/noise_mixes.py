@@ -36,6 +36,7 @@ MIXES = {
     "household prefecture only": replace(DEFAULT, household_county_omitted=0.3),
     "hard": HARD,
     "hard + few IDs": replace(HARD, id_missing=FEW_IDS),
+    "hard + no IDs typed": replace(HARD, id_missing=dict.fromkeys(FEW_IDS, 1.0)),
     "hard + sparse": replace(HARD, coverage=SPARSE),
     "hard + full coverage": replace(HARD, coverage=FULL),
 }

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.blocking_analysis import count_comparisons_from_blocking_rules
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.database_api import DatabaseAPI
 from splink.internals.exceptions import EMTrainingException
@@ -132,13 +133,12 @@ def labelled_pairs(decisions: pd.DataFrame | None, records: pd.DataFrame) -> pd.
 
 
 def train_linker(records: pd.DataFrame, model: ModelConfig, db_api: DatabaseAPI | None = None) -> Linker:
-    """Train without labels on the run's own records: the prior from exact-ID pairs, u by random
-    sampling, m by expectation maximisation in one session per configured blocking rule."""
+    """Train without labels on the run's own records: the prior from the pairs the configured
+    near-certain rules find, u by random sampling, m by expectation maximisation in one session
+    per configured blocking rule."""
     db_api = db_api or database_api(model.engine)
     linker = Linker(register_feeds(db_api, records), model_settings(model), log_level=logging.WARNING)
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on(*cols) for cols in model.deterministic_rules], recall=model.deterministic_recall
-    )
+    _estimate_prior(linker, model)
     linker.training.estimate_u_using_random_sampling(max_pairs=model.u_max_pairs, seed=model.seed)
     failed = {}
     for cols in model.em_blocking:
@@ -153,6 +153,29 @@ def train_linker(records: pd.DataFrame, model: ModelConfig, db_api: DatabaseAPI 
             + "): run with --model and the model.json of an earlier run"
         )
     return linker
+
+
+def _estimate_prior(linker: Linker, model: ModelConfig) -> None:
+    """The probability that two records are one child: the pairs the deterministic rules find
+    (one ID; one name as heard and one date of birth), over the share of true pairs they are
+    thought to find. Raises ModelError when the rules find no pair, or more than that share
+    allows (a handful of records): Splink would fail later, or count a prior of 1."""
+    rules: list[str | BlockingRuleCreator] = [block_on(*cols) for cols in model.deterministic_rules]
+    named = "; ".join(", ".join(cols) for cols in model.deterministic_rules)
+    try:
+        linker.training.estimate_probability_two_random_records_match(rules, recall=model.deterministic_recall)
+    except ValueError as exc:
+        if "more observed matches" not in str(exc):
+            raise
+        raise ModelError(
+            f"the model could not be trained on these records: too few records for the prior ({named} "
+            "pair more of them than deterministic_recall allows): run with --model and the model.json of an earlier run"
+        ) from None
+    if linker.misc.save_model_to_json()["probability_two_random_records_match"] == 0:
+        raise ModelError(
+            f"the model could not be trained on these records: no two of them agree on any rule the prior is "
+            f"counted from ({named}): run with --model and the model.json of an earlier run"
+        )
 
 
 def _train_em(linker: Linker, cols: list[str]) -> str | None:
