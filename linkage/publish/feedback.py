@@ -99,8 +99,13 @@ def _cross_checks(checked: CheckedFeeds, register: Register) -> pd.DataFrame:
             field="name", reason="name differs from other departments"
         )
     )
+    return _stacked(found)
+
+
+def _stacked(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The frames' problems one list: the issue columns, and none of them when no frame has one."""
     return pd.concat(
-        [f[ISSUE_COLUMNS] for f in found if len(f)] or [pd.DataFrame(columns=ISSUE_COLUMNS)], ignore_index=True
+        [f[ISSUE_COLUMNS] for f in frames if len(f)] or [pd.DataFrame(columns=ISSUE_COLUMNS)], ignore_index=True
     )
 
 
@@ -140,7 +145,7 @@ def department_problems(checked: CheckedFeeds, register: Register, config: Confi
         _born_after_local_date(checked),
         _cross_checks(checked, register),
     ]
-    problems = pd.concat([p[ISSUE_COLUMNS] for p in parts if len(p)], ignore_index=True)
+    problems = _stacked(parts)
     names = checked.standardised[["feed", "row_number", "name"]]
     problems = problems.merge(names, on=["feed", "row_number"], how="left")
     texts = config.texts

@@ -3,10 +3,12 @@
 import dataclasses
 import datetime as dt
 
+import openpyxl
 import pandas as pd
 
 from linkage.pipeline import for_outputs
 from linkage.publish.feedback import department_problems, feedback_sheets
+from linkage.publish.feedback_workbooks import write_feedback
 
 
 def test_each_problem_kind_is_found_and_explained(checked, built, config):
@@ -103,3 +105,20 @@ def test_a_date_of_birth_after_the_records_own_local_date_is_fed_back(checked, b
     assert set(flagged["行号"].astype(int)) - before == {std.loc[row, "row_number"]}
     assert set(flagged["字段"]) == {"出生日期"}
     assert flagged["问题"].str.contains("晚于本记录的登记").all()
+
+
+def test_departments_whose_records_have_no_problem_get_a_workbook_that_says_so(checked, built, config, tmp_path):
+    # A run on feeds without a single problem failed here: pandas will not stack no lists at all.
+    problems = department_problems(checked, built, config)
+    found = set(zip(problems["feed"], problems["行号"], strict=True))
+    std = checked.standardised
+    clean = dataclasses.replace(
+        checked,
+        standardised=std[[key not in found for key in zip(std["feed"], std["row_number"], strict=True)]],
+        quarantine=checked.quarantine.iloc[:0],
+        issues=checked.issues.iloc[:0],
+    )
+    assert department_problems(clean, built, config).empty
+    files = write_feedback(tmp_path, clean, built, config)
+    summary = openpyxl.load_workbook(files["feedback_police"])["汇总"]
+    assert [[c.value for c in row] for row in summary.iter_rows(min_row=2)][-1][:2] == ["合计", 0]
