@@ -35,10 +35,11 @@ def _given_syllables(record: dict) -> list[str]:
 
 def same_name(a: dict, b: dict) -> bool:
     """Could these two real names be one child's? Equal, homophones, look-alike characters,
-    given-name characters swapped (also when one is written with a homophone), or heard alike
-    character by character: any reading of a character with several (乐 le/yue), and the sounds
-    many speakers do not tell apart (zh/z, n/l, -ng/-n). Two names a letter or two apart in
-    pinyin but not heard alike (夏童 xia tong, 夏航 xia hang) are two children."""
+    given-name characters swapped (also when one is written with a homophone), or, character by
+    character, heard alike or look-alike (杨家恰 / 杨嘉怡): heard alike is any reading of a character
+    with several (乐 le/yue), and the sounds many speakers do not tell apart (zh/z, n/l, -ng/-n).
+    Two names a letter or two apart in pinyin but not heard alike (夏童 xia tong, 夏航 xia hang)
+    are two children."""
     if one_name(a, b):
         return True
     if a["surname_pinyin"] == b["surname_pinyin"] and a["given_sorted"] and a["given_sorted"] == b["given_sorted"]:
@@ -49,15 +50,20 @@ def same_name(a: dict, b: dict) -> bool:
         and _given_syllables(a) == _given_syllables(b)
     ):
         return True  # swapped and written with a homophone: 黄萱晨 / 黄晨轩
-    return readings_agree(a["name"] or "", b["name"] or "")
+    return readings_agree(a["name"] or "", b["name"] or "", a["name_shape"], b["name_shape"])
 
 
-def readings_agree(a: str, b: str) -> bool:
-    """Two names of one length whose characters, position by position, share a reading: 乐 is
-    read le or yue, so 周乐童 and 周悦彤 may be one name heard twice (多音字)."""
+def readings_agree(a: str, b: str, shape_a: str | None = None, shape_b: str | None = None) -> bool:
+    """Two names of one length whose characters, position by position, share a reading or, given
+    the names' shapes (each look-alike character as its group's first), look alike: 乐 is read le
+    or yue, so 周乐童 and 周悦彤 may be one name heard twice (多音字); 杨家恰 is 杨嘉怡 with one
+    character heard wrong and another seen wrong."""
     if not a or len(a) != len(b):
         return False
-    return all(x == y or not _readings(x).isdisjoint(_readings(y)) for x, y in zip(a, b, strict=True))
+    return all(
+        x == y or sx == sy or not _readings(x).isdisjoint(_readings(y))
+        for x, y, sx, sy in zip(a, b, shape_a or a, shape_b or b, strict=True)
+    )
 
 
 @lru_cache(maxsize=50_000)

@@ -1,5 +1,6 @@
 import pandas as pd
 
+from linkage.link.linkage_input import shape_key
 from linkage.link.same_child import (
     IDENTITY,
     births_close,
@@ -42,6 +43,14 @@ def test_names_heard_alike_are_one_name_and_names_merely_close_in_pinyin_are_two
     assert same_name(name("刘思", "liu si"), name("牛诗", "niu shi"))  # n / l, s / sh
     assert not same_name(name("夏童", "xia tong"), name("夏航", "xia hang"))  # two letters apart: twins
     assert not same_name(name("林昊", "lin hao"), name("林安", "lin an"))
+
+
+def test_a_name_with_one_character_heard_wrong_and_another_seen_wrong_is_one_name(config):
+    def name(text, pinyin):
+        return {**facts("a", text, pinyin), "name_shape": shape_key(text, config.model.lookalike_groups)}
+
+    assert same_name(name("杨家恰", "yang jia qia"), name("杨嘉怡", "yang jia yi"))  # 家/嘉 heard, 恰/怡 seen
+    assert not same_name(name("杨嘉怡", "yang jia yi"), name("杨嘉悦", "yang jia yue"))  # twins' names
 
 
 def test_id_texts_far_apart_are_two_children_even_when_one_fails_its_check():
