@@ -139,6 +139,8 @@ class ModelConfig(_Settings):
     em_blocking: list[list[str]]
     m_floor: float = 0.005
     lookalike_groups: tuple[str, ...] = ()
+    # Characters read more than one way in names, each with its readings (names.toml [readings]).
+    name_readings: tuple[tuple[str, tuple[str, ...]], ...] = ()
     engine: EngineConfig = EngineConfig()
 
 
@@ -247,10 +249,34 @@ class _Groups(_Settings):
         return self
 
 
+class _Readings(_Settings):
+    polyphones: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _well_formed(self) -> _Readings:
+        seen: set[str] = set()
+        for entry in self.polyphones:
+            char, *readings = entry.split()
+            if len(char) != 1 or len(readings) < 2 or not all(r.isascii() and r.isalpha() for r in readings):
+                raise ValueError(
+                    f"polyphones: {entry!r} is not a character and two readings or more in toneless pinyin "
+                    "(such as '乐 le yue')"
+                )
+            if char in seen:
+                raise ValueError(f"polyphones: {char} is listed twice: one entry each")
+            seen.add(char)
+        return self
+
+    def table(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Each character with its readings, lowercase."""
+        return tuple((char, tuple(r.lower() for r in readings)) for char, *readings in map(str.split, self.polyphones))
+
+
 class _NamesFile(_Settings):
     placeholders: _Placeholders
     compound_surnames: _Listed
     lookalikes: _Groups = _Groups()
+    readings: _Readings = _Readings()
 
 
 class _Training(_Settings):
@@ -355,6 +381,7 @@ def load_config(directory: Path | str | None = None) -> Config:
             **model.model_dump(exclude={"training"}),
             **model.training.model_dump(),
             lookalike_groups=names.lookalikes.groups,
+            name_readings=names.readings.table(),
         ),
         directory=directory,
         care=load_care_rules(directory / "care.toml"),

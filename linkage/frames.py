@@ -117,6 +117,7 @@ LINKAGE_RECORDS = FrameContract(
         "surname_pinyin",
         "given_sorted",
         "given_sounds",
+        "name_sounds",
         "birth_date",
         "birth_year",
         "number_birth_date",

@@ -24,7 +24,7 @@ EVIDENCE = 5
 # more than once, under every mix of the generator's noise); where a family's number is copied to
 # its twins or siblings they are 11 to 38 %. Past this share, the numbers are not the child's.
 SHARED_ACROSS_CHILDREN = 0.1
-FACTS = ("name", "name_pinyin", "name_shape", "surname_pinyin", "given_sorted", "birth_date")
+FACTS = ("name", "name_pinyin", "name_shape", "name_sounds", "surname_pinyin", "given_sorted", "birth_date")
 log = logging.getLogger(__name__)
 
 
@@ -63,7 +63,7 @@ def numbers_not_the_childs(records: pd.DataFrame) -> str | None:
     held = certified["birth_certificate"].map(certified["birth_certificate"].value_counts())
     groups: dict[str, list[dict]] = {}
     for row in certified.loc[held > 1, ["birth_certificate", *FACTS]].to_dict("records"):
-        facts = {c: (row[c] if isinstance(row[c], str) else None) for c in FACTS}
+        facts = {c: (row[c] if isinstance(row[c], str | list) else None) for c in FACTS}
         groups.setdefault(row["birth_certificate"], []).append(facts)
     across = sum(any(not _one_child(a, b) for a, b in combinations(group, 2)) for group in groups.values())
     if len(groups) >= EVIDENCE and across >= SHARED_ACROSS_CHILDREN * len(groups):

@@ -39,6 +39,7 @@ from scipy.sparse.csgraph import connected_components
 
 from linkage.frames import positions, present_or_none
 from linkage.link.same_child import (
+    HEARD,
     IDENTITY,
     can_be_one_child,
     certificates_against,
@@ -57,6 +58,7 @@ _FACTS = (
     "name",
     "name_pinyin",
     "name_shape",
+    "name_sounds",
     "surname_pinyin",
     "given_sorted",
     "birth_date",
@@ -301,7 +303,7 @@ def _strongest(n: int, left: np.ndarray, right: np.ndarray, probability: np.ndar
 
 def _with_identity(pairs: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
     """`pairs` with each record's name, pinyin, date of birth and sex as _l and _r columns."""
-    missing = [c for c in IDENTITY if c + "_l" not in pairs]
+    missing = [c for c in (*IDENTITY, HEARD) if c + "_l" not in pairs]
     if not missing:
         return pairs
     facts = records.set_index("unique_id")[missing]

@@ -100,7 +100,8 @@ def _same_given(d: Dialect) -> str:
 
 
 def name_comparison(d: Dialect = DUCKDB) -> dict:
-    """Exact name (term-frequency adjusted: 子涵 is common); same pinyin (homophones); same up to
+    """Exact name (term-frequency adjusted: 子涵 is common); same pinyin (homophones); heard alike
+    through a character of several readings or a sound many do not tell apart; same up to
     look-alike characters; given-name characters swapped (as written or heard); surname and pinyin
     close; the given name under another surname; surname only."""
     return {
@@ -110,6 +111,7 @@ def name_comparison(d: Dialect = DUCKDB) -> dict:
             _null(d, "name"),
             _level(_eq(d, "name"), "exact", tf_adjustment_column="name", tf_adjustment_weight=1.0),
             _level(_eq(d, "name_pinyin"), "same pinyin (homophone)"),
+            _level(f"{d.overlap(*_lr(d, 'name_sounds'))} >= 1", "heard alike (多音字, 模糊音)"),
             _level(_eq(d, "name_shape"), "look-alike character"),
             _level(f"{_eq(d, 'surname_pinyin')} AND {_same_given(d)}", "given-name characters swapped"),
             _level(f"{d.jaro_winkler}({', '.join(_lr(d, 'name_pinyin'))}) >= 0.92", "pinyin similar"),

@@ -10,7 +10,7 @@ import pandas as pd
 
 from linkage.frames import LINKAGE_RECORDS
 from linkage.link.certificates import trusted_certificates, well_formed_certificates
-from linkage.link.same_child import close_birth_dates, student_number_birth_date
+from linkage.link.same_child import close_birth_dates, heard_forms, student_number_birth_date
 from linkage.standardise.dates import born_after
 from linkage.standardise.values import map_unique
 
@@ -56,9 +56,14 @@ def _birth_dates(s: pd.DataFrame) -> pd.Series:
     return from_id.where(use_id, typed)
 
 
-def linkage_input(standardised: pd.DataFrame, lookalike_groups: tuple[str, ...]) -> pd.DataFrame:
+def linkage_input(
+    standardised: pd.DataFrame,
+    lookalike_groups: tuple[str, ...],
+    name_readings: tuple[tuple[str, tuple[str, ...]], ...] = (),
+) -> pd.DataFrame:
     """One row per kept record with what the model compares. Placeholder names are blanked so
-    that they neither help nor hurt; the parent a placeholder names joins the family names."""
+    that they neither help nor hurt; the parent a placeholder names joins the family names.
+    `name_readings`: the characters names read more than one way, with their readings."""
     s = standardised
     placeholder = s["name_is_placeholder"].astype(bool)
     name = s["name"].where(~placeholder)
@@ -91,6 +96,8 @@ def linkage_input(standardised: pd.DataFrame, lookalike_groups: tuple[str, ...])
             # The given name's syllables in order: characters swapped and written with a homophone
             # (莫羽名 / 莫鸣羽: yu ming, ming yu) sound alike.
             "given_sounds": given_sounds,
+            # Every way the name may be heard (多音字, 模糊音): 段柏菲 (bai or bo) and 段博菲 share one.
+            "name_sounds": map_unique(name, lambda n: heard_forms(n, name_readings)),
             "birth_date": birth,
             "birth_year": birth.str[:4],
             "number_birth_date": map_unique(s["student_number"], student_number_birth_date),
@@ -111,8 +118,9 @@ def linkage_input(standardised: pd.DataFrame, lookalike_groups: tuple[str, ...])
     )
     out["birth_certificate"] = trusted_certificates(out)
     # Texts as Arrow strings: a third of the memory of Python strings, and DuckDB reads them as
-    # they are. The family names stay lists; the local date a date; a twin's birth order a number.
-    flags = ("is_placeholder", "birth_after_local")
-    texts = [c for c in out.columns if c not in (*flags, "placeholder_order", "family_names", "local_date")]
+    # they are. The family names and name sounds stay lists; the local date a date; a twin's birth
+    # order a number.
+    kept = ("is_placeholder", "birth_after_local", "placeholder_order", "family_names", "name_sounds", "local_date")
+    texts = [c for c in out.columns if c not in kept]
     out = out.astype(dict.fromkeys(texts, pd.StringDtype("pyarrow", na_value=np.nan)))
     return out.assign(local_date=out["local_date"].astype(object).where(out["local_date"].notna(), None))

@@ -12,14 +12,16 @@ question of the whole cluster: see `renamed_one_child`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from functools import lru_cache
+from itertools import islice, product
 
 import numpy as np
 import pandas as pd
-from pypinyin import Style, pinyin
 from rapidfuzz.distance import Levenshtein
 
 from linkage.frames import present_or_none
+from linkage.standardise.names import to_pinyin
 
 
 def within_edits(a: str, b: str, edits: int) -> bool:
@@ -36,10 +38,11 @@ def _given_syllables(record: dict) -> list[str]:
 def same_name(a: dict, b: dict) -> bool:
     """Could these two real names be one child's? Equal, homophones, look-alike characters,
     given-name characters swapped (also when one is written with a homophone), or, character by
-    character, heard alike or look-alike (杨家恰 / 杨嘉怡): heard alike is any reading of a character
-    with several (乐 le/yue), and the sounds many speakers do not tell apart (zh/z, n/l, -ng/-n).
-    Two names a letter or two apart in pinyin but not heard alike (夏童 xia tong, 夏航 xia hang)
-    are two children."""
+    character, heard alike or look-alike (杨家恰 / 杨嘉怡), in order or with the given name's two
+    characters swapped (尹斯乐 / 尹乐斯 written 尹斯月). Heard alike is any reading names use of a
+    character with several (乐 le/yue: `heard_forms`), and the sounds many speakers do not tell apart
+    (zh/z, n/l, -ng/-n). Two names a letter or two apart in pinyin but not heard alike (夏童 xia
+    tong, 夏航 xia hang) are two children."""
     if one_name(a, b):
         return True
     if a["surname_pinyin"] == b["surname_pinyin"] and a["given_sorted"] and a["given_sorted"] == b["given_sorted"]:
@@ -50,26 +53,80 @@ def same_name(a: dict, b: dict) -> bool:
         and _given_syllables(a) == _given_syllables(b)
     ):
         return True  # swapped and written with a homophone: 黄萱晨 / 黄晨轩
-    return readings_agree(a["name"] or "", b["name"] or "", a["name_shape"], b["name_shape"])
-
-
-def readings_agree(a: str, b: str, shape_a: str | None = None, shape_b: str | None = None) -> bool:
-    """Two names of one length whose characters, position by position, share a reading or, given
-    the names' shapes (each look-alike character as its group's first), look alike: 乐 is read le
-    or yue, so 周乐童 and 周悦彤 may be one name heard twice (多音字); 杨家恰 is 杨嘉怡 with one
-    character heard wrong and another seen wrong."""
-    if not a or len(a) != len(b):
+    name_a, name_b = a["name"] or "", b["name"] or ""
+    sounds_a, sounds_b = char_sounds(a), char_sounds(b)
+    if readings_agree(name_a, name_b, a["name_shape"], b["name_shape"], sounds_a, sounds_b):
+        return True
+    surname = len((b["surname_pinyin"] or "").split())
+    if not surname or len(name_b) != surname + 2:
         return False
-    return all(
-        x == y or sx == sy or not _readings(x).isdisjoint(_readings(y))
-        for x, y, sx, sy in zip(a, b, shape_a or a, shape_b or b, strict=True)
+    # The given name's two characters swapped, and heard alike through a character of several readings.
+    swap = [*range(surname), surname + 1, surname]
+    return readings_agree(
+        name_a, "".join(name_b[i] for i in swap), None, None, sounds_a, sounds_b and tuple(sounds_b[i] for i in swap)
     )
 
 
+Readings = tuple[tuple[str, tuple[str, ...]], ...]  # characters names read more than one way, each with its readings
+
+
+def heard_forms(name: str | None, readings: Readings = (), limit: int = 32) -> list[str] | None:
+    """Every way a name may be heard, as toneless pinyin, one syllable per character: the reading
+    pinyin gives a character first and, for a character names read more than one way
+    (`readings`, from names.toml: 柏 bai or bo, 乐 le or yue), each of those, with the sounds many
+    speakers do not tell apart made one (see `_fuzzy`). Two names heard alike share a form. A
+    name of unusually many readings keeps its first `limit` forms."""
+    if not isinstance(name, str) or not name:
+        return None
+    extra = dict(readings)
+    options = [_char_readings(char, extra.get(char, ())) for char in name]
+    return [" ".join(form) for form in islice(product(*options), limit)]
+
+
 @lru_cache(maxsize=50_000)
-def _readings(char: str) -> frozenset[str]:
-    readings = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
-    return frozenset(_fuzzy(r) for r in (readings[0] if readings else ()))
+def _char_readings(char: str, extra: tuple[str, ...]) -> tuple[str, ...]:
+    heard = {_fuzzy(r) for r in (*to_pinyin(char).split(), *extra)}
+    return tuple(sorted(heard)) or (char,)
+
+
+def char_sounds(record: dict) -> tuple[frozenset[str], ...] | None:
+    """Per character of the record's name, the sounds it may be heard as: from its `name_sounds`
+    (`heard_forms`) where the record has them, else from its pinyin. None where they do not give
+    one syllable per character."""
+    name, forms = record["name"] or "", record.get("name_sounds")
+    if forms is not None and len(forms):
+        return _per_character(name, tuple(forms))
+    return _per_character(name, (" ".join(_fuzzy(s) for s in (record["name_pinyin"] or "").split()),))
+
+
+@lru_cache(maxsize=50_000)
+def _per_character(name: str, forms: tuple[str, ...]) -> tuple[frozenset[str], ...] | None:
+    syllables = [form.split() for form in forms]
+    if not name or any(len(s) != len(name) for s in syllables):
+        return None
+    return tuple(frozenset(s[i] for s in syllables) for i in range(len(name)))
+
+
+def readings_agree(
+    a: str,
+    b: str,
+    shape_a: str | None = None,
+    shape_b: str | None = None,
+    sounds_a: Sequence[frozenset[str]] | None = None,
+    sounds_b: Sequence[frozenset[str]] | None = None,
+) -> bool:
+    """Two names of one length whose characters, position by position, are equal, share a sound
+    (given each character's sounds: `char_sounds`) or, given the names' shapes (each look-alike
+    character as its group's first), look alike: 乐 is read le or yue, so 周乐童 and 周悦彤 may be
+    one name heard twice (多音字); 杨家恰 is 杨嘉怡 with one character heard wrong and another seen
+    wrong."""
+    if not a or len(a) != len(b):
+        return False
+    heard = sounds_a is not None and sounds_b is not None
+    return all(
+        x == y or sx == sy or (heard and not sounds_a[i].isdisjoint(sounds_b[i]))  # type: ignore[index]
+        for i, (x, y, sx, sy) in enumerate(zip(a, b, shape_a or a, shape_b or b, strict=True))
+    )
 
 
 def _fuzzy(reading: str) -> str:
@@ -315,6 +372,8 @@ def _day_of(digits: str) -> str | None:
 
 
 IDENTITY = ("name", "name_pinyin", "name_shape", "surname_pinyin", "given_sorted", "birth_date", "sex", "id_text")
+# Read with IDENTITY where pairs have it; pairs of a run made before it hear names as their pinyin.
+HEARD = "name_sounds"
 
 
 def corroborated(pairs: pd.DataFrame, threshold: float, floor: float) -> np.ndarray:
@@ -322,18 +381,19 @@ def corroborated(pairs: pd.DataFrame, threshold: float, floor: float) -> np.ndar
     written, as heard, with a look-alike character or the given name's characters swapped: see
     `same_name`), one date of birth (as typed, or as an ID text gives it) and one sex: the
     model's doubt is about the rest (a move, a new phone), not about who the child is.
-    `pairs` holds each column of IDENTITY with _l and _r."""
+    `pairs` holds each column of IDENTITY with _l and _r (and of HEARD, if it can)."""
     p = pairs["match_probability"].to_numpy()
     near = (p >= floor) & (p < threshold)
     if not near.any():
         return near
     # Only the pairs in question, before any conversion: a million pairs' texts as Python
     # objects would take seconds.
-    sub = pairs.loc[near, [f"{c}_{s}" for c in IDENTITY for s in "lr"]]
+    facts = [*IDENTITY, *([HEARD] if f"{HEARD}_l" in pairs else [])]
+    sub = pairs.loc[near, [f"{c}_{s}" for c in facts for s in "lr"]]
 
     def records(s: str) -> list[dict]:
-        columns = [present_or_none(sub[f"{c}_{s}"]) for c in IDENTITY]
-        return [dict(zip(IDENTITY, values, strict=True)) for values in zip(*columns, strict=True)]
+        columns = [present_or_none(sub[f"{c}_{s}"]) for c in facts]
+        return [dict(zip(facts, values, strict=True)) for values in zip(*columns, strict=True)]
 
     out = near.copy()
     out[near] = [_one_identity(a, b) for a, b in zip(records("l"), records("r"), strict=True)]

@@ -40,7 +40,7 @@ PAIR_COLUMNS = (
 )
 # What the linkage rules read of a name, for the pairs whose two names may be one though heard
 # otherwise (`names_worth_reading`): read for those pairs only, not for millions.
-NAME_FACTS = ("name", "name_pinyin", "name_shape", "surname_pinyin", "given_sorted")
+NAME_FACTS = ("name", "name_pinyin", "name_shape", "name_sounds", "surname_pinyin", "given_sorted")
 NAME_COLUMNS = tuple(f"{c}_{s}" for c in NAME_FACTS for s in "lr")
 
 

@@ -135,6 +135,9 @@ def _config_copy(tmp_path: Path) -> Path:
         ("feeds/health.toml", 'format = "csv"', 'format = "txt"', "format: Input should be 'csv' or 'excel'"),
         ("care.toml", "min_age = 6", "min_age = [6]", "gaps.0.min_age: Input should be a valid integer"),
         ("names.toml", '"明朋", ', '"明朋", "朋鹏", ', "朋 is in two look-alike groups, 明朋 and 朋鹏: merge them"),
+        ("names.toml", '"乐 le yue", ', '"乐 le yue", "柏 bai", ', "polyphones: '柏 bai' is not a character and two"),
+        ("names.toml", '"乐 le yue", ', '"乐 le yue", "乐 yue", ', "polyphones: '乐 yue' is not a character and two"),
+        ("names.toml", '"柏 bai bo", ', '"柏 bai bo", "柏 bo bai", ', "polyphones: 柏 is listed twice"),
         ("feeds/police.toml", 'encoding = "utf-8-sig"', 'encoding = "utf-8-sig"\ndelimiter = "tab"', "delimiter"),
     ],
 )

@@ -1,5 +1,10 @@
 """Linkage-input records for the clustering tests: one list per record, in COLUMNS order."""
 
+from linkage.config import load_config
+from linkage.link.same_child import heard_forms
+
+READINGS = load_config().model.name_readings  # the characters names read more than one way
+
 COLUMNS = [
     "unique_id",
     "id_number",
@@ -7,6 +12,7 @@ COLUMNS = [
     "name",
     "name_pinyin",
     "name_shape",
+    "name_sounds",
     "surname_pinyin",
     "given_sorted",
     "birth_date",
@@ -41,6 +47,7 @@ def rec(
         name,
         pinyin,
         name,
+        heard_forms(name, READINGS),
         pinyin.split()[0] if pinyin else None,
         given,
         birth,

@@ -3,6 +3,7 @@
 import pandas as pd
 
 from linkage.link.certificates import numbers_not_the_childs, well_formed_certificates
+from linkage.link.same_child import heard_forms
 
 NAMES = [("李子涵", "li zi han"), ("王浩然", "wang hao ran"), ("赵一鸣", "zhao yi ming"), ("钱多多", "qian duo duo")]
 NAMES += [("孙小雨", "sun xiao yu"), ("周晓东", "zhou xiao dong")]
@@ -17,6 +18,7 @@ def _records(rows):
                 "name": name,
                 "name_pinyin": pinyin,
                 "name_shape": name,
+                "name_sounds": heard_forms(name),
                 "surname_pinyin": pinyin.split()[0] if pinyin else None,
                 "given_sorted": "".join(sorted(name[1:])) if name else None,
                 "birth_date": birth,

@@ -617,6 +617,6 @@ def test_a_twin_whose_year_was_typed_wrong_is_still_a_child_the_placeholder_coul
     )
     keys, notes = _cluster(records, pairs)
     assert keys["vaccination:2"] == keys["health:1"] != keys["police:1"] and notes["vaccination:2"] is None
-    records[2][8] = "2024-10-23"
+    records[2][COLUMNS.index("birth_date")] = "2024-10-23"
     keys, notes = _cluster(records, pairs)
     assert keys["vaccination:2"] == keys["police:1"] and notes["vaccination:2"] is None

@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 
 from linkage.link import comparisons as C
+from linkage.link.same_child import heard_forms
+from tests.linkage.link.records import READINGS
 
 
 def _case_sql(comparison: dict) -> str:
@@ -45,9 +47,8 @@ def level_of(make, left: dict, right: dict, engine="duckdb") -> str:
         return duckdb.sql(_case_sql(make(C.DUCKDB))).fetchall()[0][0]
     from pyspark.sql.types import ArrayType, StringType, StructField, StructType
 
-    schema = StructType(
-        [StructField(k, ArrayType(StringType()) if k.startswith("family") else StringType()) for k in row]
-    )
+    lists = ("family", "name_sounds")
+    schema = StructType([StructField(k, ArrayType(StringType()) if k.startswith(lists) else StringType()) for k in row])
     engine.createDataFrame([tuple(row.values())], schema).createOrReplaceTempView("pair")
     return engine.sql(_case_sql(make(C.SPARK))).collect()[0][0]
 
@@ -82,6 +83,7 @@ def _name(name, pinyin, shape=None, surname=None, given_sorted=None):
         "given_sorted": given_sorted,
         # The given name's syllables in order, as linkage_input gives them.
         "given_sounds": " ".join(sorted(pinyin.split()[1:])) if pinyin else None,
+        "name_sounds": heard_forms(name, READINGS),
     }
 
 
@@ -103,7 +105,9 @@ def _name(name, pinyin, shape=None, surname=None, given_sorted=None):
             _name("莫鸣羽", "mo ming yu", given_sorted="羽鸣"),
             "given-name characters swapped",
         ),
-        (_name("张浩宇", "zhang hao yu"), _name("张浩雨", "zhang hao yv"), "pinyin similar"),
+        # 柏 is read bai (the reading pinyin gives first) or bo; yu and yun are not one sound.
+        (_name("段柏菲", "duan bai fei"), _name("段博菲", "duan bo fei"), "heard alike (多音字, 模糊音)"),
+        (_name("张浩宇", "zhang hao yu"), _name("张浩云", "zhang hao yun"), "pinyin similar"),
         (
             _name("李子涵", "li zi han", given_sorted="子涵"),
             _name("王子涵", "wang zi han", given_sorted="子涵"),
@@ -208,6 +212,7 @@ def test_every_level_of_every_comparison_is_exercised_above():
             "missing",
             "exact",
             "same pinyin (homophone)",
+            "heard alike (多音字, 模糊音)",
             "look-alike character",
             "given-name characters swapped",
             "pinyin similar",

@@ -7,6 +7,7 @@ from linkage.link.same_child import (
     can_be_one_child,
     certificates_against,
     corroborated,
+    heard_forms,
     id_birth_date,
     mistyped_certificate,
     renamed_one_child,
@@ -15,7 +16,7 @@ from linkage.link.same_child import (
     typo_of_this_number,
     year_typed_one_off,
 )
-from tests.linkage.link.records import facts
+from tests.linkage.link.records import READINGS, facts
 
 
 def test_dates_of_birth_far_apart_cannot_be_one_child_without_id():
@@ -31,6 +32,21 @@ def test_swapped_given_name_written_with_a_homophone_is_one_name():
     b = facts("b", "黄晨轩", "huang chen xuan")
     c = facts("c", "黄晨浩", "huang chen hao")
     assert same_name(a, b) and not same_name(a, c)
+    # Swapped, and heard alike only through a character of two readings (乐 le or yue).
+    d = facts("d", "尹斯月", "yin si yue")
+    e = facts("e", "尹乐斯", "yin le si")
+    assert same_name(d, e) and same_name(e, d)
+    assert not same_name(d, facts("f", "尹乐琪", "yin le qi"))  # 琪 is not 斯
+
+
+def test_heard_forms_give_the_readings_names_use_with_indistinct_sounds_made_one():
+    assert heard_forms("段博菲")[0] in heard_forms("段柏菲", READINGS)  # 柏 bai or bo, as names.toml lists
+    assert heard_forms("段博菲")[0] not in heard_forms("段柏菲")  # without the list, as pinyin reads it first
+    assert set(heard_forms("张晶")) & set(heard_forms("张金"))  # -ng / -n
+    assert not set(heard_forms("夏童")) & set(heard_forms("夏航"))
+    # A dictionary's rare readings stay out: 楷 is not heard jie, nor 家 jie.
+    assert not set(heard_forms("余楷", READINGS)) & set(heard_forms("于家", READINGS))
+    assert heard_forms(None) is None and len(heard_forms("曾乐乐乐乐乐", READINGS, limit=5)) == 5
 
 
 def test_names_heard_alike_are_one_name_and_names_merely_close_in_pinyin_are_two():

@@ -4,7 +4,9 @@ import datetime as dt
 
 import pandas as pd
 
+from linkage.link.same_child import heard_forms
 from linkage.register.possible_duplicates import possibly_same
+from tests.linkage.link.records import READINGS
 
 MEMBERS = pd.DataFrame({"unique_id": ["p:1", "e:2", "h:3", "v:4"], "master_id": ["A", "B", "C", "D"]})
 REGISTER = pd.DataFrame(
@@ -40,6 +42,7 @@ def _pair(
         for column, value in (
             ("name", text),
             ("name_shape", text),
+            ("name_sounds", heard_forms(text, READINGS)),
             ("given_sorted", "".join(sorted(text[1:])) if text else None),
         )
     }
