@@ -56,6 +56,8 @@ class FeedMapping(_Settings):
     date_formats: dict[str, str] = {}
     numeric_destroys: tuple[str, ...] = ()
     township_from_key: bool = False
+    # What the department's system writes in an empty cell (NULL, \\N, N/A): read as blank.
+    blank_markers: frozenset[str] = frozenset()
 
     @model_validator(mode="after")
     def _keys_are_mapped(self) -> FeedMapping:

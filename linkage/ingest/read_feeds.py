@@ -193,11 +193,11 @@ def _assemble(
         good.append(row.cells)
         good_rows.append(row.number)
     columns: dict[str, list] = {}
+    blank = mapping.blank_markers
     for canonical in mapping.columns:
         pos = positions.get(canonical)
-        columns[canonical] = (
-            [_cell_text(r[pos]) if pos < len(r) else None for r in good] if pos is not None else [None] * len(good)
-        )
+        texts = [_cell_text(r[pos]) if pos < len(r) else None for r in good] if pos is not None else [None] * len(good)
+        columns[canonical] = [None if t in blank else t for t in texts] if blank else texts
     table = pd.DataFrame(columns, dtype=object)
     table.insert(0, "row_number", pd.array(good_rows, dtype="int64"))
     table.insert(0, "feed", mapping.feed)

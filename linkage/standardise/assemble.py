@@ -24,6 +24,7 @@ from linkage.standardise.places import standardise_places
 from linkage.standardise.values import map_distinct
 
 EARLIEST_DATE = dt.date(1990, 1, 1)
+NO_LETTERS = "name has no letters"  # ?, 1, ///: a name field that holds no name
 ISSUE_COLUMNS = list(FIELD_ISSUES.columns)
 
 STANDARD_COLUMNS = list(STANDARDISED.columns)
@@ -84,7 +85,9 @@ def standardise_feed(
             )
 
     out = pd.DataFrame({"feed": raw["feed"], "record_key": raw["record_key"], "row_number": raw["row_number"]})
-    names = standardise_names(_column(raw, "name"), config.names)
+    raw_names = _column(raw, "name")
+    names = standardise_names(raw_names, config.names)
+    record("name", pd.Series(NO_LETTERS, index=raw.index).where(raw_names.notna() & names["name"].isna()))
     out = out.join(names)
     placeholders = names["name"].where(names["name_is_placeholder"])
     stem_and_order = map_distinct([placeholders.astype(object)], lambda n: birth_order(n, config.names))

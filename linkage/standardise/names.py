@@ -132,11 +132,20 @@ def to_pinyin(text: str) -> str:
     return " ".join(p for p in (_char_pinyin(c) for c in text) if p)
 
 
+def has_letters(text: str) -> bool:
+    """Some character of `text` is a letter of some script (a Chinese character, a Latin letter):
+    a name field of digits and marks only (?, 1, ///) holds no name."""
+    return any(char.isalpha() for char in text)
+
+
 def standardise_name(raw: str | None, rules: NameRules) -> tuple:
     """All name columns for one raw name (see NAME_COLUMNS); a placeholder keeps only its text.
     A note typed into the name field (李子涵(涵涵), 李子涵【曾用名李涵】, 李子涵2) is left out,
-    unless it is a twin's birth order on a placeholder (李丽之子(1))."""
+    unless it is a twin's birth order on a placeholder (李丽之子(1)). A field without a letter
+    (?, 1) gives no name."""
     name = clean_name(raw)
+    if name and not has_letters(name):
+        name = None  # ?, 1, ///: no name, as if blank
     if is_placeholder(name, rules):
         return name, True, None, None, None, None, None
     if name:

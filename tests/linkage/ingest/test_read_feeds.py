@@ -117,6 +117,16 @@ def test_an_optional_column_the_export_lacks_is_named_with_the_header_line(tmp_p
     assert read_feed(config.feeds["health"], complete).missing_columns == ()
 
 
+def test_what_a_system_writes_for_an_empty_cell_is_read_as_blank(tmp_path, config):
+    row = HEALTH_ROW.replace(",王芳,", ",NULL,").replace(",13800001111,", ",\\N,").replace(",李强,", ", N/A ,")
+    _write(tmp_path / "health.csv", f"{HEALTH_HEADER}\n{row}\n", "gb18030")
+    table = read_feed(config.feeds["health"], tmp_path).table
+    assert table.loc[0, ["mother_name", "guardian_phone", "father_name"]].isna().all()
+    assert table.loc[0, "name"] == "李梓涵"
+    as_written = read_feed(config.feeds["health"].model_copy(update={"blank_markers": frozenset()}), tmp_path).table
+    assert as_written.loc[0, "mother_name"] == "NULL"
+
+
 def test_a_tab_separated_export_is_onboarded_by_its_mapping_and_named_without_it(tmp_path, config):
     tab = f"{HEALTH_HEADER}\n{HEALTH_ROW}\n".replace(",", "\t")
     _write(tmp_path / "health.csv", tab, "gb18030")

@@ -152,6 +152,11 @@ def test_a_note_typed_into_the_name_field_is_left_out(config, raw, name):
     assert standardise_name(raw, config.names)[:2] == (name, False)
 
 
+@pytest.mark.parametrize("raw", ["?", "？？", "1", "///", "0000", "-"])
+def test_a_name_field_without_a_letter_gives_no_name(config, raw):
+    assert standardise_name(raw, config.names)[:2] == (None, False)
+
+
 def test_a_note_on_a_placeholder_leaves_a_placeholder_and_a_birth_order_stays(config):
     assert standardise_name("李丽之子(双)", config.names)[:2] == ("李丽之子", True)
     assert standardise_name("涵涵(小名)", config.names)[:2] == ("涵涵", True)

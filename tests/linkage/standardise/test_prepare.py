@@ -49,3 +49,22 @@ def test_a_run_whose_rows_do_not_add_up_stops_loudly(feeds_dir, config, monkeypa
     with pytest.raises(RowsLost, match="the run stops rather than lose a row") as caught:
         prepare.prepare_feed(raw, config, division_table(config), AS_OF)
     assert str(raw.path) in str(caught.value)
+
+
+def test_a_name_field_without_a_letter_is_no_name_and_is_reported(feeds_dir, config, tmp_path):
+    import shutil
+
+    folder = tmp_path / "feeds"
+    shutil.copytree(feeds_dir, folder)
+    police = pd.read_csv(folder / "police.csv", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    police.loc[0, "姓名"], police.loc[1, "姓名"] = "1", "NULL"
+    police.to_csv(folder / "police.csv", index=False, encoding="utf-8-sig")
+    keys = police.loc[[0, 1], "记录编号"].tolist()
+    checked = check_feeds(folder, config, AS_OF)
+    rows = checked.standardised[checked.standardised["feed"] == "police"].set_index("record_key").loc[keys]
+    assert rows["name"].isna().all() and not rows["name_is_placeholder"].any()
+    issues = checked.issues[(checked.issues["feed"] == "police") & (checked.issues["field"] == "name")]
+    reason = issues.set_index("record_key").loc[keys[0], "reason"]
+    assert reason == "name has no letters" and "姓名栏没有姓名" in config.texts.explain(reason).problem
+    assert keys[1] not in set(issues["record_key"])  # NULL is read as blank: reported as a blank name instead
+    assert checked.reconciliation["balanced"].all()
