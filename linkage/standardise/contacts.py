@@ -33,7 +33,7 @@ _SEPARATORS = re.compile(r"[/,;、|]")
 
 
 def standardise_phone(raw: str | None) -> tuple[str | None, str | None]:
-    """(digits or None, problem). Mobiles become 11 digits (+86/0086 removed); landlines keep the
+    """(digits or None, problem). Mobiles become 11 digits (+86/0086, or a long-distance 0, removed); landlines keep the
     area code (0375-1234567 -> 03751234567). A field holding several numbers (both parents'),
     split by a separator or by spaces, gives its first usable one, with a note."""
     if is_missing(raw):
@@ -79,6 +79,8 @@ def _one_phone(text: str) -> tuple[str | None, str | None]:
         digits = digits[4:]
     elif digits.startswith("86") and len(digits) == 13:
         digits = digits[2:]
+    elif re.fullmatch(r"01[3-9]\d{9}", digits):
+        digits = digits[1:]  # a mobile dialled from another city (0 first); no area code is 01 and 12 digits
     if re.fullmatch(r"1[3-9]\d{9}", digits):
         return digits, None
     if re.fullmatch(r"0\d{9,11}", digits):

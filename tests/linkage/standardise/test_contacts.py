@@ -4,7 +4,8 @@ from linkage.standardise.contacts import standardise_phone, standardise_sex
 
 
 @pytest.mark.parametrize(
-    "raw", ["+86 138-0013-8000", "138 0013 8000", "8613800138000", "0086 13800138000", "13800138000"]
+    "raw",
+    ["+86 138-0013-8000", "138 0013 8000", "8613800138000", "0086 13800138000", "13800138000", "013800138000"],
 )
 def test_mobiles(raw):
     assert standardise_phone(raw) == ("13800138000", None)
