@@ -45,14 +45,16 @@ NAME_COLUMNS = tuple(f"{c}_{s}" for c in NAME_FACTS for s in "lr")
 
 
 def names_worth_reading(floor: float) -> str:
-    """SQL over scored pairs: below `floor`, two real names of one surname and one length heard
-    otherwise, one sex. Only such names may still be one as the rules read them (a character of
-    several readings, characters swapped)."""
+    """SQL (DuckDB) over scored pairs: below `floor`, two real names heard otherwise, one sex, and
+    either one surname and one length or a way of hearing in common (a surname of two readings:
+    曾 zeng or ceng). Only such names may still be one as the rules read them (a character of
+    several readings, characters swapped, look-alikes)."""
     syllables = "length(name_pinyin_{0}) - length(replace(name_pinyin_{0}, ' ', ''))"
     return (
         f"match_probability < {floor!r} AND NOT is_placeholder_l AND NOT is_placeholder_r "
-        "AND sex_l = sex_r AND surname_pinyin_l = surname_pinyin_r AND name_pinyin_l <> name_pinyin_r "
-        f"AND {syllables.format('l')} = {syllables.format('r')}"
+        "AND sex_l = sex_r AND name_pinyin_l <> name_pinyin_r "
+        f"AND ((surname_pinyin_l = surname_pinyin_r AND {syllables.format('l')} = {syllables.format('r')}) "
+        "OR len(list_intersect(name_sounds_l, name_sounds_r)) > 0)"
     )
 
 

@@ -162,3 +162,37 @@ def test_one_name_as_the_rules_read_it_is_listed_however_low_the_pair():
         "p:1", "e:2", 0.3, births=births, sexes=sexes, names=("yu xiao ming", "yu le ming"), texts=("余晓铭", "余乐铭")
     )
     assert possibly_same(pd.DataFrame([other]), MEMBERS, register, 0.5).empty
+
+
+def test_names_heard_alike_by_a_surname_of_two_readings_are_read_by_the_rules():
+    from linkage.link.scored_pairs import ScoredPairs
+    from linkage.register.possible_duplicates import names_worth_reading
+
+    def pair(name_l, pinyin_l, name_r, pinyin_r):
+        return {
+            "match_probability": 0.3,
+            "is_placeholder_l": False,
+            "is_placeholder_r": False,
+            "sex_l": "F",
+            "sex_r": "F",
+            "name_pinyin_l": pinyin_l,
+            "name_pinyin_r": pinyin_r,
+            "surname_pinyin_l": pinyin_l.split()[0],
+            "surname_pinyin_r": pinyin_r.split()[0],
+            "name_sounds_l": heard_forms(name_l, READINGS),
+            "name_sounds_r": heard_forms(name_r, READINGS),
+        }
+
+    pairs = ScoredPairs.from_frame(
+        pd.DataFrame(
+            [
+                pair("曾梓涵", "ceng zi han", "增子涵", "zeng zi han"),  # 曾 read zeng: one name heard
+                pair("曾梓涵", "ceng zi han", "王子涵", "wang zi han"),  # another surname
+                pair("李梓涵", "li zi han", "李涵梓", "li han zi"),  # one surname, one length
+            ]
+        )
+    )
+    assert sorted(pairs.frame(["name_pinyin_r"], where=names_worth_reading(0.5))["name_pinyin_r"]) == [
+        "li han zi",
+        "zeng zi han",
+    ]
