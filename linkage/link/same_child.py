@@ -292,7 +292,9 @@ def can_be_one_child(a: dict, b: dict) -> bool:
     two characters apart; or, with no ID or birth certificate agreement between them, two birth
     certificate numbers that are not one typed wrong (`certificates_against`), different real
     names (other than another form of one name), different sexes under different names, or dates
-    of birth far apart. (Twins' birth orders are a question of the whole child: `orders_apart`.)"""
+    of birth far apart: more than one slip, or two under one name and sex, or two for an infant's
+    placeholder of the child's sex nearer than a sibling's birth could be. (Twins' birth orders
+    are a question of the whole child: `orders_apart`.)"""
     if ids_against(a, b):
         return False
     if same_id(a, b) or same_certificate(a, b):
@@ -312,7 +314,28 @@ def can_be_one_child(a: dict, b: dict) -> bool:
     # One child's name with the same sex: two slips in the date of birth are still that child
     # (siblings never share a name).
     slips = 2 if one_name(a, b) and a["sex"] == b["sex"] else 1
-    return births_close(a, b, slips + known_slips(a, b))
+    if births_close(a, b, slips + known_slips(a, b)):
+        return True
+    # An infant's placeholder record of the child's sex: two slips are still that child where the
+    # dates are nearer than two births of one mother can be (siblings: `SIBLING_GAP_DAYS`).
+    return (
+        slips == 1
+        and bool(a.get("is_placeholder") or b.get("is_placeholder"))
+        and bool(a["sex"])
+        and a["sex"] == b["sex"]
+        and births_close(a, b, 2 + known_slips(a, b))
+        and _births_within(a, b, SIBLING_GAP_DAYS)
+    )
+
+
+SIBLING_GAP_DAYS = 270  # two births of one mother are further apart than this
+
+
+def _births_within(a: dict, b: dict, days: int) -> bool:
+    """Some date of birth of each record (as `_births` gives them) within `days` of each other."""
+    return any(
+        abs((dt.date.fromisoformat(x) - dt.date.fromisoformat(y)).days) <= days for x in _births(a) for y in _births(b)
+    )
 
 
 def known_slips(a: dict, b: dict) -> int:

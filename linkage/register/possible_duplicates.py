@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from linkage.frames import POSSIBLE_SAME, positions
-from linkage.link.same_child import close_birth_dates, same_name
+from linkage.link.same_child import SIBLING_GAP_DAYS, close_birth_dates, same_name
 
 # What two masters may share, in the words staff read.
 SHARED = {
@@ -56,9 +56,6 @@ def names_worth_reading(floor: float) -> str:
         f"AND ((surname_pinyin_l = surname_pinyin_r AND {syllables.format('l')} = {syllables.format('r')}) "
         "OR len(list_intersect(name_sounds_l, name_sounds_r)) > 0)"
     )
-
-
-SIBLING_GAP_DAYS = 270  # two births of one mother are further apart than this
 
 
 def _could_be_one(id_a: object, id_b: object, birth_a: object, birth_b: object) -> bool:

@@ -93,12 +93,13 @@ def test_the_id_text_gives_a_date_of_birth_even_when_it_fails_its_check():
 
 
 def test_a_typed_date_of_birth_two_slips_off_is_the_childs_when_its_id_gives_the_right_one():
-    # The police typed 2021-10-07 for a child born 2021-08-10, as its ID says; the vaccination
+    # The police typed 2022-08-11 for a child born 2021-08-10, as its ID says; the vaccination
     # record of a placeholder-named infant gives 2021-08-10.
-    police = facts("a", "白伟", "bai wei", None, birth="2021-10-07", id_text="411025202108109375", sex="M")
+    police = facts("a", "白伟", "bai wei", None, birth="2022-08-11", id_text="411025202108109375", sex="M")
     infant = facts("b", None, None, birth="2021-08-10", placeholder=True, sex="M")
     assert births_close(police, infant) and can_be_one_child(police, infant)
-    # Without the ID, the two dates are two slips apart: two children.
+    # Without the ID, the two dates are two slips apart (the year and a digit) and a year apart,
+    # as a sibling's could be: two children.
     police["id_text"] = None
     assert not can_be_one_child(police, infant)
 
@@ -111,6 +112,20 @@ def test_a_date_of_birth_known_to_hold_a_slip_may_be_one_slip_further_off():
     renamed = facts("b", "程嘉依", "cheng jia yi", birth="2024-08-13", sex="M")
     assert not renamed_one_child(named, renamed)
     assert renamed_one_child(named, {**renamed, "birth_after_local": True})
+
+
+def test_an_infants_placeholder_two_slips_off_is_the_child_only_nearer_than_a_siblings_birth():
+    # 秦媛玉 born 2023-05-02; the health centre's placeholder gives 2023-02-06 (month and day
+    # swapped, then a digit off): three months apart, which no sibling can be.
+    named = facts("a", "秦媛玉", "qin yuan yu", birth="2023-05-02", sex="M")
+    infant = facts("b", None, None, birth="2023-02-06", placeholder=True, sex="M")
+    assert can_be_one_child(named, infant) and can_be_one_child(infant, named)
+    assert not can_be_one_child(named, {**infant, "sex": "F"})
+    # Two slips more than nine months apart (the year and a digit): a sibling's birth could be that.
+    sibling = facts("c", None, None, birth="2022-05-03", placeholder=True, sex="M")
+    assert not can_be_one_child(named, sibling)
+    # Two named children stay two: the rule is for a record with no name to tell.
+    assert not can_be_one_child(named, facts("d", "秦媛媛", "qin yuan yuan", birth="2023-02-06", sex="M"))
 
 
 def test_a_renamed_child_needs_one_sex_a_close_date_of_birth_and_no_id_against_it():
