@@ -323,8 +323,8 @@ def can_be_one_child(a: dict, b: dict) -> bool:
         and bool(a.get("is_placeholder") or b.get("is_placeholder"))
         and bool(a["sex"])
         and a["sex"] == b["sex"]
-        and births_close(a, b, 2 + known_slips(a, b))
         and _births_within(a, b, SIBLING_GAP_DAYS)
+        and births_close(a, b, 2 + known_slips(a, b))
     )
 
 
