@@ -10,7 +10,7 @@ import pandas as pd
 
 from linkage.frames import LINKAGE_RECORDS
 from linkage.link.certificates import trusted_certificates, well_formed_certificates
-from linkage.link.same_child import close_birth_dates, heard_forms, student_number_birth_date
+from linkage.link.same_child import Readings, close_birth_dates, heard_forms, student_number_birth_date
 from linkage.standardise.dates import born_after
 from linkage.standardise.values import map_unique
 
@@ -59,7 +59,7 @@ def _birth_dates(s: pd.DataFrame) -> pd.Series:
 def linkage_input(
     standardised: pd.DataFrame,
     lookalike_groups: tuple[str, ...],
-    name_readings: tuple[tuple[str, tuple[str, ...]], ...] = (),
+    name_readings: Readings = (),
 ) -> pd.DataFrame:
     """One row per kept record with what the model compares. Placeholder names are blanked so
     that they neither help nor hurt; the parent a placeholder names joins the family names.

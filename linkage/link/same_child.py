@@ -78,9 +78,15 @@ def heard_forms(name: str | None, readings: Readings = (), limit: int = 32) -> l
     name of unusually many readings keeps its first `limit` forms."""
     if not isinstance(name, str) or not name:
         return None
-    extra = dict(readings)
+    extra = _reading_table(readings)
     options = [_char_readings(char, extra.get(char, ())) for char in name]
     return [" ".join(form) for form in islice(product(*options), limit)]
+
+
+@lru_cache(maxsize=8)
+def _reading_table(readings: Readings) -> dict[str, tuple[str, ...]]:
+    # Once per configuration, not once per name: a run reads hundreds of thousands of names.
+    return dict(readings)
 
 
 @lru_cache(maxsize=50_000)
@@ -174,7 +180,7 @@ def _one_slip(a: str, b: str) -> bool:
         return True
     if a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
         return True
-    return abs((dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days) <= 31
+    return _days_apart(a, b) <= 31
 
 
 def year_typed_one_off(a: str, b: str) -> bool:
@@ -333,9 +339,12 @@ SIBLING_GAP_DAYS = 270  # two births of one mother are further apart than this
 
 def _births_within(a: dict, b: dict, days: int) -> bool:
     """Some date of birth of each record (as `_births` gives them) within `days` of each other."""
-    return any(
-        abs((dt.date.fromisoformat(x) - dt.date.fromisoformat(y)).days) <= days for x in _births(a) for y in _births(b)
-    )
+    return any(_days_apart(x, y) <= days for x in _births(a) for y in _births(b))
+
+
+def _days_apart(a: str, b: str) -> int:
+    """Days between two ISO dates."""
+    return abs((dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days)
 
 
 def known_slips(a: dict, b: dict) -> int:

@@ -33,9 +33,10 @@ _SEPARATORS = re.compile(r"[/,;、|]")
 
 
 def standardise_phone(raw: str | None) -> tuple[str | None, str | None]:
-    """(digits or None, problem). Mobiles become 11 digits (+86/0086, or a long-distance 0, removed); landlines keep the
-    area code (0375-1234567 -> 03751234567). A field holding several numbers (both parents'),
-    split by a separator or by spaces, gives its first usable one, with a note."""
+    """(digits or None, problem). Mobiles become 11 digits (+86/0086, or a long-distance 0,
+    removed); landlines keep the area code (0375-1234567 -> 03751234567). A field holding several
+    numbers (both parents'), split by a separator or by spaces, gives its first usable one, with a
+    note."""
     if is_missing(raw):
         return None, None
     text = unicodedata.normalize("NFKC", str(raw)).strip()
