@@ -94,8 +94,10 @@ class _Clusters:
         """Every record of one cluster could be the same child as every record of the other, or
         both could be the child an ID-bearing record of the two vouches for, or a record carrying
         a birth certificate number both hold (a renamed child's records are joined by the ID or the
-        certificate, and a homophone of one of its names may join too). Only a record with a real
-        name vouches: an ID on a placeholder record names no one."""
+        certificate, and a homophone of one of its names may join too). Records of one ID vouch
+        together: one may vouch for a record of one cluster and another for a record of the other
+        (a department holding a renamed child twice, once under each name). Only a record with a
+        real name vouches: an ID on a placeholder record names no one."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
@@ -111,10 +113,16 @@ class _Clusters:
             return False
 
         def compatible(x: dict, y: dict) -> bool:
-            # An ID vouches for a renamed child's names, not for two birth certificates.
-            return can_be_one_child(x, y) or (
-                not certificates_against(x, y)
-                and any(can_be_one_child(x, anchor) and can_be_one_child(y, anchor) for anchor in anchors)
+            # An ID vouches for a renamed child's names, not for two birth certificates; two
+            # records of one ID (a department holding the child twice, under each name) vouch
+            # for a name each.
+            if can_be_one_child(x, y):
+                return True
+            if certificates_against(x, y):
+                return False
+            for_x = [anchor for anchor in anchors if can_be_one_child(x, anchor)]
+            return bool(for_x) and any(
+                can_be_one_child(y, anchor) and any(_one_number(anchor, other) for other in for_x) for anchor in anchors
             )
 
         return all(compatible(self.facts[x], self.facts[y]) for x in self.members[ra] for y in self.members[rb])
@@ -221,6 +229,15 @@ class _Clusters:
         """Make the cluster rooted at `rb` part of the one rooted at `ra`, without asking the rules."""
         self.parent[rb] = ra
         self.members[ra].extend(self.members.pop(rb))
+
+
+def _one_number(a: dict, b: dict) -> bool:
+    """Two records that carry one valid ID, or one birth certificate number (or are one record)."""
+    return (
+        a is b
+        or bool(a["id_number"] and a["id_number"] == b["id_number"])
+        or bool(a["birth_certificate"] and a["birth_certificate"] == b["birth_certificate"])
+    )
 
 
 def _decided(decisions: pd.DataFrame | None, present: set[str]) -> tuple[list[tuple[str, str]], dict[str, set[str]]]:

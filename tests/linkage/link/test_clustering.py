@@ -117,6 +117,30 @@ def test_an_id_vouches_for_a_renamed_childs_records():
     assert keys["a"] == keys["b"] == keys["health:1"] and keys["health:2"] != keys["a"]
 
 
+def test_one_id_under_both_names_of_a_department_vouches_for_each_name_in_the_others():
+    # The police hold a renamed child twice, as 潘洋远 and as 潘宇子, under one ID; vaccination
+    # knows only 潘洋远, the school only 潘宇子, neither with the ID. No one record vouches for both
+    # names, but the ID's two records do.
+    def records(police_id):
+        return [
+            _rec("police:1", "潘洋远", "pan yang yuan", police_id),
+            _rec("police:2", "潘宇子", "pan yu zi", police_id),
+            _rec("vaccination:1", "潘洋远", "pan yang yuan"),
+            _rec("education:1", "潘宇子", "pan yu zi"),
+        ]
+
+    pairs = _pairs(
+        ("police:1", "vaccination:1", 30.0, 0.9999),
+        ("police:2", "education:1", 30.0, 0.9999),
+        ("police:1", "police:2", 25.0, 0.9999),
+    )
+    keys, _ = _cluster(records("410412201912027500"), pairs)
+    assert keys["police:1"] == keys["police:2"] == keys["vaccination:1"] == keys["education:1"]
+    # Without the ID, the police know two names of one family born on one day: twins.
+    keys, _ = _cluster(records(None), pairs)
+    assert keys["police:1"] != keys["police:2"]
+
+
 def _one_or_two(a, b, probability=0.99):
     keys, _ = _cluster([a, b], _pairs((a[0], b[0], 8.0, probability)))
     return keys[a[0]] == keys[b[0]]
