@@ -146,7 +146,7 @@ CLUSTERS = FrameContract(
     "link.clustering",
     "one row per record: the cluster (child) it joined",
     ("unique_id",),
-    ("unique_id", "cluster_key", "link_probability", "verification", "renamed_with"),
+    ("unique_id", "cluster_key", "link_probability", "verification", "renamed_with", "maybe_renamed_with"),
 )
 MEMBERS = FrameContract(
     "members",
@@ -162,6 +162,7 @@ MEMBERS = FrameContract(
         "match_probability",
         "verification",
         "renamed_with",
+        "maybe_renamed_with",
     ),
 )
 REGISTER = FrameContract(

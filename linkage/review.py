@@ -18,7 +18,7 @@ import pandas as pd
 from linkage.errors import ConfigError
 from linkage.publish.ledger_workbook import write_workbook
 from linkage.publish.ledgers import FEED_NAMES, Sheet
-from linkage.publish.match_report import RENAMED_OUTCOME, pairs_side_by_side, register_outcome
+from linkage.publish.match_report import MAYBE_RENAMED_OUTCOME, RENAMED_OUTCOME, pairs_side_by_side, register_outcome
 
 REVIEW_SHEET = "待判定记录对"
 VERDICT_COLUMN = "判定"
@@ -38,7 +38,7 @@ def uncertain_pairs(
     worth = (
         (outcome.str.startswith("分开：高于阈值") & ~outcome.str.contains("有效身份证号"))
         | (outcome.str.startswith("同一儿童：低于阈值"))
-        | outcome.eq(RENAMED_OUTCOME)
+        | outcome.isin([RENAMED_OUTCOME, MAYBE_RENAMED_OUTCOME])
         | (outcome.str.startswith("分开：低于阈值") & near)
     )
     chosen = pairs[worth].assign(登记结果=outcome[worth]).sort_values("match_weight", ascending=False)

@@ -22,13 +22,16 @@ Then, in passes over the same strong pairs:
 - two children under different real names become one renamed child when no department knows
   both names (a department that knows two names of one family born on one day knows twins);
   twins that no department holds together look the same, so each such join names the pair that
-  made it (`renamed_with`), for the ledger to ask and a person to undo;
+  made it (`renamed_with`), for the ledger to ask and a person to undo. Where the data's own
+  coverage says such twins are as many as the renamed children (`twins_unseen`), none is joined,
+  and each pair is named (`maybe_renamed_with`) for the report, the ledger noting both children;
 - a named record strongly paired only with a placeholder that joined a child of its name joins
   that child.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -50,6 +53,9 @@ from linkage.link.same_child import (
     typo_of_this_number,
     year_typed_one_off,
 )
+from linkage.link.twins_unseen import Coverage, renamed_or_twins
+
+log = logging.getLogger(__name__)
 
 _FACTS = (
     "id_number",
@@ -139,18 +145,24 @@ class _Clusters:
         records = [self.facts[x] for x in self.members[ra] + self.members[rb]]
         return [record for record in records if record["birth_certificate"] in shared]
 
-    def can_join_renamed(self, a: str, b: str) -> bool:
-        """Two children under different real names could be one renamed child: no department
-        holds both (a department that knows two names of one family and one date of birth knows
-        twins), some record of each gives one date of birth, and every pair of their records
-        could be one child apart from the name."""
+    def renamed_or_twins(self, a: str, b: str) -> bool:
+        """Two children under different real names that could be one renamed child but for the
+        departments holding them: some record of each gives one date of birth, and every pair of
+        their records could be one child apart from the name."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb or self.decided_apart(ra, rb) or not self.share_birth_date(ra, rb):
             return False
-        feeds = {self.facts[x]["feed"] for x in self.members[ra]}
-        if any(self.facts[y]["feed"] in feeds for y in self.members[rb]):
-            return False
         return all(renamed_one_child(self.facts[x], self.facts[y]) for x in self.members[ra] for y in self.members[rb])
+
+    def held_together(self, a: str, b: str) -> bool:
+        """Some department holds both children (one that knows two names of one family and one
+        date of birth knows twins)."""
+        feeds = self.feeds(a)
+        return any(self.facts[y]["feed"] in feeds for y in self.members[self.find(b)])
+
+    def feeds(self, a: str) -> frozenset[str]:
+        """The departments holding `a`'s child."""
+        return frozenset(self.facts[x]["feed"] for x in self.members[self.find(a)])
 
     def decided_apart(self, ra: str, rb: str) -> bool:
         """A person decided that a record of one cluster and a record of the other are two children."""
@@ -270,7 +282,8 @@ def cluster_records(
     Returns one row per record: its cluster key
     (the smallest unique_id in the cluster), the probability of the strongest pair that put it
     there (1.0 for a record alone), a verification note or None, and the record it was joined to
-    as one renamed child (`renamed_with`) or None.
+    as one renamed child (`renamed_with`) or None, and the record it was not joined to because
+    twins are as likely (`maybe_renamed_with`) or None.
 
     Most groups of records the strong pairs connect hold nothing to decide: one name, one date of
     birth, one sex, one ID text, no placeholder, no person's decision. Every join among them
@@ -295,11 +308,29 @@ def cluster_records(
     # Positions break ties between pairs of equal weight, so the rules see the pairs in one order
     # whatever order the engine returned them in.
     strong = strong.assign(_left=left, _right=right)
-    constrained = _cluster_constrained(records[~in_plain], strong[~in_plain[left]], margin, decisions)
+    held = _held(uids[in_plain], component[in_plain], records["birth_date"][in_plain])
+    constrained = _cluster_constrained(records[~in_plain], strong[~in_plain[left]], margin, decisions, held)
     # Both parts keep the records' order: put them back in it.
     out = pd.concat([simple, constrained], ignore_index=True)
     position = np.concatenate([np.flatnonzero(in_plain), np.flatnonzero(~in_plain)])
     return out.iloc[np.argsort(position, kind="stable")].reset_index(drop=True)
+
+
+def _held(uids: pd.Series, component: np.ndarray, birth_dates: pd.Series) -> list[tuple[str, frozenset[str], int]]:
+    """How many children found as plain components were born in each year and held by each set of
+    departments: (year, departments, children)."""
+    code, feeds = pd.factorize(uids.str.split(":", n=1).str[0].to_numpy())
+    held = pd.DataFrame({"component": component, **{str(i): code == i for i in range(len(feeds))}})
+    held = held.groupby("component").max()
+    mask = np.zeros(len(held), np.int64)
+    for i in range(len(feeds)):
+        mask |= held[str(i)].to_numpy().astype(np.int64) << i
+    years = pd.Series(birth_dates.fillna("").astype(str).str[:4].to_numpy()).groupby(component).first()
+    counts = pd.DataFrame({"year": years.to_numpy(), "mask": mask}).value_counts()
+    return [
+        (year, frozenset(feed for i, feed in enumerate(feeds) if bits >> i & 1), int(n))
+        for (year, bits), n in counts.items()
+    ]
 
 
 def _positions(uids: pd.Series, lefts: pd.Series, rights: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -361,6 +392,7 @@ def _connected(uids: pd.Series, component: np.ndarray, strongest: np.ndarray) ->
             "link_probability": strongest,
             "verification": pd.Series([None] * len(uids), dtype=object),
             "renamed_with": pd.Series([None] * len(uids), dtype=object),
+            "maybe_renamed_with": pd.Series([None] * len(uids), dtype=object),
         }
     )
 
@@ -595,19 +627,63 @@ def _join_through_placeholders(clusters: _Clusters, mixed: list[Pair], placehold
             note_link(baby, named, p)
 
 
-def _join_renamed(clusters: _Clusters, named: list[Pair], note_link) -> int:
+def _join_renamed(
+    clusters: _Clusters,
+    named: list[Pair],
+    note_link,
+    held: list[tuple[str, frozenset[str], int]],
+    not_joined: dict[str, str],
+) -> int:
     """A second look, once every child has all the records the rules give it, at the strong pairs
     between two real names that are not one name: a renamed child (a new given name, a 小名 the
-    rules do not know) is known to each department under one of them. Returns how many joined."""
-    joined = 0
-    for a, b, _, p in named:
-        if one_name(clusters.facts[a], clusters.facts[b]):
+    rules do not know) is known to each department under one of them, where no department holds
+    both. Twins no department holds together look the same: the joins are made only where the
+    data's coverage (`held`, with the rules' children) says such twins are the fewer
+    (`twins_unseen`); else each pair goes into `not_joined`. Returns how many joined."""
+    candidates: list[Pair] = []
+    pairs: set[tuple[str, str]] = set()
+    known_twins: dict[tuple[str, str], str] = {}
+    for pair in named:
+        a, b = pair[0], pair[1]
+        if one_name(clusters.facts[a], clusters.facts[b]) or not clusters.renamed_or_twins(a, b):
             continue
-        if clusters.can_join_renamed(a, b):
+        ra, rb = sorted((clusters.find(a), clusters.find(b)))
+        roots = (ra, rb)
+        if clusters.held_together(a, b):
+            known_twins[roots] = _year(clusters, a)
+        else:
+            candidates.append(pair)
+            pairs.add(roots)
+    if not candidates:
+        return 0
+    coverage = Coverage([*held, *((_year(clusters, root), clusters.feeds(root), 1) for root in clusters.members)])
+    verdict = renamed_or_twins(len(pairs), list(known_twins.values()), coverage)
+    counts = (
+        f"{verdict.candidates} pairs of children under two names no department holds together, "
+        f"of which twins would make {verdict.expected_twins:.1f} (from {verdict.known_twins} twin pairs one holds)"
+    )
+    if verdict.join:
+        log.info("renamed children joined: %s", counts)
+    else:
+        log.warning("renamed children not joined, for staff to check (可能为同一儿童): %s", counts)
+    if not verdict.join:
+        for a, b, _, _ in candidates:
+            not_joined.setdefault(a, b)
+            not_joined.setdefault(b, a)
+        return 0
+    joined = 0
+    for a, b, _, p in candidates:
+        if clusters.renamed_or_twins(a, b) and not clusters.held_together(a, b):
             clusters.union(clusters.find(a), clusters.find(b))
             note_link(a, b, p)
             joined += 1
     return joined
+
+
+def _year(clusters: _Clusters, root: str) -> str:
+    """The year of birth of the child at `root` ('' where no record gives one)."""
+    dates = clusters.birth_dates(root)
+    return min(dates)[:4] if dates else ""
 
 
 def _cluster_constrained(
@@ -615,6 +691,7 @@ def _cluster_constrained(
     strong: pd.DataFrame,
     margin: float,
     decisions: pd.DataFrame | None = None,
+    held: list[tuple[str, frozenset[str], int]] | None = None,
 ) -> pd.DataFrame:
     """The rules, join by join, over the `strong` pairs (strongest first, ties by the records'
     positions `_left`, `_right`), for the records of components that hold something to decide."""
@@ -636,6 +713,7 @@ def _cluster_constrained(
     best_link: dict[str, float] = {}
     notes: dict[str, str] = {}
     renamed_with: dict[str, str] = {}
+    maybe_renamed_with: dict[str, str] = {}
 
     def note_link(a: str, b: str, p: float) -> None:
         best_link[a] = max(best_link.get(a, 0.0), p)
@@ -657,7 +735,7 @@ def _cluster_constrained(
         # A placeholder that fitted two twins equally may fit one now that the other twin's
         # placeholders have joined it (its department now holds that twin).
         _place_listed_again(placement, pairs)
-    if _join_renamed(clusters, named, note_renamed) and notes:
+    if _join_renamed(clusters, named, note_renamed, held or [], maybe_renamed_with) and notes:
         # A placeholder that fitted two children equally may fit one now that they are one.
         _place_listed_again(placement, pairs)
     mixed = [pair for pair in pairs if placeholder[pair[0]] != placeholder[pair[1]]]
@@ -678,5 +756,6 @@ def _cluster_constrained(
             "link_probability": [best_link.get(uid, 1.0) for uid in ids],
             "verification": [notes.get(uid) for uid in ids],
             "renamed_with": [renamed_with.get(uid) for uid in ids],
+            "maybe_renamed_with": [maybe_renamed_with.get(uid) for uid in ids],
         }
     )

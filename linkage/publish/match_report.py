@@ -109,6 +109,10 @@ def _section(heading: str, how_to_read: str, body: str) -> str:
 
 
 RENAMED_OUTCOME = "同一儿童：两个不同的正式姓名，没有一个部门同时登记，按改名归并（也可能是双胞胎，待核实）"
+MAYBE_RENAMED_OUTCOME = (
+    "分开：两个不同的正式姓名，没有一个部门同时登记，可能是改名的同一儿童；"
+    "但本期数据中这样的双胞胎估计与改名儿童一样多，未归并（台账列为可能为同一儿童，待核实）"
+)
 
 
 def register_outcome(
@@ -137,11 +141,9 @@ def register_outcome(
         "分开：高于阈值，但姓名、性别、出生日期或出生医学证明编号不可能是同一儿童（双胞胎和兄弟姐妹规则）"
     )
     if "renamed_with" in members:
-        partner = members.set_index("unique_id")["renamed_with"].dropna()
-        renamed = pairs["unique_id_l"].map(partner).eq(pairs["unique_id_r"]) | pairs["unique_id_r"].map(partner).eq(
-            pairs["unique_id_l"]
-        )
-        out[same & renamed] = RENAMED_OUTCOME
+        out[same & _named_pair(pairs, members, "renamed_with")] = RENAMED_OUTCOME
+    if "maybe_renamed_with" in members:
+        out[~same & _named_pair(pairs, members, "maybe_renamed_with")] = MAYBE_RENAMED_OUTCOME
     if "verification" in members:
         listed = members.loc[members["verification"].notna(), "unique_id"]
         ambiguous = pairs["unique_id_l"].isin(listed) | pairs["unique_id_r"].isin(listed)
@@ -149,6 +151,14 @@ def register_outcome(
             "分开：高于阈值，但无正式姓名的记录同样符合两名儿童（同性别双胞胎规则），待实地核实"
         )
     return out
+
+
+def _named_pair(pairs: pd.DataFrame, members: pd.DataFrame, column: str) -> pd.Series:
+    """The pairs whose records name each other in the members' `column` (renamed_with, ...)."""
+    partner = members.set_index("unique_id")[column].dropna()
+    return pairs["unique_id_l"].map(partner).eq(pairs["unique_id_r"]) | pairs["unique_id_r"].map(partner).eq(
+        pairs["unique_id_l"]
+    )
 
 
 # The standardised columns the report reads (see `pipeline.for_outputs`).
@@ -261,7 +271,9 @@ def report_sections(
     borderline = borderline_pairs(register.pairs, threshold)
     outcome = register_outcome(pairs, register.members, threshold, config.model.corroborated_above)
     by_rule = pairs[
-        outcome.str.startswith("分开：高于") | outcome.str.startswith("同一儿童：低于") | outcome.eq(RENAMED_OUTCOME)
+        outcome.str.startswith("分开：高于")
+        | outcome.str.startswith("同一儿童：低于")
+        | outcome.isin([RENAMED_OUTCOME, MAYBE_RENAMED_OUTCOME])
     ]
     by_rule = by_rule.sort_values("match_weight", ascending=False).head(RULE_SAMPLE)
     by_rule = masked(register.pairs.rows(by_rule.index))

@@ -81,6 +81,7 @@ def assemble_register(
             "link_probability",
             "verification",
             "renamed_with",
+            "maybe_renamed_with",
         ]
     ]
     members = members.rename(columns={"link_probability": "match_probability"})

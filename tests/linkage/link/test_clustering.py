@@ -182,6 +182,33 @@ def test_a_renamed_join_names_its_pair_for_a_person_to_confirm_and_a_decision_un
     assert apart["cluster_key"].nunique() == 2 and apart["renamed_with"].isna().all()
 
 
+def test_a_renamed_join_waits_where_the_data_show_twins_seldom_share_a_department():
+    # 王子明 (police) and 王浩宇 (vaccination): a renamed child or twins. The health department
+    # holds the twins 李子涵 and 李浩然. Where the departments hold most children together, twins
+    # seldom escape all of them: one renamed child. Where each child is held by one department,
+    # the one pair of twins held together stands for three that are not: wait for staff.
+    records = [
+        _rec("police:r", "王子明", "wang zi ming"),
+        _rec("vaccination:r", "王浩宇", "wang hao yu"),
+        _rec("health:t1", "李子涵", "li zi han"),
+        _rec("health:t2", "李浩然", "li hao ran"),
+    ]
+    pairs = [("police:r", "vaccination:r", 25.0, 0.9999), ("health:t1", "health:t2", 25.0, 0.9999)]
+    feeds = ["police", "education", "health", "vaccination"]
+    sparse = [_rec(f"{feed}:s{i}", "张三", "zhang san") for i in range(5) for feed in feeds]
+    out = cluster_records(pd.DataFrame(records + sparse, columns=COLUMNS), _pairs(*pairs), 0.95, 3.0)
+    out = out.set_index("unique_id")
+    assert out.loc["police:r", "cluster_key"] != out.loc["vaccination:r", "cluster_key"]
+    assert out.loc["health:t1", "cluster_key"] != out.loc["health:t2", "cluster_key"]
+    # The pair not joined is named, for the report and the review.
+    assert out.loc["police:r", "maybe_renamed_with"] == "vaccination:r"
+    assert out["maybe_renamed_with"].notna().sum() == 2 and out["renamed_with"].isna().all()
+    held = [_rec(f"{feed}:f{i}", "张三", "zhang san") for i in range(20) for feed in feeds[1:]]
+    together = [(f"education:f{i}", f"{feed}:f{i}", 30.0, 0.9999) for i in range(20) for feed in feeds[2:]]
+    keys, _ = _cluster(records + held, _pairs(*pairs, *together))
+    assert keys["police:r"] == keys["vaccination:r"] and keys["health:t1"] != keys["health:t2"]
+
+
 def test_twins_a_department_knows_under_both_names_stay_two_children_whatever_the_order():
     # Each twin's other department knows only one of them; the school knows both.
     records = [

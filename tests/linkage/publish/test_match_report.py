@@ -200,13 +200,11 @@ def test_a_placeholder_kept_apart_between_twins_says_so():
     assert all("同性别双胞胎规则" in o and "待实地核实" in o for o in outcome)
 
 
-def test_a_pair_joined_as_one_renamed_child_says_so_and_goes_to_review():
+def _a_with_b_and_c():
+    """Two strong pairs without IDs: record a with b, and a with c."""
     import pandas as pd
 
-    from linkage.publish.match_report import register_outcome
-    from linkage.review import uncertain_pairs
-
-    pairs = pd.DataFrame(
+    return pd.DataFrame(
         {
             "unique_id_l": ["a", "a"],
             "unique_id_r": ["b", "c"],
@@ -216,12 +214,42 @@ def test_a_pair_joined_as_one_renamed_child_says_so_and_goes_to_review():
             "id_number_r": [None, None],
         }
     )
+
+
+def test_a_pair_joined_as_one_renamed_child_says_so_and_goes_to_review():
+    import pandas as pd
+
+    from linkage.publish.match_report import register_outcome
+    from linkage.review import uncertain_pairs
+
+    pairs = _a_with_b_and_c()
     members = pd.DataFrame(
         {"unique_id": ["a", "b", "c"], "master_id": ["A", "A", "A"], "renamed_with": ["b", "a", None]}
     )
     renamed, plain = register_outcome(pairs, members, 0.95).tolist()
     assert "按改名归并" in renamed and "双胞胎" in renamed and plain == "同一儿童"
     assert uncertain_pairs(pairs, members, 0.95, 0.5)[["unique_id_l", "unique_id_r"]].values.tolist() == [["a", "b"]]
+
+
+def test_a_pair_not_joined_because_twins_are_as_likely_says_so_and_goes_to_review():
+    import pandas as pd
+
+    from linkage.publish.match_report import register_outcome
+    from linkage.review import uncertain_pairs
+
+    pairs = _a_with_b_and_c()
+    members = pd.DataFrame(
+        {
+            "unique_id": ["a", "b", "c"],
+            "master_id": ["A", "B", "C"],
+            "renamed_with": [None, None, None],
+            "maybe_renamed_with": ["b", "a", None],
+        }
+    )
+    maybe, twins = register_outcome(pairs, members, 0.95).tolist()
+    assert maybe.startswith("分开") and "改名" in maybe and "双胞胎" in maybe and "未归并" in maybe
+    assert "双胞胎和兄弟姐妹规则" in twins
+    assert len(uncertain_pairs(pairs, members, 0.95, 0.5)) == 2
 
 
 def test_the_rows_table_names_the_departments_in_chinese(report, config):
