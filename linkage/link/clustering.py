@@ -50,6 +50,7 @@ from linkage.link.same_child import (
     one_name,
     orders_apart,
     renamed_one_child,
+    same_certificate,
     typo_of_this_number,
     year_typed_one_off,
 )
@@ -245,11 +246,7 @@ class _Clusters:
 
 def _one_number(a: dict, b: dict) -> bool:
     """Two records that carry one valid ID, or one birth certificate number (or are one record)."""
-    return (
-        a is b
-        or bool(a["id_number"] and a["id_number"] == b["id_number"])
-        or bool(a["birth_certificate"] and a["birth_certificate"] == b["birth_certificate"])
-    )
+    return a is b or bool(a["id_number"] and a["id_number"] == b["id_number"]) or same_certificate(a, b)
 
 
 def _decided(decisions: pd.DataFrame | None, present: set[str]) -> tuple[list[tuple[str, str]], dict[str, set[str]]]:
@@ -666,7 +663,6 @@ def _join_renamed(
         log.info("renamed children joined: %s", counts)
     else:
         log.warning("renamed children not joined, for staff to check (可能为同一儿童): %s", counts)
-    if not verdict.join:
         for a, b, _, _ in candidates:
             not_joined.setdefault(a, b)
             not_joined.setdefault(b, a)
