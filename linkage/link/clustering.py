@@ -42,6 +42,7 @@ from scipy.sparse.csgraph import connected_components
 
 from linkage.frames import positions, present_or_none
 from linkage.link.same_child import (
+    FAMILY,
     HEARD,
     IDENTITY,
     can_be_one_child,
@@ -348,7 +349,8 @@ def _strongest(n: int, left: np.ndarray, right: np.ndarray, probability: np.ndar
 
 def _with_identity(pairs: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
     """`pairs` with each record's name, pinyin, date of birth and sex as _l and _r columns."""
-    missing = [c for c in (*IDENTITY, HEARD) if c + "_l" not in pairs]
+    wanted = (*IDENTITY, *(c for c in (HEARD, *FAMILY) if c in records))
+    missing = [c for c in wanted if c + "_l" not in pairs]
     if not missing:
         return pairs
     facts = records.set_index("unique_id")[missing]

@@ -16,12 +16,14 @@ from typing import Any
 @dataclass(frozen=True)
 class Dialect:
     """What differs between the SQL engines Splink runs on: how a column is quoted, the name of
-    the Jaro-Winkler function, how two lists' overlap and two dates' distance in days are written."""
+    the Jaro-Winkler function, how two lists' overlap, a list holding a value and two dates'
+    distance in days are written."""
 
     name: str
     quote: str
     jaro_winkler: str
     overlap: Callable[[str, str], str]
+    contains: Callable[[str, str], str]
     days_apart: Callable[[str, str], str]
 
     def col(self, column: str) -> str:
@@ -34,6 +36,7 @@ DUCKDB = Dialect(
     '"',
     "jaro_winkler_similarity",
     lambda a, b: f"len(list_intersect({a}, {b}))",
+    lambda values, value: f"list_contains({values}, {value})",
     lambda a, b: f"abs(date_diff('day', CAST({a} AS DATE), CAST({b} AS DATE)))",
 )
 # Spark SQL: Splink registers jaro_winkler from its jar; datediff(end, start) counts days.
@@ -42,6 +45,7 @@ SPARK = Dialect(
     "`",
     "jaro_winkler",
     lambda a, b: f"size(array_intersect({a}, {b}))",
+    lambda values, value: f"array_contains({values}, {value})",
     lambda a, b: f"abs(datediff(CAST({b} AS DATE), CAST({a} AS DATE)))",
 )
 DIALECTS = {d.name: d for d in (DUCKDB, SPARK)}
@@ -182,6 +186,35 @@ def family_names_comparison(d: Dialect = DUCKDB) -> dict:
     }
 
 
+def family_surname_comparison(d: Dialect = DUCKDB) -> dict:
+    """A placeholder record (李丽之子, 婴儿) beside a named one that shares no parent with it (the
+    mother named in one, the father in the other): does a parent the placeholder names bear the
+    named child's surname? The name comparison cannot say, a placeholder has no name; a child
+    most often bears a parent's surname. Other pairs are not compared here: between two names
+    the name comparison weighs the surname, and a parent in common is the family comparison's."""
+    placeholder_l, placeholder_r = _lr(d, "is_placeholder")
+    surnames_l, surnames_r = _lr(d, "family_surnames")
+    surname_l, surname_r = _lr(d, "surname")
+    family = f"coalesce({d.overlap(*_lr(d, 'family_names'))}, 0) >= 1"
+    borne = " OR ".join(
+        f"coalesce({d.contains(surnames, surname)}, false)"
+        for surnames, surname in ((surnames_l, surname_r), (surnames_r, surname_l))
+    )
+    compared = (
+        f"(({placeholder_l} AND NOT {placeholder_r} AND {surnames_l} IS NOT NULL AND {surname_r} IS NOT NULL) "
+        f"OR ({placeholder_r} AND NOT {placeholder_l} AND {surnames_r} IS NOT NULL AND {surname_l} IS NOT NULL))"
+    )
+    return {
+        "output_column_name": "family_surname",
+        "comparison_description": "a placeholder's parent's surname and the named child's",
+        "comparison_levels": [
+            {"sql_condition": f"NOT {compared} OR {family}", "label_for_charts": "not compared", "is_null_level": True},
+            _level(borne, "surname borne by a parent"),
+            _ELSE,
+        ],
+    }
+
+
 def residence_comparison(d: Dialect = DUCKDB) -> dict:
     """Same township; same county; else. Households move within the city, so this is weak."""
     return {
@@ -221,6 +254,7 @@ def all_comparisons(d: Dialect = DUCKDB) -> list[dict[str, Any]]:
         exact_comparison("sex", "sex", d=d),
         exact_comparison("guardian_phone", "guardian's phone", d=d),
         family_names_comparison(d),
+        family_surname_comparison(d),
         exact_comparison("household_county", "county of household registration", d=d),
         residence_comparison(d),
         address_comparison(d),

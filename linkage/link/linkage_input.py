@@ -12,6 +12,7 @@ from linkage.frames import LINKAGE_RECORDS
 from linkage.link.certificates import trusted_certificates, well_formed_certificates
 from linkage.link.same_child import Readings, close_birth_dates, heard_forms, student_number_birth_date
 from linkage.standardise.dates import born_after
+from linkage.standardise.names import split_name
 from linkage.standardise.values import map_unique
 
 LINKAGE_COLUMNS = list(LINKAGE_RECORDS.columns)
@@ -56,14 +57,25 @@ def _birth_dates(s: pd.DataFrame) -> pd.Series:
     return from_id.where(use_id, typed)
 
 
+def family_surnames(families: list[list[str]], compound_surnames: tuple[str, ...]) -> list[list[str] | None]:
+    """Per record, the surnames among its family names (李丽, 欧阳明 -> ['李', '欧阳']), or None
+    where it names no one. Each name is cut once, however many records name it."""
+    names = {name for family in families for name in family}
+    surnames = {name: split_name(name, compound_surnames)[0] for name in names}
+    surname = {name: cut for name, cut in surnames.items() if cut}
+    return [sorted({surname[name] for name in family if name in surname}) or None for family in families]
+
+
 def linkage_input(
     standardised: pd.DataFrame,
     lookalike_groups: tuple[str, ...],
     name_readings: Readings = (),
+    compound_surnames: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """One row per kept record with what the model compares. Placeholder names are blanked so
     that they neither help nor hurt; the parent a placeholder names joins the family names.
-    `name_readings`: the characters names read more than one way, with their readings."""
+    `name_readings`: the characters names read more than one way, with their readings;
+    `compound_surnames` (欧阳): how the family names' surnames are cut."""
     s = standardised
     placeholder = s["name_is_placeholder"].astype(bool)
     name = s["name"].where(~placeholder)
@@ -91,6 +103,7 @@ def linkage_input(
             "name": name,
             "name_pinyin": s["name_pinyin"].where(~placeholder),
             "name_shape": map_unique(name, lambda n: shape_key(n, lookalike_groups)),
+            "surname": s["surname"].where(~placeholder),
             "surname_pinyin": s["surname_pinyin"].where(~placeholder),
             "given_sorted": given_sorted,
             # The given name's syllables in order: characters swapped and written with a homophone
@@ -104,6 +117,9 @@ def linkage_input(
             "sex": s["sex"],
             "guardian_phone": s["guardian_phone"],
             "family_names": [f or None for f in family],
+            # The surnames the family bears: a placeholder record (李丽之子) names no child, but a
+            # parent's surname is most often the child's. As written: 卢 and 陆 are two surnames.
+            "family_surnames": family_surnames(family, compound_surnames),
             # A prefecture or province named without its county is not compared with counties.
             "household_county": s["household_county"].where(s["household_county_source"].ne("region")),
             "residence_county": residence,
@@ -120,7 +136,15 @@ def linkage_input(
     # Texts as Arrow strings: a third of the memory of Python strings, and DuckDB reads them as
     # they are. The family names and name sounds stay lists; the local date a date; a twin's birth
     # order a number.
-    kept = ("is_placeholder", "birth_after_local", "placeholder_order", "family_names", "name_sounds", "local_date")
+    kept = (
+        "is_placeholder",
+        "birth_after_local",
+        "placeholder_order",
+        "family_names",
+        "family_surnames",
+        "name_sounds",
+        "local_date",
+    )
     texts = [c for c in out.columns if c not in kept]
     out = out.astype(dict.fromkeys(texts, pd.StringDtype("pyarrow", na_value=np.nan)))
     return out.assign(local_date=out["local_date"].astype(object).where(out["local_date"].notna(), None))

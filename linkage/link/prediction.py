@@ -46,7 +46,9 @@ def link_records(
 ) -> ScoredRecords:
     """Score candidate pairs of records with the model in `settings`, or with one trained on
     these records (and on people's "same" `decisions` as labelled pairs) when none is given."""
-    records = linkage_input(standardised, config.model.lookalike_groups, config.model.name_readings)
+    records = linkage_input(
+        standardised, config.model.lookalike_groups, config.model.name_readings, config.names.compound_surnames
+    )
     changes: list = []
     trained = settings is None
     if settings is None:

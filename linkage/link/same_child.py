@@ -379,6 +379,16 @@ def _births(record: dict) -> tuple[str, ...]:
     return tuple(dict.fromkeys(day for day in given if day))
 
 
+def _family_placeholder(baby: dict, named: dict) -> bool:
+    """`baby` is a placeholder record born the day `named` was, and a parent it names bears the
+    surname of the child `named` names. (Twins fit it too: the clustering's placement of
+    placeholder records tells them apart, or lists the record.)"""
+    surnames = baby.get("family_surnames")
+    if not (baby.get("is_placeholder") and surnames is not None and named["name"] and named.get("surname")):
+        return False
+    return named["surname"] in list(surnames) and bool(set(_births(baby)) & set(_births(named)))
+
+
 def student_number_birth_date(number: str | None) -> str | None:
     """The date of birth a national student number without an ID gives: J or L, a 6-digit area
     code, then the date (J41032720140601…); None for a G number (it carries the ID) or another text."""
@@ -406,21 +416,25 @@ def _day_of(digits: str) -> str | None:
 IDENTITY = ("name", "name_pinyin", "name_shape", "surname_pinyin", "given_sorted", "birth_date", "sex", "id_text")
 # Read with IDENTITY where pairs have it; pairs of a run made before it hear names as their pinyin.
 HEARD = "name_sounds"
+# Read with IDENTITY where pairs have them: the surnames a placeholder record's family bears.
+FAMILY = ("is_placeholder", "family_surnames", "surname")
 
 
 def corroborated(pairs: pd.DataFrame, threshold: float, floor: float) -> np.ndarray:
     """Pairs below the threshold but at or above `floor` whose records give one real name (as
     written, as heard, with a look-alike character or the given name's characters swapped: see
     `same_name`), one date of birth (as typed, or as an ID text gives it) and one sex: the
-    model's doubt is about the rest (a move, a new phone), not about who the child is.
-    `pairs` holds each column of IDENTITY with _l and _r (and of HEARD, if it can)."""
+    model's doubt is about the rest (a move, a new phone), not about who the child is. A
+    placeholder record (范玲之女) stands for a name where a parent it names bears the named
+    child's surname. `pairs` holds each column of IDENTITY with _l and _r (and of HEARD and
+    FAMILY, if it can)."""
     p = pairs["match_probability"].to_numpy()
     near = (p >= floor) & (p < threshold)
     if not near.any():
         return near
     # Only the pairs in question, before any conversion: a million pairs' texts as Python
     # objects would take seconds.
-    facts = [*IDENTITY, *([HEARD] if f"{HEARD}_l" in pairs else [])]
+    facts = [*IDENTITY, *(c for c in (HEARD, *FAMILY) if f"{c}_l" in pairs)]
     sub = pairs.loc[near, [f"{c}_{s}" for c in facts for s in "lr"]]
 
     def records(s: str) -> list[dict]:
@@ -433,8 +447,10 @@ def corroborated(pairs: pd.DataFrame, threshold: float, floor: float) -> np.ndar
 
 
 def _one_identity(a: dict, b: dict) -> bool:
-    if not (a["name"] and b["name"] and a["sex"] and a["sex"] == b["sex"]):
+    if not (a["sex"] and a["sex"] == b["sex"]):
         return False
+    if not (a["name"] and b["name"]):
+        return _family_placeholder(a, b) or _family_placeholder(b, a)
     if not same_name(a, b):
         return False
     births_a, births_b = _births(a), _births(b)

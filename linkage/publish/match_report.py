@@ -14,7 +14,7 @@ from splink.internals.html_utils import json_for_html, load_chart_libraries
 from linkage.config import Config
 from linkage.frames import positions
 from linkage.link.certificates import well_formed_certificates
-from linkage.link.same_child import IDENTITY, corroborated
+from linkage.link.same_child import FAMILY, HEARD, IDENTITY, corroborated
 from linkage.link.scored_pairs import CORE, ScoredPairs
 from linkage.publish.masking import masked
 from linkage.publish.report_charts import (
@@ -134,7 +134,7 @@ def register_outcome(
     out[same & ~above] = "同一儿童：低于阈值，经该儿童的其他记录或乳名规则归并"
     if corroborated_above < threshold and all(f"{c}_l" in pairs for c in IDENTITY):
         out[same & corroborated(pairs, threshold, corroborated_above)] = (
-            "同一儿童：低于阈值，但姓名、出生日期和性别一致（佐证规则）"
+            "同一儿童：低于阈值，但姓名（“某某之子/之女”等代称记录：所记父母的姓氏）、出生日期和性别一致（佐证规则）"
         )
     out[~same & above & two_ids] = "分开：高于阈值，但两个不同的有效身份证号（规则）"
     out[~same & above & ~two_ids] = (
@@ -212,13 +212,14 @@ def borderline_pairs(pairs: ScoredPairs, threshold: float, n: int = BORDERLINE_S
 
 def outcome_frame(pairs: ScoredPairs, threshold: float, corroborated_above: float) -> pd.DataFrame:
     """What `register_outcome` reads of every pair: the IDs always, each record's name, date of
-    birth and sex only for the pairs the corroboration rule looks at (blank for the rest, which
-    at a million pairs would be ten columns of text for nothing)."""
+    birth and sex (and a placeholder's family surnames) only for the pairs the corroboration rule
+    looks at (blank for the rest, which at a million pairs would be ten columns of text for nothing)."""
     frame = pairs.frame((*CORE, "id_number_l", "id_number_r"))
     if corroborated_above >= threshold:
         return frame
     near = f"match_probability >= {float(corroborated_above)!r} AND match_probability < {float(threshold)!r}"
-    return frame.join(pairs.frame([f"{c}_{s}" for c in IDENTITY for s in "lr"], where=near))
+    facts = (*IDENTITY, HEARD, *FAMILY)  # the last three where the pairs have them
+    return frame.join(pairs.frame([f"{c}_{s}" for c in facts for s in "lr"], where=near))
 
 
 def feed_overlap(register: pd.DataFrame) -> pd.DataFrame:

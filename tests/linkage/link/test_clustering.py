@@ -277,6 +277,27 @@ def test_a_pair_just_below_the_threshold_joins_when_name_birth_and_sex_agree():
     assert cluster_records(frame, pairs, 0.95, 3.0, floor=0.948)["cluster_key"].nunique() == 2
 
 
+def test_a_placeholder_below_the_threshold_joins_when_a_parent_it_names_bears_the_childs_surname():
+    """范玲之女 at the clinic where the family lived before (the father named, another phone and
+    county), 范悦韩 at the police (the mother named): born the same day, of one sex."""
+
+    def frame(surnames, birth="2023-03-06"):
+        records = [
+            _rec("vaccination:1", placeholder=True, birth=birth, sex="F"),
+            _rec("police:1", "范悦韩", "fan yue han", "411381202303069281", birth="2023-03-06", sex="F"),
+        ]
+        out = pd.DataFrame(records, columns=COLUMNS)
+        return out.assign(family_surnames=[surnames, ["林"]], surname=[None, "范"])
+
+    pairs = _pairs(("vaccination:1", "police:1", 0.1, 0.51))
+    assert cluster_records(frame(["范"]), pairs, 0.95, 3.0, floor=0.2)["cluster_key"].nunique() == 1
+    assert cluster_records(frame(["范"]), pairs, 0.95, 3.0)["cluster_key"].nunique() == 2  # no floor, no join
+    assert cluster_records(frame(["李"]), pairs, 0.95, 3.0, floor=0.2)["cluster_key"].nunique() == 2
+    assert cluster_records(frame(None), pairs, 0.95, 3.0, floor=0.2)["cluster_key"].nunique() == 2
+    # born another day: the model's doubt stands
+    assert cluster_records(frame(["范"], "2023-03-09"), pairs, 0.95, 3.0, floor=0.2)["cluster_key"].nunique() == 2
+
+
 def test_a_year_typed_one_off_is_one_child_and_siblings_years_apart_are_two():
     assert _one_or_two(
         _rec("a", "李子涵", "li zi han", birth="2020-03-05"), _rec("b", "李子涵", "li zi han", birth="2019-03-05")

@@ -45,10 +45,16 @@ def level_of(make, left: dict, right: dict, engine="duckdb") -> str:
     if engine == "duckdb":
         pair = pd.DataFrame({k: [v] for k, v in row.items()})  # noqa: F841 - read by DuckDB's replacement scan
         return duckdb.sql(_case_sql(make(C.DUCKDB))).fetchall()[0][0]
-    from pyspark.sql.types import ArrayType, StringType, StructField, StructType
+    from pyspark.sql.types import ArrayType, BooleanType, StringType, StructField, StructType
 
     lists = ("family", "name_sounds")
-    schema = StructType([StructField(k, ArrayType(StringType()) if k.startswith(lists) else StringType()) for k in row])
+
+    def spark_type(column: str):
+        if column.startswith(lists):
+            return ArrayType(StringType())
+        return BooleanType() if column.startswith("is_") else StringType()
+
+    schema = StructType([StructField(k, spark_type(k)) for k in row])
     engine.createDataFrame([tuple(row.values())], schema).createOrReplaceTempView("pair")
     return engine.sql(_case_sql(make(C.SPARK))).collect()[0][0]
 
@@ -169,6 +175,39 @@ def test_family_names_levels(left, right, expected, engine):
     assert level_of(family, {"family_names": left}, {"family_names": right}, engine) == expected
 
 
+def _family(placeholder, family, surname=None):
+    """A record's family names, and whether it is a placeholder (its surname then unknown)."""
+    surnames = sorted({n[0] for n in family}) if family else None
+    return {
+        "is_placeholder": placeholder,
+        "family_names": family,
+        "family_surnames": surnames,
+        "surname": surname,
+    }
+
+
+BABY_OF_FAN_LING = _family(True, ["范玲"])  # 范玲之女
+
+
+@pytest.mark.parametrize(
+    "left, right, expected",
+    [
+        (BABY_OF_FAN_LING, _family(False, ["林红静"], "范"), "surname borne by a parent"),
+        (_family(False, ["林红静"], "范"), BABY_OF_FAN_LING, "surname borne by a parent"),
+        (BABY_OF_FAN_LING, _family(False, ["林红静"], "林"), "all other"),
+        (BABY_OF_FAN_LING, _family(False, None, "范"), "surname borne by a parent"),
+        # a parent in common is the family comparison's; two names, the name comparison's
+        (BABY_OF_FAN_LING, _family(False, ["范玲"], "范"), "not compared"),
+        (_family(False, ["范玲"], "范"), _family(False, ["李强"], "范"), "not compared"),
+        (BABY_OF_FAN_LING, _family(True, ["林红静"]), "not compared"),
+        (_family(True, None), _family(False, ["林红静"], "范"), "not compared"),
+        (BABY_OF_FAN_LING, _family(False, ["林红静"], None), "not compared"),
+    ],
+)
+def test_family_surname_levels(left, right, expected, engine):
+    assert level_of(C.family_surname_comparison, left, right, engine) == expected
+
+
 def _home(county, township):
     return {"residence_county": county, "residence_township": township}
 
@@ -230,6 +269,7 @@ def test_every_level_of_every_comparison_is_exercised_above():
             "all other",
         },
         "family_names": {"missing", "a parent in common", "all other"},
+        "family_surname": {"not compared", "surname borne by a parent", "all other"},
         "residence": {"missing", "same township", "same county", "all other"},
         "residence_address": {"missing", "exact", "very similar", "similar", "all other"},
     }

@@ -96,3 +96,17 @@ def test_a_given_names_sounds_are_its_syllables_in_order(checked, config):
     s = _with(checked, {"given_pinyin": ["yu ming", "ming yu", None], "name_is_placeholder": [False, False, False]})
     sounds = linkage_input(s, config.model.lookalike_groups)["given_sounds"].tolist()
     assert sounds[0] == sounds[1] == "ming yu" and sounds[2] != sounds[2]  # NaN where no given name
+
+
+def test_the_family_surnames_are_read_from_every_parent_a_record_names(checked, config):
+    s = _with(
+        checked,
+        {
+            "guardian_name": ["欧阳明", None, None],
+            "mother_name": ["范玲", None, None],
+            "father_name": [None, None, None],
+            "placeholder_parent": [None, "林红静", None],
+        },
+    )
+    got = linkage_input(s, config.model.lookalike_groups, compound_surnames=config.names.compound_surnames)
+    assert [list(f) if f is not None else None for f in got["family_surnames"]] == [["欧阳", "范"], ["林"], None]

@@ -177,6 +177,24 @@ def test_a_pair_joined_below_the_threshold_by_its_name_birth_and_sex_says_so():
     corroborated, through_others = register_outcome(pairs, members, 0.95, corroborated_above=0.5).tolist()
     assert "佐证规则" in corroborated
     assert through_others.startswith("同一儿童：低于阈值") and "佐证规则" not in through_others
+    # 范玲之女 beside 郭羽: the surname a placeholder's parent bears is the named child's, or not
+    for surnames, by_rule in ((["郭"], True), (["范"], False)):
+        baby = pairs.assign(
+            name_l=[None, None],
+            name_pinyin_l=[None, None],
+            name_shape_l=[None, None],
+            surname_pinyin_l=[None, None],
+            given_sorted_l=[None, None],
+            birth_date_l=pairs["birth_date_r"],
+            is_placeholder_l=[True, True],
+            is_placeholder_r=[False, False],
+            family_surnames_l=[surnames, surnames],
+            family_surnames_r=[None, None],
+            surname_l=[None, None],
+            surname_r=["郭", "郭"],
+        )
+        outcome = register_outcome(baby, members, 0.95, corroborated_above=0.5).tolist()
+        assert ("佐证规则" in outcome[1]) is by_rule
 
 
 def test_a_placeholder_kept_apart_between_twins_says_so():
