@@ -61,8 +61,7 @@ def family_surnames(families: list[list[str]], compound_surnames: tuple[str, ...
     """Per record, the surnames among its family names (李丽, 欧阳明 -> ['李', '欧阳']), or None
     where it names no one. Each name is cut once, however many records name it."""
     names = {name for family in families for name in family}
-    surnames = {name: split_name(name, compound_surnames)[0] for name in names}
-    surname = {name: cut for name, cut in surnames.items() if cut}
+    surname = {name: cut for name in names if (cut := split_name(name, compound_surnames)[0])}
     return [sorted({surname[name] for name in family if name in surname}) or None for family in families]
 
 

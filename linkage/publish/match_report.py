@@ -218,7 +218,7 @@ def outcome_frame(pairs: ScoredPairs, threshold: float, corroborated_above: floa
     if corroborated_above >= threshold:
         return frame
     near = f"match_probability >= {float(corroborated_above)!r} AND match_probability < {float(threshold)!r}"
-    facts = (*IDENTITY, HEARD, *FAMILY)  # the last three where the pairs have them
+    facts = (*IDENTITY, HEARD, *FAMILY)  # HEARD and FAMILY where the pairs have them
     return frame.join(pairs.frame([f"{c}_{s}" for c in facts for s in "lr"], where=near))
 
 
