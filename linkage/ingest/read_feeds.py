@@ -23,7 +23,9 @@ from linkage.config import FeedMapping
 from linkage.errors import FeedError
 from linkage.ingest.csv_records import SourceRow, physical_lines, split_records, unaccounted_lines
 
-_ENCODINGS_TO_SUGGEST = ("utf-8-sig", "gb18030")
+# What the departments export CSV in (FEEDS.md): a file in the one its mapping does not name is
+# still read, with a note, so that a department's new export does not stop a scheduled run.
+_UTF8, _GB18030 = "utf-8-sig", "gb18030"
 
 
 @dataclass
@@ -97,25 +99,46 @@ def _column_positions(
     return positions, problems, tuple(missing)
 
 
-def _decode(path: Path, encoding: str) -> str:
+def _decode(path: Path, mapping: FeedMapping) -> tuple[str, list[str]]:
+    """The file's text, and a note where it is not in its mapping's encoding but in the other one
+    the departments export (UTF-8 or GB18030). A file that is valid UTF-8 and not plain ASCII is
+    UTF-8 whatever its mapping says: text in another encoding is valid UTF-8 only by a chance that
+    a file of Chinese names does not meet, while GB18030 decodes most byte sequences, UTF-8's too.
+    Raises FeedError naming the file and the line of the first bad byte when neither decodes it."""
     data = path.read_bytes()
     if not data.strip():
         raise FeedError(str(path), "the file is empty")
+    wanted = mapping.encoding
+    if not data.isascii() and _base(wanted) != "utf-8" and _decodes(data, _UTF8):
+        return data.decode(_UTF8), [_read_as_note(path, mapping, _UTF8, "every byte decodes as UTF-8")]
     try:
-        return data.decode(encoding)
+        return data.decode(wanted), []
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        hint = ""
-        for other in _ENCODINGS_TO_SUGGEST:
-            if other.replace("-sig", "") == encoding.replace("-sig", ""):
-                continue
-            try:
-                data.decode(other)
-                hint = f'; it decodes as {other}: set encoding = "{other}" in the feed\'s mapping'
-                break
-            except UnicodeDecodeError:
-                continue
-        raise FeedError(str(path), f"cannot be read as {encoding} (bad bytes at line {line}){hint}", row=line) from None
+    if _base(wanted) != _GB18030 and _decodes(data, _GB18030):
+        note = _read_as_note(path, mapping, _GB18030, f"bad bytes for {wanted} at line {line}")
+        return data.decode(_GB18030), [note]
+    tried = " nor ".join([wanted, *(e for e in (_UTF8, _GB18030) if _base(e) != _base(wanted))])
+    raise FeedError(str(path), f"cannot be read as {tried} (bad bytes at line {line})", row=line)
+
+
+def _base(encoding: str) -> str:
+    return encoding.lower().replace("_", "-").removesuffix("-sig").replace("utf8", "utf-8")
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _read_as_note(path: Path, mapping: FeedMapping, used: str, why: str) -> str:
+    return (
+        f"{path.name}: read as {used}, not {mapping.encoding} as its mapping says ({why}); if the department "
+        f'now exports so, set encoding = "{used}" in config/feeds/{mapping.feed}.toml'
+    )
 
 
 # Control characters (NUL and the like) never belong in a field; tab and line breaks are kept.
@@ -225,7 +248,18 @@ def _header_note(path: Path, index: int, unit: str) -> list[str]:
 
 
 def _read_csv(mapping: FeedMapping, path: Path) -> RawFeed:
-    lines = physical_lines(_decode(path, mapping.encoding))
+    text, notes = _decode(path, mapping)
+    try:
+        return _read_csv_text(mapping, path, physical_lines(text), notes)
+    except FeedError as err:
+        # Read in another encoding than its mapping's, a file whose header is not found may be
+        # in neither: say which one was used.
+        if notes:
+            raise FeedError(err.file, f"{err.problem} ({notes[0]})", row=err.row, field=err.field) from None
+        raise
+
+
+def _read_csv_text(mapping: FeedMapping, path: Path, lines: list[str], notes: list[str]) -> RawFeed:
     delimiter = mapping.delimiter
     try:
         heads = [next(csv.reader([line], delimiter=delimiter), []) for line in lines[:HEADER_SEARCH_ROWS]]
@@ -243,7 +277,7 @@ def _read_csv(mapping: FeedMapping, path: Path) -> RawFeed:
         raise FeedError(str(path), f"{len(lost)} lines could not be read as rows (first: line {lost[0]})", row=lost[0])
     if not records:
         raise FeedError(str(path), "the file has a header but no rows")
-    return _assemble(mapping, path, header, at + 1, records, _header_note(path, at, "line"))
+    return _assemble(mapping, path, header, at + 1, records, notes + _header_note(path, at, "line"))
 
 
 _OTHER_DELIMITERS = {"\t": "\\t", ";": ";", "|": "|"}

@@ -32,11 +32,39 @@ def test_gb18030_csv_reads_with_row_numbers_and_canonical_fields(tmp_path, confi
     assert set(raw.table["feed"]) == {"health"}
 
 
-def test_wrong_encoding_names_the_file_and_the_fix(tmp_path, config):
+def test_a_utf8_file_where_the_mapping_says_gb18030_is_read_as_utf8_with_a_note(tmp_path, config):
     _write(tmp_path / "health.csv", f"{HEALTH_HEADER}\n{HEALTH_ROW}\n", "utf-8")
+    raw = read_feed(config.feeds["health"], tmp_path)
+    assert raw.rows_read == 1 and raw.table.loc[0, "name"] == "李梓涵" and raw.table.loc[0, "mother_name"] == "王芳"
+    assert len(raw.problems) == 1
+    note = raw.problems[0]
+    assert note.startswith("health.csv: read as utf-8-sig, not gb18030") and "config/feeds/health.toml" in note
+
+
+def test_a_gb18030_file_where_the_mapping_says_utf8_is_read_as_gb18030_with_a_note(tmp_path, config):
+    header = "记录编号,姓名,性别,出生日期,公民身份号码,居住地区划代码"
+    _write(tmp_path / "police.csv", f"{header}\nGA1,张三丰,男,2019-02-03,,410402001\n", "gb18030")
+    raw = read_feed(config.feeds["police"], tmp_path)
+    assert raw.table.loc[0, "name"] == "张三丰" and raw.table.loc[0, "row_number"] == 2
+    notes = [p for p in raw.problems if "read as gb18030" in p]
+    assert len(notes) == 1 and "bad bytes for utf-8-sig at line 1" in notes[0]
+    assert 'encoding = "gb18030" in config/feeds/police.toml' in notes[0]
+
+
+def test_a_file_in_neither_encoding_names_the_file_the_line_and_both(tmp_path, config):
+    # 0xFF is a lead byte in neither UTF-8 nor GB18030.
+    (tmp_path / "health.csv").write_bytes(f"{HEALTH_HEADER}\n".encode("gb18030") + b"4104,\xff\xfe\xff,1\n")
     with pytest.raises(FeedError) as err:
         read_feed(config.feeds["health"], tmp_path)
-    assert "health.csv" in str(err.value) and "gb18030" in str(err.value) and "utf-8" in str(err.value)
+    assert err.value.row == 2
+    assert "health.csv" in str(err.value) and "gb18030" in str(err.value) and "utf-8-sig" in str(err.value)
+
+
+def test_a_file_read_in_the_other_encoding_whose_header_is_not_found_says_which_was_used(tmp_path, config):
+    (tmp_path / "police.csv").write_bytes("記錄編號,姓名\nGA1,張三\n".encode("big5"))
+    with pytest.raises(FeedError) as err:
+        read_feed(config.feeds["police"], tmp_path)
+    assert "police.csv" in str(err.value) and "read as gb18030" in str(err.value)
 
 
 def test_missing_required_column_names_the_column(tmp_path, config):
